@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { stackCommand } from './commands/stack.ts';
+
+const program = new Command()
+  .name('sonar')
+  .description('sonar-stream: online logistic regression on Apache Kafka (UCI Sonar, rocks vs mines)')
+  .showHelpAfterError()
+  .addCommand(stackCommand());
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`sonar: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

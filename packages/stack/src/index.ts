@@ -1,0 +1,10 @@
+export { LocalStack, type StackOptions } from './stack.ts';
+export { KafkaBroker, kafkaVersion } from './kafka-broker.ts';
+export { RedisServer, redact } from './redis-server.ts';
+export { PrometheusServer } from './prometheus-server.ts';
+export { stackConfig } from './config.ts';
+export { repoRoot, sonarHome } from './paths.ts';
+export { kafkaAnswers, redisAnswers, httpAnswers, waitUntil } from './probes.ts';
+export { spawnDetached, stopProcess, runningPid, isAlive } from './processes.ts';
+export { which } from './which.ts';
+export type { ComponentStatus, Reporter, StackConfig } from './types.ts';

@@ -1,0 +1,81 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** True when a Kafka broker answers at these bootstrap servers and its group coordinator is up. */
+export async function kafkaAnswers(brokers: string[], timeoutMs = 3000): Promise<boolean> {
+  const kafka = new Kafka({
+    clientId: 'sonar-stack-probe',
+    brokers,
+    connectionTimeout: Math.min(timeoutMs, 1000),
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  try {
+    await withTimeout(
+      (async () => {
+        await admin.connect();
+        await admin.describeCluster();
+        // Consumer groups need the coordinator, which loads after the listener opens.
+        await admin.describeGroups(['sonar-stack-probe']);
+      })(),
+      timeoutMs,
+    );
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+export async function redisAnswers(url: string, timeoutMs = 2000): Promise<boolean> {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await withTimeout(redis.connect().then(() => redis.ping()), timeoutMs);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function httpAnswers(url: string, timeoutMs = 2000): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `check` until it is true; fails with `what` and the hint when the deadline passes or `abort` says so. */
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  options: { timeoutMs: number; what: string; intervalMs?: number; abort?: () => string | undefined },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    const aborted = options.abort?.();
+    if (aborted) throw new Error(`${options.what}: ${aborted}`);
+    if (Date.now() > deadline) throw new Error(`${options.what}: not ready after ${options.timeoutMs} ms`);
+    await sleep(options.intervalMs ?? 250);
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

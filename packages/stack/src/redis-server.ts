@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { runningPid, spawnDetached, stopProcess } from './processes.ts';
+import { redisAnswers, waitUntil } from './probes.ts';
+import { isLoopbackHost } from './config.ts';
+import { which } from './which.ts';
+import type { ComponentStatus, Reporter, StackConfig } from './types.ts';
+
+/** Redis at REDIS_URL; when nothing answers on loopback and redis-server is installed, one of our own. */
+export class RedisServer {
+  private readonly home: string;
+  private readonly pidFile: string;
+  readonly logFile: string;
+
+  constructor(private readonly config: StackConfig) {
+    this.home = join(config.home, 'redis');
+    this.pidFile = join(this.home, 'redis.pid');
+    this.logFile = join(this.home, 'redis.log');
+  }
+
+  async status(): Promise<ComponentStatus> {
+    const pid = runningPid(this.pidFile);
+    const answers = await redisAnswers(this.config.redisUrl);
+    return {
+      name: 'redis',
+      address: redact(this.config.redisUrl),
+      state: answers ? (pid ? 'running' : 'external') : pid ? 'starting' : which('redis-server') ? 'stopped' : 'not installed',
+      pid,
+      detail: pid ? `redis-server without persistence, data ${this.home}, log ${this.logFile}` : answers ? 'reused as is' : '',
+    };
+  }
+
+  async up(report: Reporter): Promise<ComponentStatus> {
+    if (await redisAnswers(this.config.redisUrl)) return this.status();
+    const url = new URL(this.config.redisUrl);
+    const binary = which('redis-server');
+    if (!isLoopbackHost(url.hostname) || !binary) {
+      throw new Error(
+        `nothing answers at ${redact(this.config.redisUrl)}` +
+          (binary ? ' and it is not a loopback address' : ', and redis-server is not installed (apt-get install redis-server)'),
+      );
+    }
+    if (!runningPid(this.pidFile)) {
+      const port = url.port || '6379';
+      spawnDetached({
+        command: binary,
+        args: ['--bind', url.hostname, '--port', port, '--save', '', '--appendonly', 'no', '--dir', this.home, '--daemonize', 'no'],
+        logFile: this.logFile,
+        pidFile: this.pidFile,
+      });
+      report(`redis: started redis-server on ${url.hostname}:${port}`);
+    }
+    await waitUntil(() => redisAnswers(this.config.redisUrl), {
+      timeoutMs: 20_000,
+      what: 'redis',
+      abort: () => (runningPid(this.pidFile) ? undefined : `redis-server exited; see ${this.logFile}`),
+    });
+    return this.status();
+  }
+
+  async down(report: Reporter): Promise<void> {
+    const pid = await stopProcess(this.pidFile, 10_000);
+    if (pid) report(`redis: stopped redis-server (pid ${pid})`);
+  }
+}
+
+/** Never print a password. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
