@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cost } from '../cost.ts';
+import { parseSonarCsv } from '../dataset-csv.ts';
+import { batchFromRows } from '../labeled-batch.ts';
+import type { Batch } from '../matrix.ts';
+import type { OptimizerConfig } from './config.ts';
+import { initialState } from './state.ts';
+import { optimizerStepInPlace } from './step.ts';
+
+const sonar = batchFromRows(parseSonarCsv(readFileSync(new URL('../../../dataset/data/sonar.csv', import.meta.url), 'utf8')));
+
+/**
+ * Reference optimum by Newton's method (IRLS), written independently of the
+ * library: gradient Xᵀ(h - y)/n + λθ', Hessian XᵀWX/n + λI' with W = h(1 - h)
+ * and I' the identity without its bias entry; each step solves H s = g by Cholesky.
+ */
+function newtonOptimum(batch: Batch, l2: number): Float64Array {
+  const { x, y, n, d } = batch;
+  const theta = new Float64Array(d);
+  for (let iteration = 0; iteration < 100; iteration++) {
+    const g = new Float64Array(d);
+    const hessian = Array.from({ length: d }, () => new Float64Array(d));
+    for (let i = 0; i < n; i++) {
+      const row = x.subarray(i * d, (i + 1) * d);
+      const z = row.reduce((sum, value, j) => sum + value * theta[j]!, 0);
+      const h = 1 / (1 + Math.exp(-z));
+      const w = (h * (1 - h)) / n;
+      for (let a = 0; a < d; a++) {
+        g[a]! += ((h - y[i]!) * row[a]!) / n;
+        for (let b = 0; b <= a; b++) hessian[a]![b]! += w * row[a]! * row[b]!;
+      }
+    }
+    for (let a = 1; a < d; a++) {
+      g[a]! += l2 * theta[a]!;
+      hessian[a]![a]! += l2;
+    }
+    const s = choleskySolve(hessian, g);
+    let largest = 0;
+    for (let a = 0; a < d; a++) {
+      theta[a]! -= s[a]!;
+      largest = Math.max(largest, Math.abs(s[a]!));
+    }
+    if (largest < 1e-14) return theta;
+  }
+  throw new Error('Newton did not converge');
+}
+
+/** Solves A s = b for symmetric positive definite A, given its lower triangle. */
+function choleskySolve(a: Float64Array[], b: Float64Array): Float64Array {
+  const d = b.length;
+  const l = Array.from({ length: d }, () => new Float64Array(d));
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = a[i]![j]!;
+      for (let k = 0; k < j; k++) sum -= l[i]![k]! * l[j]![k]!;
+      if (i === j) {
+        if (!(sum > 0)) throw new Error('Hessian is not positive definite');
+        l[i]![i] = Math.sqrt(sum);
+      } else l[i]![j] = sum / l[j]![j]!;
+    }
+  }
+  const forward = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    let sum = b[i]!;
+    for (let k = 0; k < i; k++) sum -= l[i]![k]! * forward[k]!;
+    forward[i] = sum / l[i]![i]!;
+  }
+  const s = new Float64Array(d);
+  for (let i = d - 1; i >= 0; i--) {
+    let sum = forward[i]!;
+    for (let k = i + 1; k < d; k++) sum -= l[k]![i]! * s[k]!;
+    s[i] = sum / l[i]![i]!;
+  }
+  return s;
+}
+
+// Full-batch steps with a constant rate, so the run is deterministic; step sizes
+// are chosen below each method's stability limit on this data.
+const optimizers: { name: string; config: Omit<OptimizerConfig, 'l2'>; steps: number }[] = [
+  { name: 'sgd', config: { optimizer: 'sgd', alpha: 0.7 }, steps: 8000 },
+  { name: 'momentum (classical)', config: { optimizer: 'momentum', alpha: 0.5, momentum: 0.9 }, steps: 3000 },
+  { name: 'momentum (Nesterov)', config: { optimizer: 'momentum', alpha: 0.5, momentum: 0.9, nesterov: true }, steps: 3000 },
+  { name: 'adam', config: { optimizer: 'adam', alpha: 0.01 }, steps: 4000 },
+];
+
+describe.each([0.01, 0.1])('with L2 λ = %s', (l2) => {
+  const optimum = newtonOptimum(sonar, l2);
+  const optimalCost = cost(optimum, sonar, l2);
+
+  it('the Newton reference is a stationary point better than nearby perturbations', () => {
+    expect(optimalCost).toBeLessThan(Math.LN2);
+    for (let j = 0; j < optimum.length; j += 10) {
+      for (const delta of [-1e-3, 1e-3]) {
+        const moved = optimum.slice();
+        moved[j]! += delta;
+        expect(cost(moved, sonar, l2)).toBeGreaterThan(optimalCost);
+      }
+    }
+  });
+
+  it.each(optimizers)('$name converges to the regularised optimum', ({ config, steps }) => {
+    const full: OptimizerConfig = { ...config, l2, schedule: 'constant' };
+    const state = initialState(full);
+    for (let i = 0; i < steps; i++) {
+      const result = optimizerStepInPlace(state, sonar, full);
+      if (!result.ok) throw new Error(result.message);
+    }
+    const maxDiff = Math.max(...optimum.map((t, j) => Math.abs(t - state.theta[j]!)));
+    expect(maxDiff).toBeLessThanOrEqual(1e-6);
+    expect(cost(state.theta, sonar, l2) - optimalCost).toBeLessThanOrEqual(1e-8);
+  });
+});

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseSonarCsv } from '../dataset-csv.ts';
+import { batchFromRows } from '../labeled-batch.ts';
+import { sliceRows } from '../matrix.ts';
+import type { OptimizerConfig } from './config.ts';
+import { deserializeState, serializeState, stateFromJSON, stateToJSON } from './serialize.ts';
+import { initialState } from './state.ts';
+import type { TrainingState } from './state.ts';
+import { optimizerStepInPlace } from './step.ts';
+
+const sonar = batchFromRows(parseSonarCsv(readFileSync(new URL('../../../dataset/data/sonar.csv', import.meta.url), 'utf8')));
+
+const bytes = (a: Float64Array | null) => (a === null ? null : Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
+
+function expectBitIdentical(actual: TrainingState, expected: TrainingState): void {
+  expect(actual.step).toBe(expected.step);
+  for (const key of ['theta', 'velocity', 'm', 'v'] as const) expect(bytes(actual[key])).toEqual(bytes(expected[key]));
+}
+
+describe('serializeState / deserializeState', () => {
+  const configs: OptimizerConfig[] = [
+    { optimizer: 'sgd', alpha: 0.3, l2: 0.01 },
+    { optimizer: 'momentum', alpha: 0.1 },
+    { optimizer: 'momentum', alpha: 0.1, nesterov: true },
+    { optimizer: 'adam', alpha: 0.01, schedule: 'inverse-sqrt' },
+  ];
+
+  it.each(configs)('round-trips a $optimizer state bit for bit after some mini-batch steps', (config) => {
+    const state = initialState(config);
+    for (let i = 0; i < 25; i++) {
+      const result = optimizerStepInPlace(state, sliceRows(sonar, (i * 8) % 200, ((i * 8) % 200) + 8), config);
+      if (!result.ok) throw new Error(result.message);
+    }
+    expect(state.theta.some((t) => t !== 0)).toBe(true);
+    expectBitIdentical(deserializeState(serializeState(state)), state);
+  });
+
+  it('preserves -0, subnormals, the largest double and inexact sums', () => {
+    const special = [-0, 0, 5e-324, -5e-324, 1.7976931348623157e308, -1.7976931348623157e308, 0.1 + 0.2, 2.2250738585072014e-308, 1 / 3];
+    const state: TrainingState = {
+      theta: Float64Array.from(special),
+      step: 7,
+      velocity: Float64Array.from(special).reverse(),
+      m: null,
+      v: Float64Array.from(special, Math.abs),
+    };
+    const json = serializeState(state);
+    expect(json).toContain('"-0"'); // plain JSON would write -0 as 0
+    const restored = deserializeState(json);
+    expect(Object.is(restored.theta[0], -0)).toBe(true);
+    expect(restored.m).toBeNull();
+    expectBitIdentical(restored, state);
+  });
+
+  it('produces plain JSON data through stateToJSON', () => {
+    const state = initialState({ optimizer: 'momentum', alpha: 0.1 }, 3);
+    expect(stateToJSON(state)).toEqual({ version: 1, step: 0, theta: [0, 0, 0], velocity: [0, 0, 0], m: null, v: null });
+    expectBitIdentical(stateFromJSON(JSON.parse(JSON.stringify(stateToJSON(state)))), state);
+  });
+
+  it.each([
+    ['not json', /not valid JSON/],
+    ['[1, 2]', /must be a JSON object/],
+    ['{"version": 2, "step": 0, "theta": [0]}', /unsupported version 2/],
+    ['{"version": 1, "step": -1, "theta": [0]}', /step must be a non-negative integer/],
+    ['{"version": 1, "step": 1.5, "theta": [0]}', /step must be a non-negative integer/],
+    ['{"version": 1, "step": 0, "theta": []}', /theta must be a non-empty array/],
+    ['{"version": 1, "step": 0, "theta": [0, "1"]}', /theta\[1\] must be a finite number, got "1"/],
+    ['{"version": 1, "step": 0, "theta": [0, 1e999]}', /theta\[1\] must be a finite number/],
+    ['{"version": 1, "step": 0, "theta": [0, null]}', /theta\[1\] must be a finite number, got null/],
+    ['{"version": 1, "step": 0, "theta": [0, 1], "velocity": [0]}', /velocity has length 1, theta has 2/],
+    ['{"version": 1, "step": 0, "theta": [0], "m": [0], "v": [-1]}', /v\[0\] must be >= 0/],
+  ])('rejects %s', (json, message) => {
+    expect(() => deserializeState(json)).toThrow(message);
+  });
+});

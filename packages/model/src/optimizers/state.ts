@@ -1,0 +1,43 @@
+import { THETA_LENGTH } from '../matrix.ts';
+import { validateOptimizerConfig } from './config.ts';
+import type { OptimizerConfig } from './config.ts';
+
+/**
+ * Everything needed to continue training: coefficients, the number of steps
+ * taken so far, and the optimizer's moments (null when the optimizer has none).
+ */
+export interface TrainingState {
+  theta: Float64Array;
+  step: number;
+  /** Momentum's velocity v. */
+  velocity: Float64Array | null;
+  /** Adam's first moment estimate. */
+  m: Float64Array | null;
+  /** Adam's second (uncentred) moment estimate. */
+  v: Float64Array | null;
+}
+
+/** θ = 0, step 0, with zeroed moments for the optimizer that needs them. Throws on an invalid config. */
+export function initialState(config: OptimizerConfig, d = THETA_LENGTH): TrainingState {
+  const problems = validateOptimizerConfig(config);
+  if (problems.length > 0) throw new Error(`invalid optimizer config: ${problems.join('; ')}`);
+  if (!(Number.isSafeInteger(d) && d > 0)) throw new Error(`initialState: d must be a positive integer, got ${d}`);
+  return {
+    theta: new Float64Array(d),
+    step: 0,
+    velocity: config.optimizer === 'momentum' ? new Float64Array(d) : null,
+    m: config.optimizer === 'adam' ? new Float64Array(d) : null,
+    v: config.optimizer === 'adam' ? new Float64Array(d) : null,
+  };
+}
+
+/** A deep copy sharing no memory with `state`. */
+export function cloneState(state: TrainingState): TrainingState {
+  return {
+    theta: state.theta.slice(),
+    step: state.step,
+    velocity: state.velocity?.slice() ?? null,
+    m: state.m?.slice() ?? null,
+    v: state.v?.slice() ?? null,
+  };
+}

@@ -1,0 +1,52 @@
+import type { Batch } from '../matrix.ts';
+import { computeStep } from './compute-step.ts';
+import type { OptimizerConfig } from './config.ts';
+import { scratchFor } from './scratch.ts';
+import type { StepTarget } from './scratch.ts';
+import type { TrainingState } from './state.ts';
+import type { StepFailure } from './step-failure.ts';
+
+export type { StepFailure } from './step-failure.ts';
+export type StepResult = { ok: true; state: TrainingState } | StepFailure;
+
+/**
+ * One optimizer step on a mini-batch. Returns a new state and never modifies
+ * `state`; a step that would produce a non-finite number is refused. Moments
+ * the optimizer does not use are carried over as copies. The config is assumed
+ * valid (see validateOptimizerConfig); a state lacking the optimizer's moments throws.
+ */
+export function optimizerStep(state: TrainingState, batch: Batch, config: OptimizerConfig): StepResult {
+  const d = state.theta.length;
+  const target: StepTarget = {
+    theta: new Float64Array(d),
+    velocity: state.velocity ? new Float64Array(d) : null,
+    m: state.m ? new Float64Array(d) : null,
+    v: state.v ? new Float64Array(d) : null,
+  };
+  const failure = computeStep(state, batch, config, target);
+  if (failure) return failure;
+  // Unused moments were not written by computeStep; copy them so nothing is shared or lost.
+  if (config.optimizer !== 'momentum' && state.velocity) target.velocity = state.velocity.slice();
+  if (config.optimizer !== 'adam' && state.m) target.m = state.m.slice();
+  if (config.optimizer !== 'adam' && state.v) target.v = state.v.slice();
+  return { ok: true, state: { ...target, step: state.step + 1 } };
+}
+
+/**
+ * Same step without allocating: the new values are computed into scratch
+ * buffers, checked, and only then copied into `state`, which is returned.
+ * On failure `state` is untouched.
+ */
+export function optimizerStepInPlace(state: TrainingState, batch: Batch, config: OptimizerConfig): StepResult {
+  const scratch = scratchFor(state.theta.length);
+  const failure = computeStep(state, batch, config, scratch.next);
+  if (failure) return failure;
+  state.theta.set(scratch.next.theta);
+  if (config.optimizer === 'momentum') (state.velocity as Float64Array).set(scratch.next.velocity as Float64Array);
+  if (config.optimizer === 'adam') {
+    (state.m as Float64Array).set(scratch.next.m as Float64Array);
+    (state.v as Float64Array).set(scratch.next.v as Float64Array);
+  }
+  state.step += 1;
+  return { ok: true, state };
+}
