@@ -1,0 +1,31 @@
+import type { RejectReason } from './reasons.ts';
+
+/** Headers on a dead letter; its value is the original bytes, unchanged. */
+export const DEAD_LETTER_HEADERS = {
+  reason: 'sonar.error.reason',
+  message: 'sonar.error.message',
+  service: 'sonar.error.service',
+  topic: 'sonar.source.topic',
+  partition: 'sonar.source.partition',
+  offset: 'sonar.source.offset',
+} as const;
+
+export interface DeadLetterCause {
+  reason: RejectReason;
+  message: string;
+  service: string;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export function deadLetterHeaders(cause: DeadLetterCause): Record<string, string> {
+  return {
+    [DEAD_LETTER_HEADERS.reason]: cause.reason,
+    [DEAD_LETTER_HEADERS.message]: cause.message,
+    [DEAD_LETTER_HEADERS.service]: cause.service,
+    [DEAD_LETTER_HEADERS.topic]: cause.topic,
+    [DEAD_LETTER_HEADERS.partition]: String(cause.partition),
+    [DEAD_LETTER_HEADERS.offset]: cause.offset,
+  };
+}

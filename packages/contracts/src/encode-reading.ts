@@ -1,0 +1,27 @@
+import type { Reading } from './reading.ts';
+
+export type ReadingFormat = 'json' | 'csv';
+
+/**
+ * JSON wire form of a reading. Numbers print in JavaScript's shortest round-trip
+ * form, so features decode to the very same doubles.
+ */
+export function encodeReadingJson(reading: Reading): string {
+  let out = '{';
+  if (reading.id !== undefined) out += `"id":${JSON.stringify(reading.id)},`;
+  out += `"features":[${reading.features.join(',')}]`;
+  if (reading.label !== undefined) out += `,"label":"${reading.label}"`;
+  if (reading.holdout) out += ',"holdout":true';
+  if (reading.ts !== undefined) out += `,"ts":${reading.ts}`;
+  return `${out}}`;
+}
+
+/** One line of the UCI file's shape; it carries no id, timestamp or holdout flag. */
+export function encodeReadingCsv(reading: Reading): string {
+  const features = reading.features.join(',');
+  return reading.label === undefined ? features : `${features},${reading.label}`;
+}
+
+export function encodeReading(reading: Reading, format: ReadingFormat): string {
+  return format === 'json' ? encodeReadingJson(reading) : encodeReadingCsv(reading);
+}

@@ -1,0 +1,21 @@
+export { DEFAULT_TOPICS, topicsFrom, consumerGroups, type Topics } from './topics.ts';
+export { REJECT_REASONS, REJECT_REASON_CODES, type RejectReason } from './reasons.ts';
+export {
+  FEATURE_COUNT,
+  DEFAULT_MAX_READING_BYTES,
+  MAX_ID_LENGTH,
+  isLabel,
+  validId,
+  reject,
+  type Decoded,
+  type Label,
+  type Reading,
+} from './reading.ts';
+export { decodeReading, decodeReadingText } from './decode-reading.ts';
+export { readingFromJson, jsonParseFailure } from './decode-json.ts';
+export { encodeReading, encodeReadingJson, encodeReadingCsv, type ReadingFormat } from './encode-reading.ts';
+export { classOf, encodeClassified, decodeClassified, type ClassifiedEvent } from './classified.ts';
+export { DEAD_LETTER_HEADERS, deadLetterHeaders, type DeadLetterCause } from './dead-letter.ts';
+export { encodeModelUpdate, type ModelUpdateEvent } from './model-event.ts';
+export { modelKeys, type ModelKeys } from './redis-keys.ts';
+export { METRICS } from './metric-names.ts';

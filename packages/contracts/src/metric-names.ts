@@ -1,0 +1,23 @@
+/** Metric names of the public contract (prom-client; each also carries a `service` label). */
+export const METRICS = {
+  ingestReadings: 'sonar_ingest_readings_total',
+  ingestRejected: 'sonar_ingest_rejected_total',
+  trainerReadings: 'sonar_trainer_readings_total',
+  trainerBatches: 'sonar_trainer_batches_total',
+  trainerCost: 'sonar_trainer_cost',
+  trainerAccuracy: 'sonar_trainer_accuracy',
+  trainerModelVersion: 'sonar_trainer_model_version',
+  trainerBatchSeconds: 'sonar_trainer_batch_seconds',
+  trainerCheckpointSeconds: 'sonar_trainer_checkpoint_seconds',
+  trainerRejected: 'sonar_trainer_rejected_total',
+  trainerHealthGate: 'sonar_trainer_health_gate_total',
+  trainerFencedWrites: 'sonar_trainer_fenced_writes_total',
+  scorerReadings: 'sonar_scorer_readings_total',
+  scorerLatency: 'sonar_scorer_latency_seconds',
+  scorerModelVersion: 'sonar_scorer_model_version',
+  scorerModelSwaps: 'sonar_scorer_model_swaps_total',
+  scorerAccuracy: 'sonar_scorer_accuracy',
+  scorerRejected: 'sonar_scorer_rejected_total',
+  scorerPropagation: 'sonar_scorer_model_propagation_seconds',
+  consumerLag: 'sonar_consumer_lag',
+} as const;

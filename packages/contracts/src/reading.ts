@@ -1,0 +1,31 @@
+import { FEATURE_COUNT } from '@sonar/model';
+import type { RejectReason } from './reasons.ts';
+
+export type Label = 'R' | 'M';
+
+/** A sonar reading as the services see it, whichever wire format it came in. */
+export interface Reading {
+  id: string | undefined;
+  features: Float64Array;
+  label: Label | undefined;
+  holdout: boolean;
+  /** Epoch milliseconds of the measurement, when the reading said. */
+  ts: number | undefined;
+}
+
+export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: RejectReason; message: string };
+
+export const DEFAULT_MAX_READING_BYTES = 64 * 1024;
+export const MAX_ID_LENGTH = 128;
+
+export const reject = (reason: RejectReason, message: string): Decoded<never> => ({ ok: false, reason, message });
+
+export function isLabel(value: unknown): value is Label {
+  return value === 'R' || value === 'M';
+}
+
+export function validId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
+}
+
+export { FEATURE_COUNT };

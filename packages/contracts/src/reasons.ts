@@ -1,0 +1,23 @@
+/**
+ * Stable reason codes for rejected readings: the `reason` label of the rejected_total
+ * metrics and the `sonar.error.reason` dead-letter header. Never rename one.
+ */
+export const REJECT_REASONS = {
+  empty: 'the value is empty, blank or a tombstone (null)',
+  too_large: 'the value is larger than the configured limit',
+  not_utf8: 'the value is not valid UTF-8 text',
+  invalid_json: 'the value starts like JSON but does not parse',
+  not_an_object: 'a JSON reading must be an object',
+  missing_features: 'a JSON reading has no "features" array',
+  wrong_feature_count: 'a reading needs exactly 60 features',
+  not_a_number: 'a feature is not a number',
+  non_finite_feature: 'a feature is NaN or infinite (or null, as JSON writes those)',
+  invalid_label: 'the label is neither "R" nor "M"',
+  invalid_id: 'the id is not a string of 1 to 128 characters',
+  invalid_holdout: '"holdout" is not a boolean',
+  invalid_ts: '"ts" is not a non-negative number of epoch milliseconds',
+} as const;
+
+export type RejectReason = keyof typeof REJECT_REASONS;
+
+export const REJECT_REASON_CODES = Object.keys(REJECT_REASONS) as RejectReason[];

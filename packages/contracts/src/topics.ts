@@ -1,0 +1,29 @@
+/** Default topic names of the public contract; each is overridable by the env variable of the same key. */
+export const DEFAULT_TOPICS = {
+  TOPIC_READINGS: 'sonar.readings',
+  TOPIC_CLASSIFIED: 'sonar.classified',
+  TOPIC_DLQ: 'sonar.readings.dlq',
+  TOPIC_MODELS: 'sonar.models',
+} as const;
+
+export interface Topics {
+  readings: string;
+  classified: string;
+  deadLetters: string;
+  models: string;
+}
+
+export function topicsFrom(env: Partial<Record<keyof typeof DEFAULT_TOPICS, string>>): Topics {
+  return {
+    readings: env.TOPIC_READINGS ?? DEFAULT_TOPICS.TOPIC_READINGS,
+    classified: env.TOPIC_CLASSIFIED ?? DEFAULT_TOPICS.TOPIC_CLASSIFIED,
+    deadLetters: env.TOPIC_DLQ ?? DEFAULT_TOPICS.TOPIC_DLQ,
+    models: env.TOPIC_MODELS ?? DEFAULT_TOPICS.TOPIC_MODELS,
+  };
+}
+
+/** Consumer groups: one per service and model, so models train and score side by side. */
+export const consumerGroups = {
+  trainer: (model: string) => `sonar-trainer-${model}`,
+  scorer: (model: string) => `sonar-scorer-${model}`,
+};
