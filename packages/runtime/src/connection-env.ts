@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { DEFAULT_TOPICS } from '@sonar/contracts';
+import { env } from './config.ts';
+import { LOG_LEVELS } from './logger.ts';
+
+/** The environment every service shares (see the connections and topics of the public contract). */
+export const connectionEnv = {
+  KAFKA_BROKERS: env.list().default(['127.0.0.1:9092']),
+  KAFKA_SSL: env.boolean().default(false),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().min(1).default('sonar'),
+  SONAR_MODEL: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only (1 to 64)').default('sonar'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  TOPIC_READINGS: z.string().min(1).default(DEFAULT_TOPICS.TOPIC_READINGS),
+  TOPIC_CLASSIFIED: z.string().min(1).default(DEFAULT_TOPICS.TOPIC_CLASSIFIED),
+  TOPIC_DLQ: z.string().min(1).default(DEFAULT_TOPICS.TOPIC_DLQ),
+  TOPIC_MODELS: z.string().min(1).default(DEFAULT_TOPICS.TOPIC_MODELS),
+  TOPIC_PARTITIONS: env.int(1, 10_000).default(3),
+  TOPIC_REPLICATION: env.int(1, 100).default(1),
+  SHUTDOWN_GRACE_MS: env.int(100).default(10_000),
+};
+
+export type ConnectionEnv = z.infer<z.ZodObject<typeof connectionEnv>>;
+
+/** SASL needs all three settings or none. */
+export function checkSasl(value: ConnectionEnv, ctx: z.RefinementCtx): void {
+  const set = [value.KAFKA_SASL_MECHANISM, value.KAFKA_SASL_USERNAME, value.KAFKA_SASL_PASSWORD].filter(Boolean).length;
+  if (set !== 0 && set !== 3) {
+    ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_MECHANISM'], message: 'set KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD together' });
+  }
+}
+
+export function kafkaConnection(value: ConnectionEnv) {
+  return {
+    brokers: value.KAFKA_BROKERS,
+    ssl: value.KAFKA_SSL,
+    sasl: value.KAFKA_SASL_MECHANISM
+      ? { mechanism: value.KAFKA_SASL_MECHANISM, username: value.KAFKA_SASL_USERNAME!, password: value.KAFKA_SASL_PASSWORD! }
+      : undefined,
+  };
+}

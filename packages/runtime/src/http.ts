@@ -1,0 +1,42 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { Logger } from './logger.ts';
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  registry: Registry;
+  logger: Logger;
+  /** Ready to serve traffic: e.g. Kafka reachable, a model loaded. */
+  ready: () => boolean;
+  /** Largest request body accepted; larger ones get 413. */
+  bodyLimit?: number;
+  routes?: (app: FastifyInstance) => void;
+}
+
+export interface HttpServer {
+  app: FastifyInstance;
+  /** The bound port (useful with port 0). */
+  port: number;
+  close(): Promise<void>;
+}
+
+/** /metrics, /healthz and /readyz, plus the service's own routes. */
+export async function startHttpServer(options: HttpOptions): Promise<HttpServer> {
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024 });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = options.ready();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const body = await options.registry.metrics();
+    return reply.type(options.registry.contentType).send(body);
+  });
+  options.routes?.(app);
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  options.logger.info({ host: options.host, port }, 'http listening');
+  return { app, port, close: () => app.close() };
+}

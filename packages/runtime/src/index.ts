@@ -1,0 +1,6 @@
+export { ConfigError, parseEnv, env } from './config.ts';
+export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.ts';
+export { createRegistry, DURATION_BUCKETS, DELAY_BUCKETS } from './metrics.ts';
+export { startHttpServer, type HttpOptions, type HttpServer } from './http.ts';
+export { Shutdown, type RunningService } from './shutdown.ts';
+export { connectionEnv, checkSasl, kafkaConnection, type ConnectionEnv } from './connection-env.ts';
