@@ -1,0 +1,119 @@
+import type { Message, Producer, TopicMessages } from 'kafkajs';
+
+export interface BatchingOptions {
+  /** Send as soon as this many messages wait. */
+  maxBatchMessages?: number;
+  /** ...or when the oldest waiting message is this old (kafkajs has no linger.ms of its own). */
+  lingerMs?: number;
+  /** Above this many unacknowledged messages, whenWritable() waits: memory stays bounded. */
+  highWaterMark?: number;
+}
+
+interface Pending {
+  topic: string;
+  messages: Message[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Accumulates messages and sends them with one sendBatch per N messages or T ms,
+ * one request in flight at a time, so an idempotent producer keeps order.
+ * Callers get a promise per send() call, resolved when Kafka acknowledged it (acks=all).
+ */
+export class BatchingProducer {
+  private queue: Pending[] = [];
+  private queued = 0;
+  private unacked = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private writableWaiters: (() => void)[] = [];
+  private readonly maxBatch: number;
+  private readonly lingerMs: number;
+  private readonly highWaterMark: number;
+
+  constructor(
+    private readonly producer: Producer,
+    options: BatchingOptions = {},
+  ) {
+    this.maxBatch = options.maxBatchMessages ?? 1000;
+    this.lingerMs = options.lingerMs ?? 5;
+    this.highWaterMark = options.highWaterMark ?? 20 * this.maxBatch;
+  }
+
+  send(topic: string, messages: Message[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ topic, messages, resolve, reject });
+      this.queued += messages.length;
+      this.unacked += messages.length;
+      if (this.queued >= this.maxBatch) this.kick();
+      else this.timer ??= setTimeout(() => this.kick(), this.lingerMs);
+    });
+  }
+
+  /** True while fewer than highWaterMark messages await acknowledgement. */
+  get writable(): boolean {
+    return this.unacked < this.highWaterMark;
+  }
+
+  whenWritable(): Promise<void> {
+    return this.writable ? Promise.resolve() : new Promise((resolve) => this.writableWaiters.push(resolve));
+  }
+
+  /** Sends everything queued now; resolves when all of it is acknowledged (or failed). */
+  async flush(): Promise<void> {
+    while (this.queue.length > 0 || this.inFlight) {
+      this.kick();
+      await this.inFlight;
+    }
+  }
+
+  private kick(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.inFlight || this.queue.length === 0) return;
+    this.inFlight = this.sendNext().finally(() => {
+      this.inFlight = undefined;
+      if (this.queued >= this.maxBatch) this.kick();
+      else if (this.queue.length > 0) this.timer ??= setTimeout(() => this.kick(), this.lingerMs);
+    });
+  }
+
+  private async sendNext(): Promise<void> {
+    const batch = this.take();
+    const count = batch.reduce((n, p) => n + p.messages.length, 0);
+    try {
+      await this.producer.sendBatch({ topicMessages: byTopic(batch), acks: -1 });
+      for (const pending of batch) pending.resolve();
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    } finally {
+      this.unacked -= count;
+      if (this.writable) for (const wake of this.writableWaiters.splice(0)) wake();
+    }
+  }
+
+  /** Whole send() calls, up to maxBatch messages (at least one call, however large). */
+  private take(): Pending[] {
+    const batch: Pending[] = [];
+    let count = 0;
+    while (this.queue.length > 0 && (batch.length === 0 || count + this.queue[0]!.messages.length <= this.maxBatch)) {
+      const next = this.queue.shift()!;
+      batch.push(next);
+      count += next.messages.length;
+    }
+    this.queued -= count;
+    return batch;
+  }
+}
+
+function byTopic(batch: Pending[]): TopicMessages[] {
+  const topics = new Map<string, Message[]>();
+  for (const { topic, messages } of batch) {
+    const list = topics.get(topic);
+    if (list) for (const message of messages) list.push(message);
+    else topics.set(topic, messages.slice());
+  }
+  return [...topics].map(([topic, messages]) => ({ topic, messages }));
+}

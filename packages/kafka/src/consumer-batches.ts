@@ -1,0 +1,90 @@
+import { Observable } from 'rxjs';
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+
+/** One fetched batch of one partition, held by the consumer until the pipeline releases it. */
+export interface ConsumedBatch {
+  topic: string;
+  partition: number;
+  messages: KafkaMessage[];
+  highWatermark: string;
+  /** True when a seek on this partition made the batch obsolete before it was handled. */
+  isStale(): boolean;
+  /** The pipeline has handled the batch: let the consumer fetch the next one. */
+  release(): void;
+}
+
+export interface BatchSourceOptions {
+  topics: string[];
+  fromBeginning: boolean;
+  /** How often to heartbeat while the pipeline works on a batch. */
+  heartbeatMs?: number;
+}
+
+/**
+ * A kafkajs consumer as an Observable of batches with backpressure: each eachBatch
+ * call stays pending until the pipeline releases its batch, so at most one batch is
+ * in memory and consumption pauses while the pipeline is busy. Heartbeats continue
+ * meanwhile. Offsets are never resolved or committed here: that is the pipeline's call.
+ */
+export class BatchSource {
+  private stopping = false;
+  private releasePending: (() => void) | undefined;
+  private onDrained: (() => void) | undefined;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly options: BatchSourceOptions,
+  ) {}
+
+  readonly batches$ = new Observable<ConsumedBatch>((subscriber) => {
+    const crashListener = this.consumer.on(this.consumer.events.CRASH, (event) => {
+      if (!event.payload.restart) subscriber.error(event.payload.error);
+    });
+    this.onDrained = () => subscriber.complete();
+    const start = async () => {
+      await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning });
+      await this.consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => this.hold(payload, (batch) => subscriber.next(batch)),
+      });
+    };
+    start().catch((error: unknown) => subscriber.error(error));
+    return () => {
+      crashListener();
+      this.releasePending?.();
+    };
+  });
+
+  /** Stops feeding the pipeline: the batch in hand finishes, then the Observable completes. */
+  stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    if (!this.releasePending) this.onDrained?.();
+  }
+
+  private async hold(payload: EachBatchPayload, emit: (batch: ConsumedBatch) => void): Promise<void> {
+    if (this.stopping) return;
+    const { batch, heartbeat, isStale } = payload;
+    const beat = setInterval(() => heartbeat().catch(() => undefined), this.options.heartbeatMs ?? 1000);
+    try {
+      await new Promise<void>((resolve) => {
+        this.releasePending = resolve;
+        emit({
+          topic: batch.topic,
+          partition: batch.partition,
+          messages: batch.messages,
+          highWatermark: batch.highWatermark,
+          isStale,
+          release: resolve,
+        });
+      });
+    } finally {
+      clearInterval(beat);
+      this.releasePending = undefined;
+      if (this.stopping) this.onDrained?.();
+    }
+  }
+}

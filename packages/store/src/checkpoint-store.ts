@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { modelKeys, type ModelKeys } from '@sonar/contracts';
+import { fromHash, fromHistoryEntry, toHashFields, toHistoryEntry, type Checkpoint, type ServingModel } from './checkpoint.ts';
+
+const script = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+
+export type CommitResult =
+  | { accepted: true; version: number }
+  | { accepted: false; reason: 'fenced'; currentEpoch: number }
+  | { accepted: false; reason: 'stale'; storedVersion: number };
+
+type ScriptReply = [number, string, string?];
+
+interface ScriptedRedis extends Redis {
+  commitCheckpoint(...args: (string | number)[]): Promise<ScriptReply>;
+  replaceCheckpoint(...args: (string | number)[]): Promise<ScriptReply>;
+}
+
+/** Checkpoints of one model in Redis: the newest in a hash, recent ones in a list. */
+export class CheckpointStore {
+  readonly keys: ModelKeys;
+  private readonly redis: ScriptedRedis;
+
+  constructor(
+    redis: Redis,
+    readonly model: string,
+    prefix = 'sonar',
+    private readonly historyLength = 100,
+  ) {
+    this.keys = modelKeys(model, prefix);
+    this.redis = redis as ScriptedRedis;
+    if (!('commitCheckpoint' in redis)) {
+      redis.defineCommand('commitCheckpoint', { numberOfKeys: 3, lua: script('commit-checkpoint') });
+      redis.defineCommand('replaceCheckpoint', { numberOfKeys: 2, lua: script('replace-checkpoint') });
+    }
+  }
+
+  async load(): Promise<Checkpoint | undefined> {
+    return fromHash(await this.redis.hgetall(this.keys.model));
+  }
+
+  async version(): Promise<number | undefined> {
+    const version = await this.redis.hget(this.keys.model, 'version');
+    return version ? Number(version) : undefined;
+  }
+
+  async serving(): Promise<ServingModel | undefined> {
+    const [version, theta, updatedAt] = await this.redis.hmget(this.keys.model, 'version', 'theta', 'updatedAt');
+    if (!version || !theta) return undefined;
+    return { version: Number(version), theta: Float64Array.from(JSON.parse(theta) as number[]), updatedAt: Number(updatedAt) };
+  }
+
+  /** A new fencing epoch: checkpoints written under older epochs are rejected from now on. */
+  async takeEpoch(): Promise<number> {
+    return this.redis.incr(this.keys.epoch);
+  }
+
+  async commit(checkpoint: Checkpoint, epoch: number): Promise<CommitResult> {
+    const [ok, reason, value] = await this.redis.commitCheckpoint(
+      this.keys.model,
+      this.keys.history,
+      this.keys.epoch,
+      String(epoch),
+      String(checkpoint.version),
+      this.historyLength,
+      toHistoryEntry(checkpoint),
+      ...toHashFields(checkpoint),
+    );
+    if (ok === 1) return { accepted: true, version: checkpoint.version };
+    return reason === 'fenced'
+      ? { accepted: false, reason: 'fenced', currentEpoch: Number(value) }
+      : { accepted: false, reason: 'stale', storedVersion: Number(value) };
+  }
+
+  async history(limit = this.historyLength): Promise<Checkpoint[]> {
+    const entries = await this.redis.lrange(this.keys.history, 0, limit - 1);
+    return entries.map(fromHistoryEntry).filter((c): c is Checkpoint => c !== undefined);
+  }
+
+  /**
+   * Makes version V the newest: a new version with V's theta and optimizer state,
+   * keeping the current offsets (the readings since V are not trained on again).
+   */
+  async rollback(target: number, now = Date.now()): Promise<Checkpoint> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const latest = await this.load();
+      if (!latest) throw new Error(`model "${this.model}" has no checkpoint`);
+      const source = (await this.history()).find((c) => c.version === target);
+      if (!source) throw new Error(`version ${target} of model "${this.model}" is not in its history`);
+      const next: Checkpoint = {
+        ...source,
+        version: latest.version + 1,
+        topic: latest.topic,
+        offsets: latest.offsets,
+        updatedAt: now,
+        rolledBackFrom: target,
+      };
+      const [ok] = await this.redis.replaceCheckpoint(
+        this.keys.model,
+        this.keys.history,
+        String(latest.version),
+        String(next.version),
+        this.historyLength,
+        toHistoryEntry(next),
+        ...toHashFields(next),
+      );
+      if (ok === 1) {
+        await this.publish(next.version);
+        return next;
+      }
+    }
+    throw new Error('rollback kept conflicting with the trainer; try again');
+  }
+
+  publish(version: number): Promise<number> {
+    return this.redis.publish(this.keys.updated, String(version));
+  }
+
+  /** Deletes every key of this model (tests and `sonar model` housekeeping). */
+  async destroy(): Promise<void> {
+    await this.redis.del(this.keys.model, this.keys.history, this.keys.epoch);
+  }
+}

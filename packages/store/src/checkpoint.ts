@@ -1,0 +1,81 @@
+import { deserializeState, serializeState, type TrainingState } from '@sonar/model';
+
+/** One trained model version: what the trainer resumes from and the scorer scores with. */
+export interface Checkpoint {
+  model: string;
+  version: number;
+  state: TrainingState;
+  /** Progressive (test-then-train) cost of the last batch. */
+  cost: number;
+  /** Progressive accuracy over the recent window. */
+  accuracy: number;
+  /** Labeled, non-holdout readings applied. */
+  samples: number;
+  batches: number;
+  topic: string;
+  /** Partition → offset of the next record to read. */
+  offsets: Record<string, string>;
+  updatedAt: number;
+  hyperparameters: Record<string, unknown>;
+  /** Set when an operator rolled back to that version. */
+  rolledBackFrom?: number | undefined;
+}
+
+/** What the scorer needs, read with one HMGET. */
+export interface ServingModel {
+  version: number;
+  theta: Float64Array;
+  updatedAt: number;
+}
+
+export function toHashFields(checkpoint: Checkpoint): string[] {
+  const fields: Record<string, string> = {
+    model: checkpoint.model,
+    version: String(checkpoint.version),
+    theta: JSON.stringify(Array.from(checkpoint.state.theta)),
+    state: serializeState(checkpoint.state),
+    cost: String(checkpoint.cost),
+    accuracy: Number.isFinite(checkpoint.accuracy) ? String(checkpoint.accuracy) : '',
+    samples: String(checkpoint.samples),
+    batches: String(checkpoint.batches),
+    topic: checkpoint.topic,
+    offsets: JSON.stringify(checkpoint.offsets),
+    updatedAt: String(checkpoint.updatedAt),
+    hyperparameters: JSON.stringify(checkpoint.hyperparameters),
+    rolledBackFrom: checkpoint.rolledBackFrom === undefined ? '' : String(checkpoint.rolledBackFrom),
+  };
+  return Object.entries(fields).flat();
+}
+
+export function fromHash(hash: Record<string, string>): Checkpoint | undefined {
+  if (!hash.version || !hash.state) return undefined;
+  return {
+    model: hash.model ?? '',
+    version: Number(hash.version),
+    state: deserializeState(hash.state),
+    cost: Number(hash.cost),
+    accuracy: hash.accuracy ? Number(hash.accuracy) : Number.NaN,
+    samples: Number(hash.samples),
+    batches: Number(hash.batches ?? 0),
+    topic: hash.topic ?? '',
+    offsets: JSON.parse(hash.offsets ?? '{}') as Record<string, string>,
+    updatedAt: Number(hash.updatedAt),
+    hyperparameters: JSON.parse(hash.hyperparameters ?? '{}') as Record<string, unknown>,
+    rolledBackFrom: hash.rolledBackFrom ? Number(hash.rolledBackFrom) : undefined,
+  };
+}
+
+/** History entries are whole checkpoints, so a rollback restores theta and optimizer state exactly. */
+export function toHistoryEntry(checkpoint: Checkpoint): string {
+  return JSON.stringify(Object.fromEntries(chunkPairs(toHashFields(checkpoint))));
+}
+
+export function fromHistoryEntry(entry: string): Checkpoint | undefined {
+  return fromHash(JSON.parse(entry) as Record<string, string>);
+}
+
+function chunkPairs(flat: string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
+  return pairs;
+}
