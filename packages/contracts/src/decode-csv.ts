@@ -7,12 +7,12 @@ export function decodeCsvReading(line: string): Decoded<Reading> {
   const fields = line.split(',');
   let label: Reading['label'];
   let count = fields.length;
-  const last = fields[count - 1]!.trim();
-  if (last === 'R' || last === 'M') {
+  // A 61st field is the label; anything else there is a bad label, not a 61st feature.
+  if (count === FEATURE_COUNT + 1) {
+    const last = fields[FEATURE_COUNT]!.trim();
+    if (last !== 'R' && last !== 'M') return reject('invalid_label', `label must be R or M, got ${JSON.stringify(last.slice(0, 20))}`);
     label = last;
     count -= 1;
-  } else if (/^[A-Za-z]+$/.test(last) && !/^(nan|inf|infinity)$/i.test(last)) {
-    return reject('invalid_label', `label must be R or M, got ${JSON.stringify(last.slice(0, 20))}`);
   }
   if (count !== FEATURE_COUNT) return reject('wrong_feature_count', `expected ${FEATURE_COUNT} features, got ${count}`);
   const features = new Float64Array(FEATURE_COUNT);

@@ -9,7 +9,7 @@ export interface ConsumedBatch {
   highWatermark: string;
   /** True when a seek on this partition made the batch obsolete before it was handled. */
   isStale(): boolean;
-  /** The pipeline has handled the batch: let the consumer fetch the next one. */
+  /** The pipeline has handled the batch: the consumer fetches on from after it (unless a seek moved it). */
   release(): void;
 }
 
@@ -24,7 +24,8 @@ export interface BatchSourceOptions {
  * A kafkajs consumer as an Observable of batches with backpressure: each eachBatch
  * call stays pending until the pipeline releases its batch, so at most one batch is
  * in memory and consumption pauses while the pipeline is busy. Heartbeats continue
- * meanwhile. Offsets are never resolved or committed here: that is the pipeline's call.
+ * meanwhile. Releasing a batch moves the fetch position past it; committing offsets
+ * is the pipeline's call.
  */
 export class BatchSource {
   private stopping = false;
@@ -67,7 +68,8 @@ export class BatchSource {
 
   private async hold(payload: EachBatchPayload, emit: (batch: ConsumedBatch) => void): Promise<void> {
     if (this.stopping) return;
-    const { batch, heartbeat, isStale } = payload;
+    const { batch, heartbeat, isStale, resolveOffset } = payload;
+    const last = batch.messages.at(-1);
     const beat = setInterval(() => heartbeat().catch(() => undefined), this.options.heartbeatMs ?? 1000);
     try {
       await new Promise<void>((resolve) => {
@@ -78,7 +80,11 @@ export class BatchSource {
           messages: batch.messages,
           highWatermark: batch.highWatermark,
           isStale,
-          release: resolve,
+          release: () => {
+            // Without autoCommit this only moves the fetch position; a pending seek still wins.
+            if (last && !isStale()) resolveOffset(last.offset);
+            resolve();
+          },
         });
       });
     } finally {

@@ -56,7 +56,8 @@ export class CheckpointStore {
     return this.redis.incr(this.keys.epoch);
   }
 
-  async commit(checkpoint: Checkpoint, epoch: number): Promise<CommitResult> {
+  async commit(written: Checkpoint, epoch: number): Promise<CommitResult> {
+    const checkpoint = { ...written, epoch };
     const [ok, reason, value] = await this.redis.commitCheckpoint(
       this.keys.model,
       this.keys.history,
@@ -95,6 +96,7 @@ export class CheckpointStore {
         offsets: latest.offsets,
         updatedAt: now,
         rolledBackFrom: target,
+        epoch: latest.epoch,
       };
       const [ok] = await this.redis.replaceCheckpoint(
         this.keys.model,

@@ -19,6 +19,8 @@ export interface Checkpoint {
   hyperparameters: Record<string, unknown>;
   /** Set when an operator rolled back to that version. */
   rolledBackFrom?: number | undefined;
+  /** The fencing epoch of the trainer that wrote it. */
+  epoch?: number | undefined;
 }
 
 /** What the scorer needs, read with one HMGET. */
@@ -43,6 +45,7 @@ export function toHashFields(checkpoint: Checkpoint): string[] {
     updatedAt: String(checkpoint.updatedAt),
     hyperparameters: JSON.stringify(checkpoint.hyperparameters),
     rolledBackFrom: checkpoint.rolledBackFrom === undefined ? '' : String(checkpoint.rolledBackFrom),
+    epoch: checkpoint.epoch === undefined ? '' : String(checkpoint.epoch),
   };
   return Object.entries(fields).flat();
 }
@@ -62,6 +65,7 @@ export function fromHash(hash: Record<string, string>): Checkpoint | undefined {
     updatedAt: Number(hash.updatedAt),
     hyperparameters: JSON.parse(hash.hyperparameters ?? '{}') as Record<string, unknown>,
     rolledBackFrom: hash.rolledBackFrom ? Number(hash.rolledBackFrom) : undefined,
+    epoch: hash.epoch ? Number(hash.epoch) : undefined,
   };
 }
 

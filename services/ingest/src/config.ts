@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { DEFAULT_MAX_READING_BYTES } from '@sonar/contracts';
+import { checkSasl, connectionEnv, env, parseEnv } from '@sonar/runtime';
+
+const schema = z
+  .object({
+    ...connectionEnv,
+    INGEST_HOST: z.string().default('127.0.0.1'),
+    INGEST_PORT: env.int(0, 65535).default(9100),
+    /** When set, POST /readings needs `Authorization: Bearer <token>`. */
+    INGEST_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+    INGEST_BODY_LIMIT: env.int(1024).default(1024 * 1024),
+    INGEST_BATCH_MESSAGES: env.int(1, 100_000).default(1000),
+    INGEST_LINGER_MS: env.int(0, 10_000).default(5),
+    MAX_READING_BYTES: env.int(1024).default(DEFAULT_MAX_READING_BYTES),
+  })
+  .superRefine(checkSasl);
+
+export type IngestConfig = z.infer<typeof schema>;
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): IngestConfig {
+  return parseEnv(schema, source);
+}

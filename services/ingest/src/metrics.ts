@@ -1,0 +1,20 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { METRICS } from '@sonar/contracts';
+import { DURATION_BUCKETS } from '@sonar/runtime';
+
+export type IngestMetrics = ReturnType<typeof ingestMetrics>;
+
+export function ingestMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    readings: new Counter({ name: METRICS.ingestReadings, help: 'Readings accepted and acknowledged by Kafka.', registers }),
+    rejected: new Counter({ name: METRICS.ingestRejected, help: 'Readings refused, by reason.', labelNames: ['reason'], registers }),
+    requestSeconds: new Histogram({
+      name: 'sonar_ingest_request_seconds',
+      help: 'POST /readings duration, Kafka acknowledgement included, by status.',
+      labelNames: ['status'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,81 @@
+import { seededRng, shuffleInPlace, stratifiedSplit, type Rng } from '@sonar/model';
+import type { Label } from '@sonar/contracts';
+import { syntheticReading } from './synthetic.ts';
+
+/** A row to replay: the data set's, or any file of UCI lines (labels optional). */
+export interface SourceRow {
+  features: Float64Array;
+  label: Label | undefined;
+}
+
+export interface PlannedReading {
+  id: string;
+  features: Float64Array;
+  label: Label | undefined;
+  holdout: boolean;
+}
+
+export interface ReplayOptions {
+  epochs: number;
+  shuffle: boolean;
+  seed: number;
+  /** Fraction of labeled rows (stratified) sent with holdout: true, the same rows every epoch. */
+  holdout: number;
+  /** When set, this many synthetic readings instead of the rows themselves. */
+  synthetic?: number | undefined;
+  idPrefix: string;
+}
+
+/**
+ * Row indices held out for a seed: the test side of the same stratified split
+ * `sonar fit --test-size F --seed S` makes, so the two can be compared.
+ */
+export function holdoutRows(rows: readonly SourceRow[], fraction: number, seed: number): Set<number> {
+  if (fraction <= 0) return new Set();
+  const labeled = rows.flatMap((row, index) => (row.label === undefined ? [] : [index]));
+  const split = stratifiedSplit(labeled.map((i) => (rows[i]!.label === 'R' ? 1 : 0)), fraction, seededRng(seed));
+  return new Set(split.test.map((i) => labeled[i]!));
+}
+
+export function plannedCount(rows: readonly SourceRow[], options: ReplayOptions): number {
+  return options.synthetic ?? rows.length * options.epochs;
+}
+
+/** The readings to send, in order; lazily, so a long synthetic run holds nothing in memory. */
+export function* replayPlan(rows: readonly SourceRow[], options: ReplayOptions): Generator<PlannedReading> {
+  const holdout = holdoutRows(rows, options.holdout, options.seed);
+  // Separate streams, so that shuffling or not never changes which rows are held out.
+  const order: Rng = seededRng(options.seed + 1);
+  if (options.synthetic !== undefined) {
+    yield* synthetic(rows, options, seededRng(options.seed + 2), holdout.size / Math.max(1, rows.length));
+    return;
+  }
+  const indices = rows.map((_, i) => i);
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    if (options.shuffle) shuffleInPlace(indices, order);
+    for (const index of indices) {
+      const row = rows[index]!;
+      yield {
+        id: `${options.idPrefix}${String(index).padStart(3, '0')}-e${epoch}`,
+        features: row.features,
+        label: row.label,
+        holdout: holdout.has(index),
+      };
+    }
+  }
+}
+
+function* synthetic(rows: readonly SourceRow[], options: ReplayOptions, rng: Rng, holdoutShare: number): Generator<PlannedReading> {
+  const byClass = { R: rows.filter((r) => r.label === 'R'), M: rows.filter((r) => r.label === 'M') };
+  if (byClass.R.length < 2 || byClass.M.length < 2) throw new Error('synthetic readings need at least two rows of each class');
+  const rockShare = byClass.R.length / (byClass.R.length + byClass.M.length);
+  for (let n = 0; n < options.synthetic!; n++) {
+    const label: Label = rng() < rockShare ? 'R' : 'M';
+    yield {
+      id: `${options.idPrefix}s${n}`,
+      features: syntheticReading(byClass[label], rng),
+      label,
+      holdout: rng() < holdoutShare,
+    };
+  }
+}

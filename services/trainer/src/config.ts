@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { OPTIMIZER_NAMES, SCHEDULES, validateOptimizerConfig, type OptimizerConfig } from '@sonar/model';
+import { DEFAULT_MAX_READING_BYTES } from '@sonar/contracts';
+import { checkSasl, connectionEnv, env, parseEnv, ConfigError } from '@sonar/runtime';
+
+const schema = z
+  .object({
+    ...connectionEnv,
+    TRAINER_HOST: z.string().default('127.0.0.1'),
+    TRAINER_PORT: env.int(0, 65535).default(9101),
+    TRAIN_ALPHA: env.positive().default(0.1),
+    TRAIN_BATCH_SIZE: env.int(1, 100_000).default(32),
+    TRAIN_BATCH_MAX_WAIT_MS: env.int(0).default(0),
+    TRAIN_OPTIMIZER: z.enum(OPTIMIZER_NAMES as [string, ...string[]]).default('sgd'),
+    TRAIN_MOMENTUM: env.number().default(0.9),
+    TRAIN_NESTEROV: env.boolean().default(false),
+    TRAIN_SCHEDULE: z.enum(SCHEDULES as [string, ...string[]]).default('constant'),
+    TRAIN_L2: env.number().default(0),
+    TRAIN_CHECKPOINT_EVERY: env.int(1).default(10),
+    TRAIN_CHECKPOINT_INTERVAL_MS: env.int(0).default(5000),
+    TRAIN_COST_LIMIT: env.positive().default(50),
+    TRAIN_ACCURACY_WINDOW: env.int(1).default(500),
+    TRAIN_HISTORY: env.int(1, 10_000).default(100),
+    TRAINER_SESSION_TIMEOUT_MS: env.int(1000).default(30_000),
+    TRAINER_HEARTBEAT_MS: env.int(100).default(3000),
+    MAX_READING_BYTES: env.int(1024).default(DEFAULT_MAX_READING_BYTES),
+  })
+  .superRefine(checkSasl);
+
+export type TrainerEnv = z.infer<typeof schema>;
+
+export interface TrainerConfig extends TrainerEnv {
+  optimizer: OptimizerConfig;
+}
+
+/** The trainer's configuration, validated once at start with every problem reported together. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): TrainerConfig {
+  const parsed = parseEnv(schema, source);
+  const optimizer: OptimizerConfig = {
+    optimizer: parsed.TRAIN_OPTIMIZER as OptimizerConfig['optimizer'],
+    alpha: parsed.TRAIN_ALPHA,
+    schedule: parsed.TRAIN_SCHEDULE as OptimizerConfig['schedule'],
+    l2: parsed.TRAIN_L2,
+    momentum: parsed.TRAIN_MOMENTUM,
+    nesterov: parsed.TRAIN_NESTEROV,
+  };
+  const problems = validateOptimizerConfig(optimizer).map((p) => `TRAIN_*: ${p}`);
+  if (parsed.TRAINER_HEARTBEAT_MS * 3 > parsed.TRAINER_SESSION_TIMEOUT_MS) {
+    problems.push('TRAINER_HEARTBEAT_MS should be at most a third of TRAINER_SESSION_TIMEOUT_MS');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...parsed, optimizer };
+}
+
+/** Recorded with every checkpoint, so a model says how it was trained. */
+export function hyperparameters(config: TrainerConfig): Record<string, unknown> {
+  return {
+    optimizer: config.TRAIN_OPTIMIZER,
+    alpha: config.TRAIN_ALPHA,
+    schedule: config.TRAIN_SCHEDULE,
+    batchSize: config.TRAIN_BATCH_SIZE,
+    batchMaxWaitMs: config.TRAIN_BATCH_MAX_WAIT_MS,
+    l2: config.TRAIN_L2,
+    ...(config.TRAIN_OPTIMIZER === 'momentum' ? { momentum: config.TRAIN_MOMENTUM, nesterov: config.TRAIN_NESTEROV } : {}),
+  };
+}

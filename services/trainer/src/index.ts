@@ -1,0 +1,2 @@
+export { runTrainer } from './main.ts';
+export { loadConfig as loadTrainerConfig } from './config.ts';

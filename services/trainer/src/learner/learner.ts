@@ -1,0 +1,170 @@
+import {
+  AccuracyWindow,
+  cost,
+  initialState,
+  optimizerStepInPlace,
+  predictLabel,
+  probabilities,
+  type Batch,
+  type OptimizerConfig,
+  type TrainingState,
+} from '@sonar/model';
+import { MiniBatchBuilder, type TrainableReading } from './mini-batch.ts';
+
+export interface LearnerSettings {
+  batchSize: number;
+  /** 0: batches by count only, so their boundaries depend on the record sequence alone. */
+  maxWaitMs: number;
+  optimizer: OptimizerConfig;
+  /** Health gate: a batch whose progressive cost exceeds this is not applied. */
+  costLimit: number;
+  accuracyWindow: number;
+}
+
+/** Where a checkpoint left off; undefined for a model that has none yet. */
+export interface LearnerStart {
+  state: TrainingState;
+  version: number;
+  samples: number;
+  batches: number;
+  cost: number;
+}
+
+export type BatchOutcome =
+  | { kind: 'applied'; size: number; cost: number; accuracy: number; seconds: number }
+  | { kind: 'gated'; size: number; cost: number; reason: 'cost_limit' | 'non_finite'; message: string };
+
+/**
+ * The trainer's state machine, free of I/O: readings go into a buffer, full
+ * mini-batches come out as optimizer steps. Each batch is first scored with the
+ * current theta (test-then-train), then applied unless the health gate refuses it.
+ */
+export class Learner {
+  readonly state: TrainingState;
+  version: number;
+  samples: number;
+  batches: number;
+  lastCost: number;
+  /** Batches applied since the last checkpoint. */
+  unsaved = 0;
+  private readonly accuracy: AccuracyWindow;
+  private readonly builder: MiniBatchBuilder;
+  private readonly probabilities: Float64Array;
+  private buffer: TrainableReading[] = [];
+  private head = 0;
+  /** Partition → offset after the last record consumed (trained, skipped or rejected). */
+  private readonly positions = new Map<number, number>();
+
+  constructor(
+    private readonly settings: LearnerSettings,
+    start?: LearnerStart,
+  ) {
+    this.state = start?.state ?? initialState(settings.optimizer);
+    this.version = start?.version ?? 0;
+    this.samples = start?.samples ?? 0;
+    this.batches = start?.batches ?? 0;
+    // A fresh model has theta = 0, whose cost is ln 2 on any data.
+    this.lastCost = start?.cost ?? Math.LN2;
+    this.accuracy = new AccuracyWindow(settings.accuracyWindow);
+    this.builder = new MiniBatchBuilder(settings.batchSize);
+    this.probabilities = new Float64Array(settings.batchSize);
+  }
+
+  get progressiveAccuracy(): number {
+    return this.accuracy.value;
+  }
+
+  get buffered(): number {
+    return this.buffer.length - this.head;
+  }
+
+  /** Every record consumed moves its partition's position forward, whatever became of it. */
+  consumed(partition: number, offset: number): void {
+    if (offset + 1 > this.position(partition)) this.positions.set(partition, offset + 1);
+  }
+
+  /** The offset of the next record to consume from a partition (records below it were seen). */
+  position(partition: number): number {
+    return this.positions.get(partition) ?? 0;
+  }
+
+  startAt(partition: number, offset: number): void {
+    this.positions.set(partition, offset);
+  }
+
+  add(reading: TrainableReading): void {
+    this.buffer.push(reading);
+  }
+
+  /** Applies every full mini-batch; with a max wait, also a partial one whose oldest reading waited long enough. */
+  drain(now: number): BatchOutcome[] {
+    const outcomes: BatchOutcome[] = [];
+    const size = this.settings.batchSize;
+    while (this.buffered >= size) outcomes.push(this.step(size));
+    const oldest = this.buffer[this.head];
+    if (this.settings.maxWaitMs > 0 && oldest && now - oldest.arrivedAt >= this.settings.maxWaitMs) {
+      outcomes.push(this.step(this.buffered));
+    }
+    this.compact();
+    return outcomes;
+  }
+
+  /**
+   * Partition → offset of the next record to read for a resumed run to see
+   * exactly what this one would have: the first buffered (not yet applied)
+   * reading of the partition, else the position after everything consumed.
+   */
+  offsets(): Record<string, string> {
+    const next = new Map(this.positions);
+    const seen = new Set<number>();
+    for (let i = this.head; i < this.buffer.length; i++) {
+      const { partition, offset } = this.buffer[i]!;
+      if (!seen.has(partition)) {
+        seen.add(partition);
+        next.set(partition, offset);
+      }
+    }
+    return Object.fromEntries([...next].sort(([a], [b]) => a - b).map(([p, o]) => [String(p), String(o)]));
+  }
+
+  private step(size: number): BatchOutcome {
+    const started = performance.now();
+    const readings = this.buffer;
+    const batch = this.builder.build(readings, this.head, this.head + size);
+    this.head += size;
+    const batchCost = cost(this.state.theta, batch);
+    if (!(batchCost <= this.settings.costLimit)) {
+      return { kind: 'gated', size, cost: batchCost, reason: 'cost_limit', message: `batch cost ${batchCost} exceeds the limit ${this.settings.costLimit}` };
+    }
+    const accuracy = this.score(batch);
+    const result = optimizerStepInPlace(this.state, batch, this.settings.optimizer);
+    if (!result.ok) return { kind: 'gated', size, cost: batchCost, reason: 'non_finite', message: result.message };
+    this.samples += size;
+    this.batches += 1;
+    this.unsaved += 1;
+    this.lastCost = batchCost;
+    return { kind: 'applied', size, cost: batchCost, accuracy, seconds: (performance.now() - started) / 1000 };
+  }
+
+  /** Accuracy of the current theta on a batch it has not learnt from yet; feeds the window. */
+  private score(batch: Batch): number {
+    const p = probabilities(this.state.theta, batch, this.probabilities);
+    let hits = 0;
+    for (let i = 0; i < batch.n; i++) {
+      const hit = predictLabel(p[i]!) === batch.y[i];
+      this.accuracy.record(hit);
+      if (hit) hits += 1;
+    }
+    return hits / batch.n;
+  }
+
+  private compact(): void {
+    if (this.head === this.buffer.length) {
+      this.buffer = [];
+      this.head = 0;
+    } else if (this.head > 4096) {
+      this.buffer = this.buffer.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { METRICS } from '@sonar/contracts';
+import { DURATION_BUCKETS } from '@sonar/runtime';
+import type { ConsumerLag } from '@sonar/kafka';
+
+export type TrainerMetrics = ReturnType<typeof trainerMetrics>;
+
+/** The trainer's metrics of the public contract, on the service's one registry. */
+export function trainerMetrics(registry: Registry, group: string, lag: ConsumerLag) {
+  const registers = [registry];
+  return {
+    readings: new Counter({
+      name: METRICS.trainerReadings,
+      help: 'Valid readings consumed by the trainer, by what became of them (trained, holdout, unlabeled, gated).',
+      labelNames: ['kind'],
+      registers,
+    }),
+    batches: new Counter({ name: METRICS.trainerBatches, help: 'Mini-batches applied to the model.', registers }),
+    cost: new Gauge({
+      name: METRICS.trainerCost,
+      help: 'Cross-entropy cost J of the last mini-batch, scored before its update (progressive validation).',
+      registers,
+    }),
+    accuracy: new Gauge({
+      name: METRICS.trainerAccuracy,
+      help: 'Progressive accuracy: share of recent training readings the model classified right before learning from them.',
+      registers,
+    }),
+    samples: new Gauge({ name: 'sonar_trainer_samples', help: 'Labeled, non-holdout readings the current model has learnt from.', registers }),
+    version: new Gauge({ name: METRICS.trainerModelVersion, help: 'Version of the last checkpoint this trainer wrote or resumed from.', registers }),
+    checkpointTime: new Gauge({ name: 'sonar_trainer_checkpoint_timestamp_seconds', help: 'When the last checkpoint was written (Unix time).', registers }),
+    batchSeconds: new Histogram({
+      name: METRICS.trainerBatchSeconds,
+      help: 'Time to score and apply one mini-batch.',
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    checkpointSeconds: new Histogram({
+      name: METRICS.trainerCheckpointSeconds,
+      help: 'Time to write one checkpoint (Redis script, model event, publish, commit).',
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    rejected: new Counter({ name: METRICS.trainerRejected, help: 'Invalid records sent to the dead-letter topic, by reason.', labelNames: ['reason'], registers }),
+    healthGate: new Counter({
+      name: METRICS.trainerHealthGate,
+      help: 'Mini-batches refused by the health gate (update not finite, or cost over the limit), by reason.',
+      labelNames: ['reason'],
+      registers,
+    }),
+    fencedWrites: new Counter({
+      name: METRICS.trainerFencedWrites,
+      help: 'Checkpoints rejected because another trainer took over (stale fencing epoch).',
+      registers,
+    }),
+    lag: new Gauge({
+      name: METRICS.consumerLag,
+      help: 'Records in the topic not yet processed by this consumer group, per partition.',
+      labelNames: ['group', 'partition'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const [partition, value] of await lag.current()) this.set({ group, partition: String(partition) }, value);
+      },
+    }),
+  };
+}

@@ -1,0 +1,35 @@
+import { labelToNumber } from '@sonar/model';
+import type { InFlight } from '../events.ts';
+import type { TrainingSession } from '../session.ts';
+
+/**
+ * Labeled, non-holdout readings join the mini-batch buffer (the others are only
+ * counted); every record, rejected or not, moves its partition's position.
+ */
+export function keepTrainable(session: TrainingSession, now: () => number) {
+  return (flight: InFlight): InFlight => {
+    if (flight.event.kind !== 'batch') return flight;
+    const learner = session.learner!;
+    const { partition } = flight.event.batch;
+    const arrivedAt = now();
+    for (const { reading, offset } of flight.decoded.readings) {
+      if (reading.label === undefined) flight.counts.unlabeled += 1;
+      else if (reading.holdout) flight.counts.holdout += 1;
+      else {
+        flight.counts.trained += 1;
+        learner.add({ features: reading.features, y: labelToNumber(reading.label), partition, offset, arrivedAt });
+      }
+    }
+    const last = flight.event.batch.messages.at(-1);
+    if (last) learner.consumed(partition, Number(last.offset));
+    return flight;
+  };
+}
+
+/** Full mini-batches (or a partial one past the max wait) → optimizer steps, scored first. */
+export function applyMiniBatches(session: TrainingSession, now: () => number) {
+  return (flight: InFlight): InFlight => {
+    flight.outcomes = session.learner!.drain(now());
+    return flight;
+  };
+}
