@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { DEFAULT_MAX_READING_BYTES } from '@sonar/contracts';
+import { checkSasl, connectionEnv, env, parseEnv } from '@sonar/runtime';
+
+const schema = z
+  .object({
+    ...connectionEnv,
+    SCORER_HOST: z.string().default('127.0.0.1'),
+    SCORER_PORT: env.int(0, 65535).default(9102),
+    /** Kafka transactions: read_committed consumers see exactly one event per reading. */
+    SCORER_EXACTLY_ONCE: env.boolean().default(false),
+    /** Pub/sub messages are lost across reconnects, so the scorer also polls for new versions. */
+    SCORER_POLL_MS: env.int(100).default(2000),
+    SCORER_ACCURACY_WINDOW: env.int(1).default(500),
+    SCORER_SESSION_TIMEOUT_MS: env.int(1000).default(30_000),
+    SCORER_HEARTBEAT_MS: env.int(100).default(3000),
+    SCORER_BATCH_MESSAGES: env.int(1, 100_000).default(2000),
+    SCORER_LINGER_MS: env.int(0, 10_000).default(2),
+    MAX_READING_BYTES: env.int(1024).default(DEFAULT_MAX_READING_BYTES),
+  })
+  .superRefine(checkSasl);
+
+export type ScorerConfig = z.infer<typeof schema>;
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): ScorerConfig {
+  return parseEnv(schema, source);
+}

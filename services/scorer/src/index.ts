@@ -1,0 +1,2 @@
+export { runScorer } from './main.ts';
+export { classify } from './stages/score.ts';

@@ -1,0 +1,66 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { METRICS } from '@sonar/contracts';
+import { DELAY_BUCKETS } from '@sonar/runtime';
+import type { ConsumerLag } from '@sonar/kafka';
+import type { ModelHolder } from './model/model-holder.ts';
+
+export type ScorerMetrics = ReturnType<typeof scorerMetrics>;
+
+export function scorerMetrics(registry: Registry, group: string, lag: ConsumerLag, model: ModelHolder) {
+  const registers = [registry];
+  return {
+    readings: new Counter({ name: METRICS.scorerReadings, help: 'Readings classified, by predicted label (R rock, M mine).', labelNames: ['label'], registers }),
+    latency: new Histogram({
+      name: METRICS.scorerLatency,
+      help: "End-to-end latency: from the reading's ts (or Kafka timestamp) to its classified event acknowledged by Kafka.",
+      buckets: DELAY_BUCKETS,
+      registers,
+    }),
+    version: new Gauge({
+      name: METRICS.scorerModelVersion,
+      help: 'Version of the model this scorer classifies with.',
+      registers,
+      collect() {
+        if (model.current) this.set(model.current.version);
+      },
+    }),
+    age: new Gauge({
+      name: 'sonar_scorer_model_age_seconds',
+      help: 'Time since the model in use was checkpointed.',
+      registers,
+      collect() {
+        if (model.current) this.set(Math.max(0, (Date.now() - model.current.updatedAt) / 1000));
+      },
+    }),
+    swaps: new Counter({ name: METRICS.scorerModelSwaps, help: 'Model versions swapped in without restart.', registers }),
+    accuracy: new Gauge({
+      name: METRICS.scorerAccuracy,
+      help: 'Accuracy over the recent labeled readings, by split: train (the model may have learnt from them) or holdout (never trained on).',
+      labelNames: ['split'],
+      registers,
+    }),
+    rejected: new Counter({ name: METRICS.scorerRejected, help: 'Invalid records sent to the dead-letter topic, by reason.', labelNames: ['reason'], registers }),
+    propagation: new Histogram({
+      name: METRICS.scorerPropagation,
+      help: 'From a checkpoint written to the first reading scored with it.',
+      buckets: DELAY_BUCKETS,
+      registers,
+    }),
+    transactions: new Counter({
+      name: 'sonar_scorer_transactions_total',
+      help: 'Kafka transactions in exactly-once mode, by outcome (committed, aborted).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    lag: new Gauge({
+      name: METRICS.consumerLag,
+      help: 'Records in the topic not yet processed by this consumer group, per partition.',
+      labelNames: ['group', 'partition'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const [partition, value] of await lag.current()) this.set({ group, partition: String(partition) }, value);
+      },
+    }),
+  };
+}

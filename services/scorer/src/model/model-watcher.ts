@@ -1,0 +1,62 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '@sonar/runtime';
+import type { CheckpointStore } from '@sonar/store';
+import type { ModelHolder } from './model-holder.ts';
+
+/**
+ * Keeps the holder on the newest version: the update channel announces new ones at
+ * once, and a poll catches what pub/sub loses across reconnects.
+ */
+export class ModelWatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private checking: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: CheckpointStore,
+    private readonly subscriber: Redis,
+    private readonly holder: ModelHolder,
+    private readonly logger: Logger,
+    private readonly pollMs: number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.subscriber.on('message', (_channel: string, version: string) => {
+      if (Number(version) > (this.holder.current?.version ?? 0)) void this.check();
+    });
+    await this.subscriber.subscribe(this.store.keys.updated);
+    await this.check();
+    this.timer = setInterval(() => void this.check(), this.pollMs);
+  }
+
+  /** Resolves once a model is there; the scorer emits nothing before (no guesses). */
+  async firstModel(signal: AbortSignal): Promise<void> {
+    let logged = false;
+    while (!this.holder.current && !signal.aborted) {
+      if (!logged) this.logger.info({ model: this.store.model }, 'no checkpoint yet: holding consumption until the trainer writes one');
+      logged = true;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(this.pollMs, 500)));
+      await this.check();
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.checking;
+  }
+
+  private check(): Promise<void> {
+    this.checking ??= this.load().finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const version = await this.store.version();
+      if (version === undefined || version <= (this.holder.current?.version ?? 0)) return;
+      const model = await this.store.serving();
+      if (model) this.holder.offer(model);
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'could not read the model from Redis; keeping the current one');
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { catchError, concatMap, EMPTY, from, map, tap, type Observable } from 'rxjs';
+import type { BatchSource } from '@sonar/kafka';
+import { RetryBatch } from './stages/publish-transactionally.ts';
+import { scoreBatch, type ScoredBatch } from './stages/score.ts';
+import type { ModelHolder } from './model/model-holder.ts';
+
+export interface ScorerPipelineDeps {
+  source: BatchSource;
+  holder: ModelHolder;
+  model: string;
+  maxReadingBytes: number;
+  /** At least once (publish, then commit) or exactly once (one transaction per batch). */
+  publish: (scored: ScoredBatch) => Promise<ScoredBatch>;
+  observe: (scored: ScoredBatch) => void;
+  now: () => number;
+}
+
+/**
+ * The scorer, top to bottom: decode and classify with the current model →
+ * publish events and dead letters (and commit) → metrics → release the batch.
+ */
+export function scoringPipeline(deps: ScorerPipelineDeps): Observable<ScoredBatch> {
+  return deps.source.batches$.pipe(
+    map(scoreBatch(deps.holder, deps.model, deps.maxReadingBytes, deps.now)),
+    concatMap((scored) => from(deps.publish(scored)).pipe(catchError(skipForRetry(scored)))),
+    tap(deps.observe),
+    tap((scored) => scored.batch.release()),
+  );
+}
+
+/** A batch that must be read again is released unpublished; any other error ends the pipeline. */
+function skipForRetry(scored: ScoredBatch) {
+  return (error: unknown): Observable<never> => {
+    if (!(error instanceof RetryBatch)) throw error;
+    scored.batch.release();
+    return EMPTY;
+  };
+}

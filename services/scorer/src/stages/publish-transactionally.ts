@@ -1,0 +1,90 @@
+import type { Consumer, Kafka, Producer, TopicMessages } from 'kafkajs';
+import { createProducer, deadLetter } from '@sonar/kafka';
+import type { Logger } from '@sonar/runtime';
+import type { ScoredBatch } from './score.ts';
+import type { ScorerMetrics } from '../metrics.ts';
+
+export interface TransactionalDeps {
+  kafka: Kafka;
+  consumer: Consumer;
+  groupId: string;
+  model: string;
+  classifiedTopic: string;
+  deadLetterTopic: string;
+  metrics: ScorerMetrics;
+  logger: Logger;
+}
+
+/**
+ * Exactly once: a batch's events, its dead letters and its consumer offsets go in
+ * one Kafka transaction. kafkajs has no consumer-group fencing in transactions
+ * (KIP-447), so each input partition gets its own transactional id: whoever takes
+ * a partition over fences the previous owner, and a restarted scorer aborts what
+ * its predecessor left open.
+ */
+export class TransactionalPublisher {
+  private readonly producers = new Map<number, Promise<Producer>>();
+
+  constructor(private readonly deps: TransactionalDeps) {}
+
+  readonly stage = async (scored: ScoredBatch): Promise<ScoredBatch> => {
+    const { topic, partition, messages } = scored.batch;
+    const last = messages.at(-1);
+    if (!last) return scored;
+    const producer = await this.producerFor(topic, partition);
+    const transaction = await producer.transaction();
+    try {
+      const topicMessages: TopicMessages[] = [{ topic: this.deps.classifiedTopic, messages: scored.messages }];
+      if (scored.rejected.length > 0) {
+        topicMessages.push({
+          topic: this.deps.deadLetterTopic,
+          messages: scored.rejected.map((r) => deadLetter(r.record, { topic, partition }, 'scorer', r)),
+        });
+      }
+      await transaction.sendBatch({ topicMessages });
+      await transaction.sendOffsets({
+        consumerGroupId: this.deps.groupId,
+        topics: [{ topic, partitions: [{ partition, offset: String(Number(last.offset) + 1) }] }],
+      });
+      await transaction.commit();
+      this.deps.metrics.transactions.inc({ outcome: 'committed' });
+      return scored;
+    } catch (error) {
+      this.deps.metrics.transactions.inc({ outcome: 'aborted' });
+      await transaction.abort().catch(() => undefined);
+      // A fenced or broken producer is replaced; the batch is read again from its first offset.
+      await this.discard(partition);
+      this.deps.consumer.seek({ topic, partition, offset: messages[0]!.offset });
+      this.deps.logger.warn({ err: (error as Error).message, partition }, 'transaction aborted; the batch will be read again');
+      throw new RetryBatch();
+    }
+  };
+
+  async close(): Promise<void> {
+    await Promise.all([...this.producers.keys()].map((partition) => this.discard(partition)));
+  }
+
+  private producerFor(topic: string, partition: number): Promise<Producer> {
+    let producer = this.producers.get(partition);
+    if (!producer) {
+      const created = createProducer(this.deps.kafka, `sonar-scorer-${this.deps.model}-${topic}-${partition}`);
+      producer = created.connect().then(() => created);
+      this.producers.set(partition, producer);
+    }
+    return producer;
+  }
+
+  private async discard(partition: number): Promise<void> {
+    const producer = this.producers.get(partition);
+    this.producers.delete(partition);
+    await producer?.then((p) => p.disconnect()).catch(() => undefined);
+  }
+}
+
+/** Thrown when a batch must be skipped now and read again (after a seek). */
+export class RetryBatch extends Error {
+  constructor() {
+    super('batch will be read again');
+    this.name = 'RetryBatch';
+  }
+}

@@ -1,0 +1,50 @@
+import { classOf, encodeClassified, type ClassifiedEvent, type Reading } from '@sonar/contracts';
+import { decodeRecords, type ConsumedBatch, type RejectedRecord } from '@sonar/kafka';
+import { predictProbability } from '@sonar/model';
+import type { Message } from 'kafkajs';
+import type { ModelHolder } from '../model/model-holder.ts';
+
+export interface ScoredBatch {
+  batch: ConsumedBatch;
+  events: ClassifiedEvent[];
+  messages: Message[];
+  rejected: RejectedRecord[];
+  modelVersion: number;
+  propagationMs: number | undefined;
+}
+
+/** Decodes a batch and classifies every valid reading with the current model (pure but for the clock). */
+export function scoreBatch(holder: ModelHolder, modelName: string, maxBytes: number, now: () => number) {
+  return (batch: ConsumedBatch): ScoredBatch => {
+    const { readings, rejected } = decodeRecords(batch.messages, maxBytes);
+    const scoredAt = now();
+    const { model, propagationMs } = holder.take(scoredAt);
+    const events: ClassifiedEvent[] = [];
+    const messages: Message[] = [];
+    for (const { reading, offset, timestamp } of readings) {
+      const event = classify(reading, model.theta, {
+        id: reading.id ?? `${batch.topic}-${batch.partition}-${offset}`,
+        model: modelName,
+        modelVersion: model.version,
+        readingTs: reading.ts ?? timestamp,
+        scoredAt,
+      });
+      events.push(event);
+      messages.push({ key: event.id, value: encodeClassified(event) });
+    }
+    return { batch, events, messages, rejected, modelVersion: model.version, propagationMs };
+  };
+}
+
+type EventContext = Pick<ClassifiedEvent, 'id' | 'model' | 'modelVersion' | 'readingTs' | 'scoredAt'>;
+
+export function classify(reading: Reading, theta: Float64Array, context: EventContext): ClassifiedEvent {
+  const probability = predictProbability(theta, reading.features);
+  const label = probability >= 0.5 ? 'R' : 'M';
+  const event: ClassifiedEvent = { ...context, label, class: classOf(label), probability };
+  if (reading.label !== undefined) {
+    event.trueLabel = reading.label;
+    event.holdout = reading.holdout;
+  }
+  return event;
+}
