@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { stackCommand } from './commands/stack.ts';
+import { serviceCommands } from './commands/services.ts';
+import { produceCommand } from './commands/produce.ts';
 
 const program = new Command()
   .name('sonar')
   .description('sonar-stream: online logistic regression on Apache Kafka (UCI Sonar, rocks vs mines)')
   .showHelpAfterError()
-  .addCommand(stackCommand());
+  .addCommand(stackCommand())
+  .addCommand(produceCommand());
+for (const command of serviceCommands()) program.addCommand(command);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`sonar: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,0 +1,111 @@
+import { Command, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import { decodeReadingText, topicsFrom } from '@sonar/contracts';
+import { loadSonar } from '@sonar/dataset';
+import { numberToLabel } from '@sonar/model';
+import { BatchingProducer, contractTopics, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
+import { connectionEnv, createLogger, kafkaConnection, parseEnv } from '@sonar/runtime';
+import {
+  holdoutRows,
+  httpSink,
+  kafkaSink,
+  plannedCount,
+  produce,
+  ReadingPublisher,
+  replayPlan,
+  type SourceRow,
+} from '@sonar/ingest';
+import { readFileSync } from 'node:fs';
+import { progressBar } from '../progress.ts';
+import { number, integer, fraction } from '../parse.ts';
+
+interface ProduceFlags {
+  file?: string;
+  epochs: number;
+  shuffle: boolean;
+  seed: number;
+  rate: number;
+  holdout: number;
+  synthetic?: number;
+  format: 'json' | 'csv';
+  ingestUrl?: string;
+  idPrefix: string;
+  splitOut?: string;
+  progress: boolean;
+}
+
+export function produceCommand(): Command {
+  return new Command('produce')
+    .description('publish sonar readings onto the readings topic: the shipped data set replayed, a file, or synthetic readings')
+    .option('--file <path>', 'a file of UCI lines (60 numbers, optionally ,R or ,M) instead of the shipped data set')
+    .option('--epochs <n>', 'times to replay the rows', integer(1), 1)
+    .option('--shuffle', 'shuffle the rows every epoch (seeded)', false)
+    .option('--seed <s>', 'seed for shuffling, the holdout split and synthetic readings', integer(0), 42)
+    .option('--rate <r>', 'readings per second; 0 = as fast as possible', number(0), 0)
+    .option('--holdout <f>', 'fraction of labeled rows (stratified) sent with holdout: true, the same rows every epoch', fraction(), 0)
+    .option('--synthetic <n>', 'send n synthetic labeled readings (interpolations of same-class rows plus noise) instead', integer(1))
+    .addOption(new Option('--format <format>', 'wire format').choices(['json', 'csv']).default('json'))
+    .option('--ingest-url <url>', 'send through the ingest service (POST /readings) instead of straight to Kafka; INGEST_TOKEN is sent if set')
+    .option('--id-prefix <prefix>', 'prefix of reading ids', 'r')
+    .option('--split-out <file>', 'write the training rows (not held out) as a JSON array, for `sonar fit --train-rows`')
+    .option('--no-progress', 'no progress bar')
+    .action(async (flags: ProduceFlags) => {
+      const env = parseEnv(z.object(connectionEnv), process.env);
+      const rows = flags.file ? readRows(flags.file) : loadSonar().map((r): SourceRow => ({ features: r.features, label: numberToLabel(r.label) }));
+      if (flags.format === 'csv' && flags.holdout > 0) throw new Error('--holdout needs --format json: a CSV line cannot carry the holdout flag');
+      const options = { epochs: flags.epochs, shuffle: flags.shuffle, seed: flags.seed, holdout: flags.holdout, synthetic: flags.synthetic, idPrefix: flags.idPrefix };
+      if (flags.splitOut) {
+        const held = holdoutRows(rows, flags.holdout, flags.seed);
+        writeFileSync(flags.splitOut, `${JSON.stringify(rows.map((_, i) => i).filter((i) => !held.has(i)))}\n`);
+      }
+      const total = plannedCount(rows, options);
+      const topics = topicsFrom(env);
+      // A command's own output is for people; client logs only when asked for with LOG_LEVEL.
+      const logger = createLogger('produce', process.env.LOG_LEVEL ? env.LOG_LEVEL : 'error');
+      const abort = new AbortController();
+      process.once('SIGINT', () => abort.abort());
+      process.once('SIGTERM', () => abort.abort());
+      const bar = progressBar(total, flags.progress);
+      let close = async () => undefined as unknown;
+      let sink;
+      if (flags.ingestUrl) {
+        sink = httpSink(flags.ingestUrl, process.env.INGEST_TOKEN);
+      } else {
+        const kafka = createKafka(kafkaConnection(env), 'sonar-produce', logger);
+        const admin = kafka.admin();
+        await admin.connect();
+        await ensureTopics(admin, contractTopics(topics, env.TOPIC_PARTITIONS, env.TOPIC_REPLICATION));
+        await admin.disconnect();
+        const producer = createProducer(kafka);
+        await producer.connect();
+        sink = kafkaSink(new ReadingPublisher(new BatchingProducer(producer, { maxBatchMessages: 1000, lingerMs: 5 }), topics.readings, flags.format));
+        close = () => producer.disconnect();
+      }
+      try {
+        const result = await produce(replayPlan(rows, options), total, sink, {
+          rate: flags.rate,
+          signal: abort.signal,
+          onProgress: (p) => bar.update(p.acked, p),
+        });
+        bar.stop();
+        const seconds = result.elapsedMs / 1000;
+        process.stderr.write(
+          `${abort.signal.aborted ? 'interrupted: ' : ''}sent ${result.acked} readings to ${flags.ingestUrl ?? topics.readings}` +
+            `, rejected ${result.rejected}, in ${seconds.toFixed(1)} s: ${Math.round(result.acked / Math.max(seconds, 1e-9))} readings/s\n`,
+        );
+      } finally {
+        bar.stop();
+        await close();
+      }
+    });
+}
+
+function readRows(file: string): SourceRow[] {
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((line) => line.trim().length > 0);
+  return lines.map((line, i) => {
+    const decoded = decodeReadingText(line);
+    if (!decoded.ok) throw new Error(`${file}:${i + 1}: ${decoded.reason}: ${decoded.message}`);
+    return { features: decoded.value.features, label: decoded.value.label };
+  });
+}

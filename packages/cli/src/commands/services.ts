@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import type { RunningService } from '@sonar/runtime';
+import { runIngest } from '@sonar/ingest';
+import { runTrainer } from '@sonar/trainer';
+import { runScorer } from '@sonar/scorer';
+
+type Runner = (env: NodeJS.ProcessEnv, options: { handleSignals: boolean }) => Promise<RunningService>;
+
+/** `sonar ingest|trainer|scorer`: one service in the foreground, configured by the environment. */
+export function serviceCommands(): Command[] {
+  const services: [string, string, Runner][] = [
+    ['ingest', 'HTTP POST /readings onto Kafka (port INGEST_PORT, default 9100)', runIngest],
+    ['trainer', 'mini-batch gradient descent on sonar.readings, checkpoints in Redis (port TRAINER_PORT, default 9101)', runTrainer],
+    ['scorer', 'classifies every reading with the newest model onto sonar.classified (port SCORER_PORT, default 9102)', runScorer],
+  ];
+  return services.map(([name, description, run]) =>
+    new Command(name)
+      .description(`${description}; configured by environment variables (see the README)`)
+      .action(async () => {
+        const service = await run(process.env, { handleSignals: true });
+        await service.done;
+      }),
+  );
+}

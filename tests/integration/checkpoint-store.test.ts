@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initialState } from '@sonar/model';
+import { CheckpointStore, type Checkpoint } from '@sonar/store';
+import { testContext, type TestContext } from '../support/context.ts';
+
+function checkpoint(version: number, thetaValue: number): Checkpoint {
+  const state = initialState({ optimizer: 'adam', alpha: 0.01 });
+  state.theta.fill(thetaValue);
+  state.theta[1] = -0;
+  state.step = version * 10;
+  return {
+    model: 'm',
+    version,
+    state,
+    cost: 0.5,
+    accuracy: 0.75,
+    samples: version * 100,
+    batches: version * 10,
+    topic: 'readings',
+    offsets: { '0': String(version * 100) },
+    updatedAt: 1_795_000_000_000 + version,
+    hyperparameters: { optimizer: 'adam', alpha: 0.01 },
+  };
+}
+
+describe('CheckpointStore against a real Redis', () => {
+  let ctx: TestContext;
+  let store: CheckpointStore;
+  beforeAll(async () => {
+    ctx = await testContext('store');
+    store = new CheckpointStore(ctx.redis, ctx.model, ctx.redisPrefix, 5);
+  });
+  afterAll(() => ctx.cleanup());
+
+  it('writes a checkpoint that reads back bit for bit', async () => {
+    const epoch = await store.takeEpoch();
+    const written = checkpoint(1, 0.1 + 0.2);
+    expect(await store.commit(written, epoch)).toEqual({ accepted: true, version: 1 });
+    const read = (await store.load())!;
+    expect(new Uint8Array(read.state.theta.buffer)).toEqual(new Uint8Array(written.state.theta.buffer));
+    expect(Object.is(read.state.theta[1], -0)).toBe(true);
+    expect(read.state.m).toEqual(written.state.m);
+    expect(read).toMatchObject({ version: 1, samples: 100, offsets: { '0': '100' }, epoch, hyperparameters: { optimizer: 'adam' } });
+    // The contract's fields, readable by any Redis client.
+    const hash = await ctx.redis.hgetall(store.keys.model);
+    expect(JSON.parse(hash.theta!)).toHaveLength(61);
+    expect(Object.keys(hash)).toEqual(expect.arrayContaining(['version', 'theta', 'cost', 'samples', 'offsets', 'updatedAt', 'hyperparameters']));
+  });
+
+  it('rejects a version that is not newer', async () => {
+    const epoch = Number(await ctx.redis.get(store.keys.epoch));
+    expect(await store.commit(checkpoint(1, 9), epoch)).toEqual({ accepted: false, reason: 'stale', storedVersion: 1 });
+    expect((await store.load())!.state.theta[0]).toBe(0.1 + 0.2);
+  });
+
+  it('fences a writer whose epoch is no longer current', async () => {
+    const old = Number(await ctx.redis.get(store.keys.epoch));
+    const current = await store.takeEpoch();
+    expect(await store.commit(checkpoint(2, 7), old)).toEqual({ accepted: false, reason: 'fenced', currentEpoch: current });
+    expect(await store.commit(checkpoint(2, 0.2), current)).toEqual({ accepted: true, version: 2 });
+  });
+
+  it('keeps the last N checkpoints in its history, newest first', async () => {
+    const epoch = Number(await ctx.redis.get(store.keys.epoch));
+    for (let v = 3; v <= 8; v++) await store.commit(checkpoint(v, v / 10), epoch);
+    expect((await store.history()).map((c) => c.version)).toEqual([8, 7, 6, 5, 4]);
+  });
+
+  it('rolls back by writing the old theta as a newer version, keeping the current offsets', async () => {
+    const rolled = await store.rollback(5, 1_795_000_009_999);
+    const latest = (await store.load())!;
+    expect(latest).toMatchObject({ version: 9, rolledBackFrom: 5, samples: 500, offsets: { '0': '800' } });
+    expect(latest.state.theta[0]).toBe(0.5);
+    expect(rolled.version).toBe(9);
+    await expect(store.rollback(1)).rejects.toThrow(/not in its history/);
+  });
+
+  it('lets a writer re-establish a checkpoint after Redis lost everything', async () => {
+    await ctx.redis.del(store.keys.model, store.keys.epoch);
+    expect(await store.commit(checkpoint(10, 1), 42)).toEqual({ accepted: true, version: 10 });
+    expect(await ctx.redis.get(store.keys.epoch)).toBe('42');
+  });
+});

@@ -1,0 +1,168 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { batchFromRows, gradientDescent, seededRng } from '@sonar/model';
+import { loadSonar } from '@sonar/dataset';
+import { DEAD_LETTER_HEADERS } from '@sonar/contracts';
+import { CheckpointStore } from '@sonar/store';
+import { holdoutRows } from '@sonar/ingest';
+import { testContext, type TestContext } from '../support/context.ts';
+import { eventually, freePort, metricValue, spawnService, type ServiceProcess } from '../support/services.ts';
+import { produceReadings, sonarRows } from '../support/produce.ts';
+import { readTopic } from '../support/topics.ts';
+
+const contexts: TestContext[] = [];
+const processes: ServiceProcess[] = [];
+afterEach(async () => {
+  await Promise.all(processes.splice(0).map((p) => p.stop()));
+  await Promise.all(contexts.splice(0).map((c) => c.cleanup()));
+});
+
+async function context(name: string, partitions = 1): Promise<TestContext> {
+  const ctx = await testContext(name);
+  contexts.push(ctx);
+  await ctx.createTopics(partitions);
+  return ctx;
+}
+
+async function trainer(ctx: TestContext, extra: Record<string, string | number> = {}, model = ctx.model): Promise<{ proc: ServiceProcess; port: number }> {
+  const port = await freePort();
+  const proc = spawnService('trainer', ctx.env({ SONAR_MODEL: model, TRAINER_PORT: port, ...extra }));
+  processes.push(proc);
+  return { proc, port };
+}
+
+function storeFor(ctx: TestContext, model = ctx.model): CheckpointStore {
+  return new CheckpointStore(ctx.redis, model, ctx.redisPrefix);
+}
+
+async function trainedSamples(ctx: TestContext, samples: number, model = ctx.model, timeoutMs = 90_000) {
+  const store = storeFor(ctx, model);
+  return eventually(async () => {
+    const checkpoint = await store.load();
+    return checkpoint && checkpoint.samples >= samples ? checkpoint : undefined;
+  }, timeoutMs, `${samples} samples trained by ${model}`);
+}
+
+describe('trainer service', () => {
+  it('streaming equals batch: one partition, batch = the 166 training rows, 50 epochs in order', async () => {
+    const ctx = await context('stream-batch');
+    await produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 50, holdout: 0.2, seed: 42 });
+    await trainer(ctx, { TRAIN_OPTIMIZER: 'sgd', TRAIN_ALPHA: 0.1, TRAIN_BATCH_SIZE: 166, TRAIN_BATCH_MAX_WAIT_MS: 0, TRAIN_CHECKPOINT_EVERY: 1 });
+    const checkpoint = await trainedSamples(ctx, 166 * 50);
+
+    const rows = loadSonar();
+    const held = holdoutRows(sonarRows(), 0.2, 42);
+    const train = rows.map((_, i) => i).filter((i) => !held.has(i));
+    expect(train).toHaveLength(166);
+    const reference = gradientDescent(batchFromRows(rows, train), { alpha: 0.1, iterations: 50 });
+    const diff = Math.max(...Array.from(checkpoint.state.theta, (t, j) => Math.abs(t - reference.theta[j]!)));
+    expect(checkpoint.samples).toBe(8300);
+    expect(checkpoint.batches).toBe(50);
+    expect(diff).toBeLessThanOrEqual(1e-9);
+  });
+
+  it('crash equivalence: kill -9 at three random moments, theta bit-identical to an uninterrupted run', async () => {
+    const ctx = await context('crash');
+    const settings = { TRAIN_BATCH_SIZE: 32, TRAIN_BATCH_MAX_WAIT_MS: 0, TRAIN_CHECKPOINT_EVERY: 5, TRAIN_CHECKPOINT_INTERVAL_MS: 200, TRAIN_OPTIMIZER: 'adam', TRAIN_ALPHA: 0.01 };
+    const options = { synthetic: 24_000, holdout: 0.1, seed: 7 };
+    // Readings arrive over ~8 s while the trainer is killed and restarted.
+    const producing = produceReadings(ctx.kafka, ctx.topics.readings, { ...options, rate: 3000 });
+    const rng = seededRng(2026);
+    for (let kill = 0; kill < 3; kill++) {
+      const { proc } = await trainer(ctx, settings);
+      await new Promise((resolve) => setTimeout(resolve, 1500 + rng() * 1500));
+      proc.signal('SIGKILL');
+      await proc.exited;
+    }
+    await producing;
+    await trainer(ctx, settings);
+    const expected = await expectedTrainingCount(ctx);
+    const crashed = await trainedSamples(ctx, expected);
+
+    const reference = `${ctx.model}-reference`;
+    await trainer(ctx, settings, reference);
+    const uninterrupted = await trainedSamples(ctx, expected, reference);
+    expect(crashed.samples).toBe(expected);
+    expect(uninterrupted.samples).toBe(expected);
+    expect(new Uint8Array(crashed.state.theta.buffer)).toEqual(new Uint8Array(uninterrupted.state.theta.buffer));
+  });
+
+  it('fencing: a paused trainer that lost its partitions cannot overwrite its successor', async () => {
+    const ctx = await context('fence');
+    const settings = { TRAINER_SESSION_TIMEOUT_MS: 3000, TRAINER_HEARTBEAT_MS: 500, TRAIN_CHECKPOINT_INTERVAL_MS: 200, TRAIN_BATCH_SIZE: 16 };
+    const producing = produceReadings(ctx.kafka, ctx.topics.readings, { synthetic: 40_000, rate: 2000, seed: 3 });
+    const a = await trainer(ctx, settings);
+    const store = storeFor(ctx);
+    await eventually(async () => (await store.load())?.epoch, 30_000, 'trainer A to checkpoint');
+    const b = await trainer(ctx, settings);
+    await eventually(async () => (await fetch(`http://127.0.0.1:${b.port}/readyz`)).ok, 30_000, 'trainer B to join and stand by');
+    const epochOfA = (await store.load())!.epoch!;
+    // B joining made the group rebalance; A kept its partitions and its epoch.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await store.load())!.epoch).toBe(epochOfA);
+
+    a.proc.signal('SIGSTOP');
+    const takeover = await eventually(async () => {
+      const checkpoint = await store.load();
+      return checkpoint && checkpoint.epoch !== epochOfA ? checkpoint : undefined;
+    }, 30_000, 'trainer B to take over and checkpoint');
+    a.proc.signal('SIGCONT');
+    const fenced = await eventually(async () => (await metricValue(a.port, 'sonar_trainer_fenced_writes_total')) >= 1, 30_000, 'A to have a write rejected');
+    expect(fenced).toBe(true);
+    await producing;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const after = (await store.history()).filter((c) => c.version >= takeover.version);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((c) => c.epoch === takeover.epoch)).toBe(true);
+    expect((await store.load())!.epoch).toBe(takeover.epoch);
+  });
+
+  it('dead-letters invalid records with their reasons and trains exactly as without them', async () => {
+    const ctx = await context('dlq');
+    const producer = ctx.kafka.producer();
+    await producer.connect();
+    const bad = [
+      { value: '{"features": [1, 2' },
+      { value: 'not,a,reading' },
+      { value: JSON.stringify({ features: Array(60).fill(0.5), label: 'X' }) },
+      { value: Buffer.from([0xff, 0xfe, 0x00]) },
+      { value: null },
+    ];
+    await producer.send({ topic: ctx.topics.readings, messages: bad });
+    await produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 3 });
+    await producer.send({ topic: ctx.topics.readings, messages: bad.slice(0, 2) });
+    await producer.disconnect();
+
+    const clean = await testContext('dlq-clean');
+    contexts.push(clean);
+    await clean.createTopics(1);
+    await produceReadings(clean.kafka, clean.topics.readings, { epochs: 3 });
+
+    const settings = { TRAIN_BATCH_SIZE: 8, TRAIN_CHECKPOINT_EVERY: 1 };
+    const { port } = await trainer(ctx, settings);
+    await trainer(clean, settings);
+    const withBad = await trainedSamples(ctx, 624);
+    const withoutBad = await trainedSamples(clean, 624);
+    expect(Array.from(withBad.state.theta)).toEqual(Array.from(withoutBad.state.theta));
+
+    const letters = await readTopic(ctx.kafka, ctx.topics.deadLetters, { count: 7 });
+    const reasons = letters.map((m) => m.headers![DEAD_LETTER_HEADERS.reason]!.toString());
+    expect(reasons.sort()).toEqual(['empty', 'invalid_json', 'invalid_json', 'invalid_label', 'not_utf8', 'wrong_feature_count', 'wrong_feature_count']);
+    expect(letters.every((m) => m.headers![DEAD_LETTER_HEADERS.service]!.toString() === 'trainer')).toBe(true);
+    const utf8Letter = letters.find((m) => m.headers![DEAD_LETTER_HEADERS.reason]!.toString() === 'not_utf8')!;
+    expect(utf8Letter.value).toEqual(Buffer.from([0xff, 0xfe, 0x00]));
+    expect(await metricValue(port, 'sonar_trainer_rejected_total')).toBe(7);
+  });
+});
+
+/** Labeled, non-holdout readings in the topic: what the trainer must have applied (up to a partial last batch). */
+async function expectedTrainingCount(ctx: TestContext): Promise<number> {
+  const records = await readTopic(ctx.kafka, ctx.topics.readings, { idleMs: 2000 });
+  const trainable = records.filter((m) => {
+    const reading = JSON.parse(m.value!.toString()) as { label?: string; holdout?: boolean };
+    return reading.label !== undefined && !reading.holdout;
+  }).length;
+  return trainable - (trainable % 32);
+}
+
+void Redis;

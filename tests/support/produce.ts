@@ -1,0 +1,26 @@
+import type { Kafka } from 'kafkajs';
+import { numberToLabel } from '@sonar/model';
+import { loadSonar } from '@sonar/dataset';
+import { BatchingProducer, createProducer } from '@sonar/kafka';
+import { kafkaSink, plannedCount, produce, ReadingPublisher, replayPlan, type ReplayOptions, type SourceRow } from '@sonar/ingest';
+
+export const sonarRows = (): SourceRow[] => loadSonar().map((r) => ({ features: r.features, label: numberToLabel(r.label) }));
+
+/** Publishes a replay plan straight to a topic, as `sonar produce` does; returns the count sent. */
+export async function produceReadings(
+  kafka: Kafka,
+  topic: string,
+  options: Partial<ReplayOptions> & { rate?: number; format?: 'json' | 'csv' } = {},
+): Promise<number> {
+  const rows = sonarRows();
+  const plan: ReplayOptions = { epochs: 1, shuffle: false, seed: 42, holdout: 0, idPrefix: 'r', ...options };
+  const producer = createProducer(kafka);
+  await producer.connect();
+  try {
+    const publisher = new ReadingPublisher(new BatchingProducer(producer), topic, options.format ?? 'json');
+    const result = await produce(replayPlan(rows, plan), plannedCount(rows, plan), kafkaSink(publisher), { rate: options.rate ?? 0 });
+    return result.acked;
+  } finally {
+    await producer.disconnect();
+  }
+}
