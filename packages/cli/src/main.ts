@@ -3,13 +3,19 @@ import { Command } from 'commander';
 import { stackCommand } from './commands/stack.ts';
 import { serviceCommands } from './commands/services.ts';
 import { produceCommand } from './commands/produce.ts';
+import { fitCommand } from './commands/fit.ts';
+import { modelCommand } from './commands/model.ts';
+import { tailCommand } from './commands/tail.ts';
 
 const program = new Command()
   .name('sonar')
   .description('sonar-stream: online logistic regression on Apache Kafka (UCI Sonar, rocks vs mines)')
   .showHelpAfterError()
   .addCommand(stackCommand())
-  .addCommand(produceCommand());
+  .addCommand(produceCommand())
+  .addCommand(fitCommand())
+  .addCommand(modelCommand())
+  .addCommand(tailCommand());
 for (const command of serviceCommands()) program.addCommand(command);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

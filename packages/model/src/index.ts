@@ -44,3 +44,4 @@ export { labelToNumber, numberToLabel, parseSonarCsv } from './dataset-csv.ts';
 export type { LabeledRow } from './dataset-csv.ts';
 export { batchFromRows } from './labeled-batch.ts';
 export { AccuracyWindow } from './evaluation/accuracy-window.ts';
+export { fit, type FitOptions, type FitResult } from './fit.ts';

@@ -4,3 +4,4 @@ export { createRegistry, DURATION_BUCKETS, DELAY_BUCKETS } from './metrics.ts';
 export { startHttpServer, type HttpOptions, type HttpServer } from './http.ts';
 export { Shutdown, type RunningService } from './shutdown.ts';
 export { connectionEnv, checkSasl, kafkaConnection, type ConnectionEnv } from './connection-env.ts';
+export { zeroCounter } from './zero.ts';

@@ -1,12 +1,12 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { METRICS } from '@sonar/contracts';
-import { DURATION_BUCKETS } from '@sonar/runtime';
+import { METRICS, REJECT_REASON_CODES } from '@sonar/contracts';
+import { DURATION_BUCKETS, zeroCounter } from '@sonar/runtime';
 
 export type IngestMetrics = ReturnType<typeof ingestMetrics>;
 
 export function ingestMetrics(registry: Registry) {
   const registers = [registry];
-  return {
+  const metrics = {
     readings: new Counter({ name: METRICS.ingestReadings, help: 'Readings accepted and acknowledged by Kafka.', registers }),
     rejected: new Counter({ name: METRICS.ingestRejected, help: 'Readings refused, by reason.', labelNames: ['reason'], registers }),
     requestSeconds: new Histogram({
@@ -17,4 +17,6 @@ export function ingestMetrics(registry: Registry) {
       registers,
     }),
   };
+  zeroCounter(metrics.rejected, 'reason', REJECT_REASON_CODES);
+  return metrics;
 }

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { METRICS } from '@sonar/contracts';
-import { DELAY_BUCKETS } from '@sonar/runtime';
+import { METRICS, REJECT_REASON_CODES } from '@sonar/contracts';
+import { DELAY_BUCKETS, zeroCounter } from '@sonar/runtime';
 import type { ConsumerLag } from '@sonar/kafka';
 import type { ModelHolder } from './model/model-holder.ts';
 
@@ -8,7 +8,7 @@ export type ScorerMetrics = ReturnType<typeof scorerMetrics>;
 
 export function scorerMetrics(registry: Registry, group: string, lag: ConsumerLag, model: ModelHolder) {
   const registers = [registry];
-  return {
+  const metrics = {
     readings: new Counter({ name: METRICS.scorerReadings, help: 'Readings classified, by predicted label (R rock, M mine).', labelNames: ['label'], registers }),
     latency: new Histogram({
       name: METRICS.scorerLatency,
@@ -63,4 +63,8 @@ export function scorerMetrics(registry: Registry, group: string, lag: ConsumerLa
       },
     }),
   };
+  zeroCounter(metrics.readings, 'label', ['R', 'M']);
+  zeroCounter(metrics.rejected, 'reason', REJECT_REASON_CODES);
+  zeroCounter(metrics.transactions, 'outcome', ['committed', 'aborted']);
+  return metrics;
 }

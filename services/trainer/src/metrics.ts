@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { METRICS } from '@sonar/contracts';
-import { DURATION_BUCKETS } from '@sonar/runtime';
+import { METRICS, REJECT_REASON_CODES } from '@sonar/contracts';
+import { DURATION_BUCKETS, zeroCounter } from '@sonar/runtime';
 import type { ConsumerLag } from '@sonar/kafka';
 
 export type TrainerMetrics = ReturnType<typeof trainerMetrics>;
@@ -8,7 +8,7 @@ export type TrainerMetrics = ReturnType<typeof trainerMetrics>;
 /** The trainer's metrics of the public contract, on the service's one registry. */
 export function trainerMetrics(registry: Registry, group: string, lag: ConsumerLag) {
   const registers = [registry];
-  return {
+  const metrics = {
     readings: new Counter({
       name: METRICS.trainerReadings,
       help: 'Valid readings consumed by the trainer, by what became of them (trained, holdout, unlabeled, gated).',
@@ -64,4 +64,8 @@ export function trainerMetrics(registry: Registry, group: string, lag: ConsumerL
       },
     }),
   };
+  zeroCounter(metrics.readings, 'kind', ['trained', 'holdout', 'unlabeled', 'gated']);
+  zeroCounter(metrics.rejected, 'reason', REJECT_REASON_CODES);
+  zeroCounter(metrics.healthGate, 'reason', ['cost_limit', 'non_finite']);
+  return metrics;
 }

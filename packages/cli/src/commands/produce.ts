@@ -1,11 +1,10 @@
 import { Command, Option } from 'commander';
-import { writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { decodeReadingText, topicsFrom } from '@sonar/contracts';
 import { loadSonar } from '@sonar/dataset';
 import { numberToLabel } from '@sonar/model';
 import { BatchingProducer, contractTopics, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
-import { connectionEnv, createLogger, kafkaConnection, parseEnv } from '@sonar/runtime';
+import { kafkaConnection } from '@sonar/runtime';
 import {
   holdoutRows,
   httpSink,
@@ -16,7 +15,7 @@ import {
   replayPlan,
   type SourceRow,
 } from '@sonar/ingest';
-import { readFileSync } from 'node:fs';
+import { commandEnv, commandLogger } from '../env.ts';
 import { progressBar } from '../progress.ts';
 import { number, integer, fraction } from '../parse.ts';
 
@@ -51,7 +50,7 @@ export function produceCommand(): Command {
     .option('--split-out <file>', 'write the training rows (not held out) as a JSON array, for `sonar fit --train-rows`')
     .option('--no-progress', 'no progress bar')
     .action(async (flags: ProduceFlags) => {
-      const env = parseEnv(z.object(connectionEnv), process.env);
+      const env = commandEnv();
       const rows = flags.file ? readRows(flags.file) : loadSonar().map((r): SourceRow => ({ features: r.features, label: numberToLabel(r.label) }));
       if (flags.format === 'csv' && flags.holdout > 0) throw new Error('--holdout needs --format json: a CSV line cannot carry the holdout flag');
       const options = { epochs: flags.epochs, shuffle: flags.shuffle, seed: flags.seed, holdout: flags.holdout, synthetic: flags.synthetic, idPrefix: flags.idPrefix };
@@ -61,8 +60,7 @@ export function produceCommand(): Command {
       }
       const total = plannedCount(rows, options);
       const topics = topicsFrom(env);
-      // A command's own output is for people; client logs only when asked for with LOG_LEVEL.
-      const logger = createLogger('produce', process.env.LOG_LEVEL ? env.LOG_LEVEL : 'error');
+      const logger = commandLogger('produce', env);
       const abort = new AbortController();
       process.once('SIGINT', () => abort.abort());
       process.once('SIGTERM', () => abort.abort());

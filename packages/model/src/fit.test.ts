@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { parseSonarCsv } from './dataset-csv.ts';
+import { fit } from './fit.ts';
+import { gradientDescent } from './descent.ts';
+import { batchFromRows } from './labeled-batch.ts';
+
+const rows = parseSonarCsv(readFileSync(new URL('../../dataset/data/sonar.csv', import.meta.url), 'utf8'));
+
+describe('fit (sonar fit)', () => {
+  it('is the derivation on the training rows of a stratified 80/20 split', () => {
+    const result = fit(rows, { alpha: 0.1, iterations: 200, l2: 0, optimizer: 'sgd', testSize: 0.2, seed: 42 });
+    expect(result.trainRows).toHaveLength(166);
+    expect(result.testRows).toHaveLength(42);
+    const reference = gradientDescent(batchFromRows(rows, result.trainRows), { alpha: 0.1, iterations: 200 });
+    expect(Array.from(result.theta)).toEqual(Array.from(reference.theta));
+    expect(result.costs[0]).toBe(Math.LN2);
+    expect(result.cost).toBeLessThan(Math.LN2);
+    expect(result.test!.accuracy).toBeGreaterThan(0.5);
+  });
+
+  it('takes the training rows it is given', () => {
+    const trainRows = [0, 1, 2, 100, 101, 102];
+    const result = fit(rows, { alpha: 0.1, iterations: 5, l2: 0, optimizer: 'adam', testSize: 0.2, seed: 1, trainRows });
+    expect(result.trainRows).toEqual(trainRows);
+    expect(result.testRows).toHaveLength(202);
+  });
+});
