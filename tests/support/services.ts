@@ -19,7 +19,7 @@ export interface ServiceProcess {
 
 let counter = 0;
 
-export function spawnService(service: ServiceName, env: Record<string, string>, label = service): ServiceProcess {
+export function spawnService(service: ServiceName, env: Record<string, string>, label: string = service): ServiceProcess {
   const root = repoRoot();
   const logDir = join(root, '.sonar', 'test-logs');
   mkdirSync(logDir, { recursive: true });

@@ -1,8 +1,14 @@
 import type { Message, Producer, TopicMessages } from 'kafkajs';
+import { chunkMessages, DEFAULT_MAX_REQUEST_BYTES } from './chunk-messages.ts';
 
 export interface BatchingOptions {
   /** Send as soon as this many messages wait. */
   maxBatchMessages?: number;
+  /**
+   * At most about this many bytes per request, so no partition's record batch
+   * reaches the broker's message.max.bytes (1 MiB by default).
+   */
+  maxBatchBytes?: number;
   /** ...or when the oldest waiting message is this old (kafkajs has no linger.ms of its own). */
   lingerMs?: number;
   /** Above this many unacknowledged messages, whenWritable() waits: memory stays bounded. */
@@ -12,6 +18,7 @@ export interface BatchingOptions {
 interface Pending {
   topic: string;
   messages: Message[];
+  bytes: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -24,11 +31,13 @@ interface Pending {
 export class BatchingProducer {
   private queue: Pending[] = [];
   private queued = 0;
+  private queuedBytes = 0;
   private unacked = 0;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private writableWaiters: (() => void)[] = [];
   private readonly maxBatch: number;
+  private readonly maxBytes: number;
   private readonly lingerMs: number;
   private readonly highWaterMark: number;
 
@@ -37,19 +46,26 @@ export class BatchingProducer {
     options: BatchingOptions = {},
   ) {
     this.maxBatch = options.maxBatchMessages ?? 1000;
+    this.maxBytes = options.maxBatchBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     this.lingerMs = options.lingerMs ?? 5;
     this.highWaterMark = options.highWaterMark ?? 20 * this.maxBatch;
   }
 
   send(topic: string, messages: Message[]): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ topic, messages, resolve, reject });
-      this.queued += messages.length;
-      this.unacked += messages.length;
-      if (this.queued >= this.maxBatch) this.kick();
-      else this.timer ??= setTimeout(() => this.kick(), this.lingerMs);
-    });
+    const chunks = chunkMessages(messages, this.maxBatch, this.maxBytes);
+    const sent = chunks.map(
+      (chunk) =>
+        new Promise<void>((resolve, reject) => {
+          this.queue.push({ topic, messages: chunk.messages, bytes: chunk.bytes, resolve, reject });
+        }),
+    );
+    this.queued += messages.length;
+    this.queuedBytes += chunks.reduce((n, c) => n + c.bytes, 0);
+    this.unacked += messages.length;
+    if (this.queued >= this.maxBatch || this.queuedBytes >= this.maxBytes) this.kick();
+    else this.timer ??= setTimeout(() => this.kick(), this.lingerMs);
+    return chunks.length === 1 ? sent[0]! : Promise.all(sent).then(() => undefined);
   }
 
   /** True while fewer than highWaterMark messages await acknowledgement. */
@@ -75,7 +91,7 @@ export class BatchingProducer {
     if (this.inFlight || this.queue.length === 0) return;
     this.inFlight = this.sendNext().finally(() => {
       this.inFlight = undefined;
-      if (this.queued >= this.maxBatch) this.kick();
+      if (this.queued >= this.maxBatch || this.queuedBytes >= this.maxBytes) this.kick();
       else if (this.queue.length > 0) this.timer ??= setTimeout(() => this.kick(), this.lingerMs);
     });
   }
@@ -94,16 +110,21 @@ export class BatchingProducer {
     }
   }
 
-  /** Whole send() calls, up to maxBatch messages (at least one call, however large). */
+  /** Whole chunks, up to maxBatch messages and maxBytes (at least one chunk). */
   private take(): Pending[] {
     const batch: Pending[] = [];
     let count = 0;
-    while (this.queue.length > 0 && (batch.length === 0 || count + this.queue[0]!.messages.length <= this.maxBatch)) {
-      const next = this.queue.shift()!;
-      batch.push(next);
+    let bytes = 0;
+    for (;;) {
+      const next = this.queue[0];
+      if (!next) break;
+      if (batch.length > 0 && (count + next.messages.length > this.maxBatch || bytes + next.bytes > this.maxBytes)) break;
+      batch.push(this.queue.shift()!);
       count += next.messages.length;
+      bytes += next.bytes;
     }
     this.queued -= count;
+    this.queuedBytes -= bytes;
     return batch;
   }
 }

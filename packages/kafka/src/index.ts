@@ -7,3 +7,5 @@ export { decodeRecords, type DecodedRecord, type DecodedRecords, type RejectedRe
 export { ConsumerLag } from './consumer-lag.ts';
 export { contractTopics } from './contract-topics.ts';
 export { createProducer } from './producer.ts';
+export { createConsumer } from './consumer.ts';
+export { chunkMessages, DEFAULT_MAX_REQUEST_BYTES } from './chunk-messages.ts';

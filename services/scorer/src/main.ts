@@ -1,6 +1,6 @@
 import { lastValueFrom } from 'rxjs';
 import { consumerGroups, topicsFrom } from '@sonar/contracts';
-import { BatchingProducer, BatchSource, ConsumerLag, contractTopics, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
+import { BatchingProducer, BatchSource, ConsumerLag, contractTopics, createConsumer, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
 import { createLogger, createRegistry, kafkaConnection, Shutdown, startHttpServer, type RunningService } from '@sonar/runtime';
 import { CheckpointStore, connectRedis } from '@sonar/store';
 import { loadConfig } from './config.ts';
@@ -38,11 +38,10 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
   });
   metrics = scorerMetrics(registry, groupId, lag, holder);
   const watcher = new ModelWatcher(store, subscriber, holder, logger, config.SCORER_POLL_MS);
-  const consumer = kafka.consumer({
+  const consumer = createConsumer(kafka, {
     groupId,
     sessionTimeout: config.SCORER_SESSION_TIMEOUT_MS,
     heartbeatInterval: config.SCORER_HEARTBEAT_MS,
-    maxBytesPerPartition: 4 * 1024 * 1024,
   });
   const producer = createProducer(kafka);
   const batching = new BatchingProducer(producer, { maxBatchMessages: config.SCORER_BATCH_MESSAGES, lingerMs: config.SCORER_LINGER_MS });

@@ -1,6 +1,6 @@
 import { lastValueFrom } from 'rxjs';
 import { consumerGroups, topicsFrom } from '@sonar/contracts';
-import { BatchingProducer, BatchSource, ConsumerLag, contractTopics, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
+import { BatchingProducer, BatchSource, ConsumerLag, contractTopics, createConsumer, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
 import { createLogger, createRegistry, kafkaConnection, Shutdown, startHttpServer, type RunningService } from '@sonar/runtime';
 import { CheckpointStore, connectRedis } from '@sonar/store';
 import { singleActiveAssigner } from './assigner.ts';
@@ -32,12 +32,11 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
   const batching = new BatchingProducer(producer, { lingerMs: 2 });
   const redis = connectRedis(config.REDIS_URL, logger, 'trainer');
   const store = new CheckpointStore(redis, config.SONAR_MODEL, config.REDIS_PREFIX, config.TRAIN_HISTORY);
-  const consumer = kafka.consumer({
+  const consumer = createConsumer(kafka, {
     groupId,
     sessionTimeout: config.TRAINER_SESSION_TIMEOUT_MS,
     heartbeatInterval: config.TRAINER_HEARTBEAT_MS,
     partitionAssigners: [singleActiveAssigner(() => (session.active ? (session.epoch ?? 0) : 0))],
-    maxBytesPerPartition: 4 * 1024 * 1024,
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     joined = true;

@@ -1,5 +1,5 @@
-import type { Consumer, Kafka, Producer, TopicMessages } from 'kafkajs';
-import { createProducer, deadLetter } from '@sonar/kafka';
+import type { Consumer, Kafka, Message, Producer } from 'kafkajs';
+import { chunkMessages, createProducer, deadLetter } from '@sonar/kafka';
 import type { Logger } from '@sonar/runtime';
 import type { ScoredBatch } from './score.ts';
 import type { ScorerMetrics } from '../metrics.ts';
@@ -34,14 +34,14 @@ export class TransactionalPublisher {
     const producer = await this.producerFor(topic, partition);
     const transaction = await producer.transaction();
     try {
-      const topicMessages: TopicMessages[] = [{ topic: this.deps.classifiedTopic, messages: scored.messages }];
-      if (scored.rejected.length > 0) {
-        topicMessages.push({
-          topic: this.deps.deadLetterTopic,
-          messages: scored.rejected.map((r) => deadLetter(r.record, { topic, partition }, 'scorer', r)),
-        });
+      const deadLetters: Message[] = scored.rejected.map((r) => deadLetter(r.record, { topic, partition }, 'scorer', r));
+      // Several requests in one transaction: each stays below the broker's message size limit.
+      for (const [target, messages] of [
+        [this.deps.classifiedTopic, scored.messages],
+        [this.deps.deadLetterTopic, deadLetters],
+      ] as const) {
+        for (const chunk of chunkMessages(messages, 5000)) await transaction.send({ topic: target, messages: chunk.messages, acks: -1 });
       }
-      await transaction.sendBatch({ topicMessages });
       await transaction.sendOffsets({
         consumerGroupId: this.deps.groupId,
         topics: [{ topic, partitions: [{ partition, offset: String(Number(last.offset) + 1) }] }],
