@@ -1,0 +1,34 @@
+import { fit, initialState } from '@sonar/model';
+import { loadSonar } from '@sonar/dataset';
+import { CheckpointStore, type Checkpoint } from '@sonar/store';
+import type { TestContext } from './context.ts';
+
+/** A trained theta to serve: the derivation's fit on the 80/20 split of seed 42. */
+export function fittedTheta(iterations = 300): Float64Array {
+  return fit(loadSonar(), { alpha: 0.1, iterations, l2: 0, optimizer: 'sgd', testSize: 0.2, seed: 42 }).theta;
+}
+
+/** Writes a checkpoint straight to Redis (as a trainer would) and announces it. */
+export async function publishModel(ctx: TestContext, version: number, theta: Float64Array): Promise<Checkpoint> {
+  const store = new CheckpointStore(ctx.redis, ctx.model, ctx.redisPrefix);
+  const state = initialState({ optimizer: 'sgd', alpha: 0.1 });
+  state.theta.set(theta);
+  const checkpoint: Checkpoint = {
+    model: ctx.model,
+    version,
+    state,
+    cost: 0.5,
+    accuracy: 0.8,
+    samples: version * 100,
+    batches: version,
+    topic: ctx.topics.readings,
+    offsets: {},
+    updatedAt: Date.now(),
+    hyperparameters: { optimizer: 'sgd', alpha: 0.1 },
+  };
+  const epoch = Number((await ctx.redis.get(store.keys.epoch)) ?? 0) || (await store.takeEpoch());
+  const result = await store.commit(checkpoint, epoch);
+  if (!result.accepted) throw new Error(`test model v${version} not accepted: ${result.reason}`);
+  await store.publish(version);
+  return checkpoint;
+}
