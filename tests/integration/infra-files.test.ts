@@ -1,0 +1,664 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, posix, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+
+// The container and observability files cannot be run here (no Docker), so they are checked
+// statically: every file they name exists, every port of the contract is published, the
+// dashboard queries the contract's metrics, and promtool validates the Prometheus files
+// (and unit-tests the alerting rules) when it is installed.
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const text = (path: string): string => readFileSync(join(root, path), 'utf8');
+const yamlOf = <T>(path: string): T => parse(text(path)) as T;
+const exists = (path: string): boolean => existsSync(join(root, path));
+
+// ---------------------------------------------------------------------------------------------
+// docker-compose.yml
+
+type Environment = Record<string, string | number | boolean | null> | string[];
+interface ComposeService {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  command?: string | string[];
+  environment?: Environment;
+  ports?: (string | number | { target: number; published?: string | number; host_ip?: string })[];
+  volumes?: (string | { type?: string; source?: string; target: string })[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  healthcheck?: { test?: string | string[] };
+}
+interface Compose {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+const compose = yamlOf<Compose>('docker-compose.yml');
+const REQUIRED_SERVICES = ['kafka', 'redis', 'prometheus', 'grafana', 'ingest', 'trainer', 'scorer'];
+const APP_SERVICES = [
+  { name: 'ingest', port: 9100, host: 'INGEST_HOST', portVar: 'INGEST_PORT' },
+  { name: 'trainer', port: 9101, host: 'TRAINER_HOST', portVar: 'TRAINER_PORT' },
+  { name: 'scorer', port: 9102, host: 'SCORER_HOST', portVar: 'SCORER_PORT' },
+] as const;
+
+function service(name: string): ComposeService {
+  const found = compose.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
+  return found;
+}
+
+function environment(svc: ComposeService): Record<string, string> {
+  const env = svc.environment ?? {};
+  if (Array.isArray(env)) {
+    return Object.fromEntries(env.map((entry) => {
+      const at = entry.indexOf('=');
+      return at < 0 ? [entry, ''] : [entry.slice(0, at), entry.slice(at + 1)];
+    }));
+  }
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === null ? '' : String(value)]));
+}
+
+/** Host ports a service publishes, from the short ("[ip:]host:container[/proto]") or long syntax. */
+function publishedPorts(svc: ComposeService): number[] {
+  return (svc.ports ?? []).flatMap((port) => {
+    if (typeof port === 'object') return port.published === undefined ? [] : [Number(port.published)];
+    const parts = String(port).replace(/\/(tcp|udp)$/, '').split(':');
+    return parts.length >= 2 ? [Number(parts[parts.length - 2])] : [];
+  });
+}
+
+interface Mount { source: string; target: string; bind: boolean }
+function mounts(svc: ComposeService): Mount[] {
+  return (svc.volumes ?? []).map((volume) => {
+    if (typeof volume === 'object') {
+      const source = volume.source ?? '';
+      return { source, target: volume.target, bind: volume.type === 'bind' };
+    }
+    const [source = '', target = ''] = volume.split(':');
+    return { source, target, bind: source.startsWith('.') || source.startsWith('/') };
+  });
+}
+
+function dependencies(svc: ComposeService): Record<string, string | undefined> {
+  const deps = svc.depends_on ?? [];
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((name) => [name, undefined]));
+  return Object.fromEntries(Object.entries(deps).map(([name, dep]) => [name, dep.condition]));
+}
+
+function kafkaVersion(): string {
+  const match = /<kafka\.version>\s*([^<\s]+)\s*<\/kafka\.version>/.exec(text('infra/kafka/pom.xml'));
+  if (!match?.[1]) throw new Error('infra/kafka/pom.xml has no <kafka.version>');
+  return match[1];
+}
+
+/** Grafana's file provider: where it reads dashboards inside the container. */
+interface ProviderFile { apiVersion: number; providers: { name: string; type?: string; options: { path: string } }[] }
+interface DatasourceFile { apiVersion: number; datasources: { name: string; uid?: string; type: string; url: string; isDefault?: boolean }[] }
+
+describe('docker-compose.yml', () => {
+  it('defines every service of the stack', () => {
+    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(REQUIRED_SERVICES));
+  });
+
+  it('publishes every port of the contract to the host', () => {
+    const kafka = publishedPorts(service('kafka'));
+    expect(kafka.includes(9092) || kafka.includes(9094), `kafka publishes ${kafka.join(', ')}`).toBe(true);
+    expect(publishedPorts(service('redis'))).toContain(6379);
+    expect(publishedPorts(service('prometheus'))).toContain(9090);
+    expect(publishedPorts(service('grafana'))).toContain(3000);
+    for (const app of APP_SERVICES) expect(publishedPorts(service(app.name))).toContain(app.port);
+  });
+
+  it('runs the Kafka image of the version the local broker uses (infra/kafka/pom.xml)', () => {
+    expect(service('kafka').image).toBe(`apache/kafka:${kafkaVersion()}`);
+  });
+
+  it('configures a single-node KRaft broker reachable from the containers and from the host', () => {
+    const kafka = service('kafka');
+    const env = environment(kafka);
+    expect(env.KAFKA_PROCESS_ROLES?.split(',').sort()).toEqual(['broker', 'controller']);
+    expect(env.KAFKA_NODE_ID).toBeTruthy();
+    expect(env.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR).toBe('1');
+    expect(env.KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR).toBe('1');
+    expect(env.KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS).toBe('0');
+    expect(env.KAFKA_NUM_PARTITIONS).toBe('3');
+
+    const listeners = (value = '') => new Map(value.split(',').map((l) => {
+      const match = /^([A-Z_]+):\/\/([^:]*):(\d+)$/.exec(l.trim());
+      if (!match) throw new Error(`cannot read listener ${l}`);
+      return [match[1]!, { host: match[2]!, port: Number(match[3]) }];
+    }));
+    const bound = listeners(env.KAFKA_LISTENERS);
+    const advertised = listeners(env.KAFKA_ADVERTISED_LISTENERS);
+    const protocols = new Set((env.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP ?? '').split(',').map((pair) => pair.split(':')[0]));
+    for (const name of bound.keys()) expect(protocols, `listener ${name} has a security protocol`).toContain(name);
+
+    // In-compose clients: kafka:9092, which is what the services are given.
+    expect([...advertised.values()]).toContainEqual({ host: 'kafka', port: 9092 });
+    // Host clients: an advertised localhost listener whose port is published as is.
+    const forHost = [...advertised.entries()].filter(([, l]) => l.host === 'localhost' || l.host === '127.0.0.1');
+    expect(forHost.length, 'an advertised listener for host clients').toBeGreaterThan(0);
+    for (const [name, l] of forHost) {
+      expect(bound.get(name)?.port, `listener ${name} is bound`).toBe(l.port);
+      expect(publishedPorts(kafka)).toContain(l.port);
+    }
+    // The controller listener is bound, named, and is the (only) quorum voter.
+    const controller = env.KAFKA_CONTROLLER_LISTENER_NAMES ?? '';
+    expect(bound.has(controller), `controller listener ${controller} is bound`).toBe(true);
+    expect(advertised.has(controller), 'the controller listener is not advertised to clients').toBe(false);
+    expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe(`${env.KAFKA_NODE_ID}@kafka:${bound.get(controller)!.port}`);
+
+    const healthcheck = [kafka.healthcheck?.test ?? []].flat().join(' ');
+    expect(healthcheck).toContain('/opt/kafka/bin/kafka-broker-api-versions.sh');
+  });
+
+  it('runs Redis with an append-only file and a health check', () => {
+    const redis = service('redis');
+    const command = [redis.command ?? []].flat().join(' ');
+    expect(command).toMatch(/--appendonly yes/);
+    expect(command).toMatch(/--appendfsync everysec/);
+    expect([redis.healthcheck?.test ?? []].flat().join(' ')).toMatch(/redis-cli.*ping/);
+  });
+
+  it.each(APP_SERVICES.map((app) => [app.name, app] as const))('runs %s from the image of the Dockerfile, wired to Kafka and Redis', (_, app) => {
+    const svc = service(app.name);
+    expect(svc.command).toEqual([app.name]);
+    const env = environment(svc);
+    expect(env.KAFKA_BROKERS).toBe('kafka:9092');
+    expect(env.REDIS_URL).toBe('redis://redis:6379');
+    expect(env[app.host]).toBe('0.0.0.0');
+    if (env[app.portVar] !== undefined) expect(env[app.portVar]).toBe(String(app.port));
+    expect(dependencies(svc)).toMatchObject({ kafka: 'service_healthy', redis: 'service_healthy' });
+    for (const dep of Object.keys(dependencies(svc))) expect(Object.keys(compose.services)).toContain(dep);
+  });
+
+  it.each(APP_SERVICES.map((app) => [app.name, app] as const))('the image runs `sonar %s` (ENTRYPOINT + compose command)', (_, app) => {
+    const entrypoint = dockerfileEntrypoint();
+    const [node, ...args] = entrypoint;
+    expect(node).toBe('node');
+    const command = [service(app.name).command ?? []].flat();
+    const help = execFileSync(process.execPath, [...args, ...command, '--help'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(help).toContain(`sonar ${app.name}`);
+  });
+
+  it('has a build context and Dockerfile for every service built from source', () => {
+    const built = Object.entries(compose.services).filter(([, svc]) => svc.build !== undefined);
+    expect(built.map(([name]) => name)).toEqual(expect.arrayContaining(APP_SERVICES.map((a) => a.name)));
+    for (const [name, svc] of built) {
+      const build = typeof svc.build === 'string' ? { context: svc.build } : svc.build ?? {};
+      const context = build.context ?? '.';
+      expect(exists(context) && statSync(join(root, context)).isDirectory(), `${name}: build context ${context}`).toBe(true);
+      const dockerfile = join(context, build.dockerfile ?? 'Dockerfile');
+      expect(exists(dockerfile), `${name}: ${dockerfile}`).toBe(true);
+    }
+  });
+
+  it('mounts only files and folders that exist, and declares its named volumes', () => {
+    for (const [name, svc] of Object.entries(compose.services)) {
+      for (const mount of mounts(svc)) {
+        if (mount.bind) {
+          expect(exists(mount.source), `${name}: mounted ${mount.source} exists`).toBe(true);
+        } else {
+          expect(Object.keys(compose.volumes ?? {}), `${name}: named volume ${mount.source}`).toContain(mount.source);
+        }
+      }
+    }
+  });
+
+  it('mounts the compose Prometheus config and the alerts where its rule_files point', () => {
+    const prometheus = mounts(service('prometheus'));
+    const bySource = (source: string) => prometheus.find((m) => m.bind && posix.normalize(m.source) === source);
+    const config = bySource('infra/prometheus/prometheus.compose.yml');
+    expect(config?.target).toBe('/etc/prometheus/prometheus.yml');
+    expect(bySource('infra/prometheus/alerts.yml')?.target).toBe('/etc/prometheus/alerts.yml');
+    const targets = prometheus.map((m) => m.target);
+    for (const rules of yamlOf<PrometheusConfig>('infra/prometheus/prometheus.compose.yml').rule_files ?? []) {
+      expect(targets, `rule file ${rules} is mounted`).toContain(posix.resolve(posix.dirname(config!.target), rules));
+    }
+  });
+
+  it('mounts the Grafana provisioning, and the dashboards where the provider reads them', () => {
+    const grafana = mounts(service('grafana'));
+    const bySource = (source: string) => grafana.find((m) => m.bind && posix.normalize(m.source).replace(/\/$/, '') === source);
+    expect(bySource('infra/grafana/provisioning')?.target).toBe('/etc/grafana/provisioning');
+    const dashboards = bySource('infra/grafana/dashboards');
+    expect(dashboards, 'infra/grafana/dashboards is mounted').toBeDefined();
+    const providers = yamlOf<ProviderFile>('infra/grafana/provisioning/dashboards/sonar.yml').providers;
+    expect(providers.length).toBeGreaterThan(0);
+    for (const provider of providers) {
+      expect(provider.type ?? 'file').toBe('file');
+      expect(posix.normalize(provider.options.path).replace(/\/$/, '')).toBe(dashboards!.target.replace(/\/$/, ''));
+    }
+    const env = environment(service('grafana'));
+    expect(env.GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
+    expect(env.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
+  });
+
+  it('takes credentials only from the environment', () => {
+    for (const [name, svc] of Object.entries(compose.services)) {
+      for (const [key, value] of Object.entries(environment(svc))) {
+        if (/PASSWORD|TOKEN|SECRET|CREDENTIAL/i.test(key)) {
+          expect(value, `${name}: ${key} comes from \${...}`).toMatch(/^\$\{[A-Z0-9_]+(:?[-?][^}]*)?\}$/);
+        }
+      }
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Dockerfile and .dockerignore
+
+interface Instruction { keyword: string; args: string }
+function dockerfile(): Instruction[] {
+  const joined = text('Dockerfile').replace(/\\\r?\n/g, ' ');
+  return joined.split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const [keyword = '', ...rest] = line.split(/\s+/);
+      return { keyword: keyword.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+function execArgs(args: string): string[] {
+  return args.trim().startsWith('[') ? (JSON.parse(args) as string[]) : args.split(/\s+/);
+}
+
+function dockerfileEntrypoint(): string[] {
+  const entrypoint = dockerfile().find((i) => i.keyword === 'ENTRYPOINT');
+  if (!entrypoint) throw new Error('the Dockerfile has no ENTRYPOINT');
+  return execArgs(entrypoint.args);
+}
+
+/** COPY instructions from the build context: their sources and destination. */
+function contextCopies(): { sources: string[]; destination: string; index: number }[] {
+  return dockerfile().flatMap((instruction, index) => {
+    if (instruction.keyword !== 'COPY') return [];
+    const words = execArgs(instruction.args);
+    if (words.some((w) => w.startsWith('--from'))) return [];
+    const paths = words.filter((w) => !w.startsWith('--'));
+    return [{ sources: paths.slice(0, -1), destination: paths[paths.length - 1] ?? '', index }];
+  });
+}
+
+/** The context paths a COPY source names, with Docker's * and ? wildcards. */
+function matches(source: string): string[] {
+  const normal = posix.normalize(source).replace(/\/$/, '');
+  if (!/[*?[]/.test(normal)) return exists(normal) ? [normal] : [];
+  const dir = posix.dirname(normal);
+  const pattern = new RegExp(`^${posix.basename(normal).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  return exists(dir) ? readdirSync(join(root, dir)).filter((f) => pattern.test(f)).map((f) => posix.join(dir, f)) : [];
+}
+
+function workspaceManifests(): string[] {
+  return ['packages', 'services'].flatMap((dir) =>
+    readdirSync(join(root, dir))
+      .map((name) => `${dir}/${name}/package.json`)
+      .filter((path) => exists(path)));
+}
+
+describe('Dockerfile', () => {
+  it('builds on a supported Node (20 to 24)', () => {
+    const from = dockerfile().filter((i) => i.keyword === 'FROM').map((i) => i.args.split(/\s+/)[0]);
+    expect(from.length).toBeGreaterThan(0);
+    const final = from[from.length - 1] ?? '';
+    const stageNames = dockerfile().filter((i) => i.keyword === 'FROM').map((i) => /\bAS\s+(\S+)/i.exec(i.args)?.[1]);
+    const base = stageNames.includes(final) ? from[0] ?? '' : final;
+    expect(base).toMatch(/^node:(2[0-4])([.-]|$)/);
+  });
+
+  it('copies only sources that exist in the build context', () => {
+    const copies = contextCopies();
+    expect(copies.length).toBeGreaterThan(0);
+    for (const copy of copies) {
+      for (const source of copy.sources) expect(matches(source), `COPY ${source}`).not.toEqual([]);
+    }
+  });
+
+  it('copies every workspace manifest before `pnpm install --frozen-lockfile`', () => {
+    const install = dockerfile().findIndex((i) => i.keyword === 'RUN' && /pnpm install .*--frozen-lockfile/.test(i.args));
+    expect(install, 'RUN pnpm install --frozen-lockfile').toBeGreaterThan(-1);
+    const before = new Set(contextCopies().filter((c) => c.index < install).flatMap((c) => c.sources.flatMap(matches)));
+    for (const file of ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', ...workspaceManifests()]) {
+      expect(before.has(file), `${file} is copied before the install`).toBe(true);
+    }
+    const pnpm = dockerfile().find((i) => i.keyword === 'RUN' && /pnpm@/.test(i.args))?.args ?? '';
+    const packageManager = (JSON.parse(text('package.json')) as { packageManager: string }).packageManager;
+    expect(pnpm).toContain(packageManager);
+  });
+
+  it('copies the sources the entrypoint runs, and runs as an unprivileged user', () => {
+    const copied = contextCopies().flatMap((c) => c.sources.flatMap(matches));
+    const script = dockerfileEntrypoint().find((arg) => arg.endsWith('.ts'));
+    expect(script && exists(script), `entrypoint script ${script}`).toBe(true);
+    expect(copied.some((path) => script === path || script!.startsWith(`${path}/`)), `${script} is copied`).toBe(true);
+    for (const needed of ['packages', 'services', 'tsconfig.json', 'tsconfig.base.json', 'packages/dataset/data/sonar.csv']) {
+      expect(copied.some((path) => needed === path || needed.startsWith(`${path}/`)), `${needed} is copied`).toBe(true);
+    }
+    const users = dockerfile().filter((i) => i.keyword === 'USER').map((i) => i.args);
+    expect(users[users.length - 1]).toBe('node');
+  });
+
+  it('keeps node_modules, local state and the git directory out of the build context', () => {
+    const ignored = text('.dockerignore').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '.sonar', '.git']));
+    expect(ignored.some((l) => /coverage/.test(l))).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Prometheus and Grafana files
+
+interface PrometheusConfig {
+  global?: Record<string, string>;
+  rule_files?: string[];
+  scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+}
+const targetsOf = (config: PrometheusConfig): Record<string, string[]> =>
+  Object.fromEntries(config.scrape_configs.map((job) => [job.job_name, job.static_configs.flatMap((s) => s.targets)]));
+
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  datasource?: { type?: string; uid?: string };
+  targets?: { expr?: string; datasource?: { uid?: string } }[];
+}
+interface Dashboard { uid: string; title: string; refresh: string; time: { from: string; to: string }; panels: Panel[] }
+const dashboard = JSON.parse(text('infra/grafana/dashboards/sonar-stream.json')) as Dashboard;
+const dashboardExprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? '')).filter((e) => e.trim() !== '');
+
+interface AlertRule { alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }
+interface RuleFile { groups: { name: string; rules: AlertRule[] }[] }
+
+describe('Prometheus configuration', () => {
+  it('scrapes the three services on loopback in the local stack', () => {
+    expect(targetsOf(yamlOf<PrometheusConfig>('infra/prometheus/prometheus.yml'))).toMatchObject({
+      ingest: ['127.0.0.1:9100'],
+      trainer: ['127.0.0.1:9101'],
+      scorer: ['127.0.0.1:9102'],
+    });
+  });
+
+  it('scrapes the same jobs by compose service name in docker-compose', () => {
+    const local = yamlOf<PrometheusConfig>('infra/prometheus/prometheus.yml');
+    const inCompose = yamlOf<PrometheusConfig>('infra/prometheus/prometheus.compose.yml');
+    const targets = targetsOf(inCompose);
+    expect(targets).toEqual({
+      prometheus: ['prometheus:9090'],
+      ingest: ['ingest:9100'],
+      trainer: ['trainer:9101'],
+      scorer: ['scorer:9102'],
+    });
+    expect(Object.keys(targets).sort()).toEqual(Object.keys(targetsOf(local)).sort());
+    expect(inCompose.rule_files).toEqual(['alerts.yml']);
+    expect(inCompose.global).toEqual(local.global);
+    for (const target of Object.values(targets).flat()) {
+      expect(Object.keys(compose.services), `${target} is a compose service`).toContain(target.split(':')[0]);
+    }
+  });
+
+  it('defines the alerts of the sonar-stream group, each with for, severity, summary and description', () => {
+    const groups = yamlOf<RuleFile>('infra/prometheus/alerts.yml').groups;
+    const group = groups.find((g) => g.name === 'sonar-stream');
+    expect(group, 'group sonar-stream').toBeDefined();
+    const names = group!.rules.map((r) => r.alert);
+    expect(names).toEqual(expect.arrayContaining([
+      'SonarTrainerStalled', 'SonarTrainingCostDiverging', 'SonarHealthGateTripped', 'SonarDeadLetterRateHigh',
+      'SonarScorerLagGrowing', 'SonarModelStale', 'SonarFencedWrites',
+    ]));
+    for (const rule of group!.rules) {
+      expect(rule.alert, 'only alerting rules').toBeTruthy();
+      expect(rule.for, `${rule.alert}: for`).toMatch(/^\d+[smh]$/);
+      expect(['critical', 'warning', 'info'], `${rule.alert}: severity`).toContain(rule.labels?.severity);
+      expect(rule.annotations?.summary, `${rule.alert}: summary`).toBeTruthy();
+      expect(rule.annotations?.description, `${rule.alert}: description`).toBeTruthy();
+    }
+  });
+});
+
+describe('Grafana provisioning and dashboard', () => {
+  it('provisions the compose Prometheus as the default datasource, uid prometheus', () => {
+    const file = yamlOf<DatasourceFile>('infra/grafana/provisioning/datasources/prometheus.yml');
+    expect(file.apiVersion).toBe(1);
+    const prometheus = file.datasources.find((d) => d.uid === 'prometheus');
+    expect(prometheus).toMatchObject({ type: 'prometheus', url: 'http://prometheus:9090', isDefault: true });
+    expect(publishedPorts(service('prometheus'))).toContain(Number(new URL(prometheus!.url).port));
+  });
+
+  it('provisions dashboards from files', () => {
+    const file = yamlOf<ProviderFile>('infra/grafana/provisioning/dashboards/sonar.yml');
+    expect(file.apiVersion).toBe(1);
+    expect(file.providers.map((p) => p.type ?? 'file')).toEqual(file.providers.map(() => 'file'));
+    expect(exists('infra/grafana/dashboards/sonar-stream.json')).toBe(true);
+  });
+
+  it('is the "Sonar stream" dashboard, refreshed every 5 s over the last 15 min', () => {
+    expect(dashboard).toMatchObject({ uid: 'sonar-stream', title: 'Sonar stream', refresh: '5s', time: { from: 'now-15m', to: 'now' } });
+    const ids = dashboard.panels.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('gives every panel a Prometheus query (datasource uid prometheus) without template variables', () => {
+    expect(dashboard.panels.length).toBeGreaterThan(0);
+    for (const panel of dashboard.panels) {
+      const queries = (panel.targets ?? []).filter((t) => (t.expr ?? '').trim() !== '');
+      expect(queries.length, `panel "${panel.title}" has a query`).toBeGreaterThan(0);
+      for (const query of queries) {
+        expect(query.datasource?.uid ?? panel.datasource?.uid, `panel "${panel.title}": datasource`).toBe('prometheus');
+        expect(query.expr, `panel "${panel.title}": no $variables`).not.toContain('$');
+      }
+    }
+  });
+
+  it('charts the metrics of the contract', () => {
+    for (const metric of [
+      'sonar_trainer_cost', 'sonar_trainer_accuracy', 'sonar_scorer_accuracy', 'sonar_scorer_latency_seconds',
+      'sonar_scorer_model_version', 'sonar_scorer_model_propagation_seconds', 'rejected_total', 'sonar_consumer_lag',
+      'process_cpu_seconds_total', 'process_resident_memory_bytes',
+    ]) {
+      expect(dashboardExprs.some((expr) => expr.includes(metric)), metric).toBe(true);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// promtool: required when CI is set, skipped (with this message) on a machine without it.
+
+function findOnPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, command);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+const promtool = findOnPath('promtool');
+const skipPromtool = !promtool && !process.env.CI;
+if (skipPromtool) {
+  process.stderr.write('infra-files: promtool is not on PATH, skipping the promtool checks (install the prometheus package; they are required when CI is set)\n');
+}
+
+function runPromtool(args: string[], cwd = root): { status: number; output: string } {
+  try {
+    const output = execFileSync(promtool ?? 'promtool', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    return { status: 0, output };
+  } catch (error) {
+    const failed = error as { status?: number | null; stdout?: string; stderr?: string; message: string };
+    return { status: failed.status ?? -1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}${failed.message}` };
+  }
+}
+
+function inTempDir<T>(work: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'sonar-infra-'));
+  try {
+    return work(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Unit tests of the alerting rules, for `promtool test rules`. Annotations are stripped from
+// the copy under test (promtool would compare their rendered text); `check rules` validates them.
+const series = (name: string, labels: Record<string, string>, values: string) => ({
+  series: `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')}}`,
+  values,
+});
+const trainer = { job: 'trainer', instance: 'trainer:9101', service: 'trainer' };
+const scorer = { job: 'scorer', instance: 'scorer:9102', service: 'scorer' };
+const alertTests = [
+  {
+    // Lag builds up from minute 10 while the batches counter stops moving.
+    interval: '1m',
+    input_series: [
+      series('sonar_trainer_batches_total', trainer, '0+10x10 100x30'),
+      series('sonar_consumer_lag', { ...trainer, group: 'sonar-trainer-sonar', partition: '0' }, '0x10 500x30'),
+    ],
+    alert_rule_test: [
+      { eval_time: '12m', alertname: 'SonarTrainerStalled', exp_alerts: [] },
+      { eval_time: '26m', alertname: 'SonarTrainerStalled', exp_alerts: [{ exp_labels: { severity: 'critical' } }] },
+    ],
+  },
+  {
+    // Lag, but the trainer keeps applying batches: not stalled.
+    interval: '1m',
+    input_series: [
+      series('sonar_trainer_batches_total', trainer, '0+10x40'),
+      series('sonar_consumer_lag', { ...trainer, group: 'sonar-trainer-sonar', partition: '0' }, '500x40'),
+    ],
+    alert_rule_test: [{ eval_time: '30m', alertname: 'SonarTrainerStalled', exp_alerts: [] }],
+  },
+  {
+    interval: '1m',
+    input_series: [series('sonar_trainer_fenced_writes_total', trainer, '0x5 1x30')],
+    alert_rule_test: [
+      { eval_time: '3m', alertname: 'SonarFencedWrites', exp_alerts: [] },
+      { eval_time: '8m', alertname: 'SonarFencedWrites', exp_alerts: [{ exp_labels: { ...trainer, severity: 'warning' } }] },
+      { eval_time: '25m', alertname: 'SonarFencedWrites', exp_alerts: [] },
+    ],
+  },
+  {
+    interval: '1m',
+    input_series: [
+      series('sonar_trainer_health_gate_total', { ...trainer, reason: 'cost_limit' }, '0x5 3x10'),
+      series('sonar_trainer_health_gate_total', { ...trainer, reason: 'non_finite' }, '0x15'),
+    ],
+    alert_rule_test: [
+      { eval_time: '4m', alertname: 'SonarHealthGateTripped', exp_alerts: [] },
+      { eval_time: '9m', alertname: 'SonarHealthGateTripped', exp_alerts: [{ exp_labels: { job: 'trainer', instance: 'trainer:9101', reason: 'cost_limit', severity: 'warning' } }] },
+    ],
+  },
+  {
+    // The model's age keeps growing while labeled readings are trained on.
+    interval: '1m',
+    input_series: [
+      series('sonar_scorer_model_age_seconds', scorer, '0+60x30'),
+      series('sonar_trainer_readings_total', { ...trainer, kind: 'trained' }, '0+100x30'),
+    ],
+    alert_rule_test: [
+      { eval_time: '9m', alertname: 'SonarModelStale', exp_alerts: [] },
+      { eval_time: '20m', alertname: 'SonarModelStale', exp_alerts: [{ exp_labels: { ...scorer, severity: 'warning' } }] },
+    ],
+  },
+  {
+    // An idle stream: an old model is expected.
+    interval: '1m',
+    input_series: [
+      series('sonar_scorer_model_age_seconds', scorer, '0+60x30'),
+      series('sonar_trainer_readings_total', { ...trainer, kind: 'trained' }, '100x30'),
+    ],
+    alert_rule_test: [{ eval_time: '20m', alertname: 'SonarModelStale', exp_alerts: [] }],
+  },
+  {
+    // 10 dead letters per 100 valid readings at the trainer (9%), 1 per 100 at the scorer.
+    interval: '1m',
+    input_series: [
+      series('sonar_trainer_rejected_total', { ...trainer, reason: 'invalid_json' }, '0+10x20'),
+      series('sonar_trainer_rejected_total', { ...trainer, reason: 'empty' }, '0x20'),
+      series('sonar_trainer_readings_total', { ...trainer, kind: 'trained' }, '0+100x20'),
+      series('sonar_scorer_rejected_total', { ...scorer, reason: 'invalid_json' }, '0+1x20'),
+      series('sonar_scorer_readings_total', { ...scorer, label: 'R' }, '0+50x20'),
+      series('sonar_scorer_readings_total', { ...scorer, label: 'M' }, '0+50x20'),
+    ],
+    alert_rule_test: [
+      { eval_time: '15m', alertname: 'SonarDeadLetterRateHigh', exp_alerts: [{ exp_labels: { job: 'trainer', severity: 'warning' } }] },
+    ],
+  },
+  {
+    // The scorer's lag grows past 1000 and keeps growing; the trainer's too, which is not this alert's business.
+    interval: '1m',
+    input_series: [
+      series('sonar_consumer_lag', { ...scorer, group: 'sonar-scorer-sonar', partition: '0' }, '0+100x40'),
+      series('sonar_consumer_lag', { ...scorer, group: 'sonar-scorer-sonar', partition: '1' }, '0+100x40'),
+      series('sonar_consumer_lag', { ...trainer, group: 'sonar-trainer-sonar', partition: '0' }, '0+100x40'),
+    ],
+    alert_rule_test: [
+      { eval_time: '8m', alertname: 'SonarScorerLagGrowing', exp_alerts: [] },
+      { eval_time: '25m', alertname: 'SonarScorerLagGrowing', exp_alerts: [{ exp_labels: { group: 'sonar-scorer-sonar', severity: 'warning' } }] },
+    ],
+  },
+  {
+    // A steady cost, then one far above an untrained model's.
+    interval: '1m',
+    input_series: [series('sonar_trainer_cost', trainer, '0.3x70 8x20')],
+    alert_rule_test: [
+      { eval_time: '60m', alertname: 'SonarTrainingCostDiverging', exp_alerts: [] },
+      { eval_time: '80m', alertname: 'SonarTrainingCostDiverging', exp_alerts: [{ exp_labels: { ...trainer, severity: 'warning' } }] },
+    ],
+  },
+  {
+    // The cost more than doubles against the hour before and is worse than an untrained model's.
+    interval: '1m',
+    input_series: [series('sonar_trainer_cost', trainer, '0.3x70 1.5x20')],
+    alert_rule_test: [
+      { eval_time: '85m', alertname: 'SonarTrainingCostDiverging', exp_alerts: [{ exp_labels: { ...trainer, severity: 'warning' } }] },
+    ],
+  },
+  {
+    interval: '1m',
+    input_series: [series('up', { job: 'trainer', instance: 'trainer:9101' }, '1x5 0x10')],
+    alert_rule_test: [
+      { eval_time: '4m', alertname: 'SonarServiceDown', exp_alerts: [] },
+      { eval_time: '10m', alertname: 'SonarServiceDown', exp_alerts: [{ exp_labels: { job: 'trainer', instance: 'trainer:9101', severity: 'critical' } }] },
+    ],
+  },
+];
+
+describe.skipIf(skipPromtool)('promtool', () => {
+  it.each(['infra/prometheus/prometheus.yml', 'infra/prometheus/prometheus.compose.yml'])('check config %s', (config) => {
+    const result = runPromtool(['check', 'config', config]);
+    expect(result.status, result.output).toBe(0);
+  });
+
+  it('check rules infra/prometheus/alerts.yml', () => {
+    const result = runPromtool(['check', 'rules', 'infra/prometheus/alerts.yml']);
+    expect(result.status, result.output).toBe(0);
+  });
+
+  it('test rules: the alerts fire when they should, and only then', () => {
+    const rules = yamlOf<RuleFile>('infra/prometheus/alerts.yml');
+    for (const group of rules.groups) for (const rule of group.rules) delete rule.annotations;
+    const result = inTempDir((dir) => {
+      writeFileSync(join(dir, 'alerts.yml'), stringify(rules));
+      writeFileSync(join(dir, 'alerts.test.yml'), stringify({ rule_files: ['alerts.yml'], evaluation_interval: '1m', tests: alertTests }));
+      return runPromtool(['test', 'rules', 'alerts.test.yml'], dir);
+    });
+    expect(result.status, result.output).toBe(0);
+  });
+
+  it('every dashboard query is valid PromQL', () => {
+    const result = inTempDir((dir) => {
+      const rules = { groups: [{ name: 'dashboard', rules: dashboardExprs.map((expr, i) => ({ record: `dashboard:query:${i}`, expr })) }] };
+      writeFileSync(join(dir, 'dashboard.yml'), stringify(rules));
+      return runPromtool(['check', 'rules', 'dashboard.yml'], dir);
+    });
+    expect(result.status, result.output).toBe(0);
+  });
+});
