@@ -38,5 +38,19 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   options.logger.info({ host: options.host, port }, 'http listening');
-  return { app, port, close: () => app.close() };
+  return { app, port, close: () => closeGracefully(app) };
+}
+
+/**
+ * Stops accepting connections and lets in-flight requests finish; keep-alive
+ * connections that turn idle meanwhile are closed too, or close() would wait for
+ * their keep-alive timeout.
+ */
+async function closeGracefully(app: FastifyInstance): Promise<void> {
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweep);
+  }
 }
