@@ -1,0 +1,69 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { integer } from '../parse.ts';
+import { watch } from '../watch/run.ts';
+
+interface WatchFlags {
+  ingest: string;
+  trainer: string;
+  scorer: string;
+  interval: number;
+  once: boolean;
+  frames?: number;
+  plain: boolean;
+}
+
+export function watchCommand(): Command {
+  return new Command('watch')
+    .description("a live terminal dashboard from the services' /metrics: cost curve, accuracy, readings/s, model version, dead letters, latency")
+    .option('--ingest <url>', 'ingest service', httpUrl(), localUrl('INGEST_PORT', 9100))
+    .option('--trainer <url>', 'trainer service', httpUrl(), localUrl('TRAINER_PORT', 9101))
+    .option('--scorer <url>', 'scorer service', httpUrl(), localUrl('SCORER_PORT', 9102))
+    .option('--interval <ms>', 'refresh period in milliseconds', integer(100), 1000)
+    .option('--once', 'print one frame, after two scrapes --interval apart so rates exist, and exit', false)
+    .option('--frames <n>', 'draw n frames, then exit (for scripts)', integer(1))
+    .option('--plain', 'no cursor movement or colors: each frame in full, separated by a line of dashes (the default when stdout is not a terminal)', false)
+    .action(async (flags: WatchFlags) => {
+      const out = process.stdout;
+      const plain = flags.plain || !out.isTTY;
+      const abort = new AbortController();
+      const stop = () => abort.abort();
+      // Ctrl-C is how a dashboard is left: a clean exit 0, with the cursor back.
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      // `sonar watch --plain | head` closes the pipe: that ends the watch, not with a stack trace.
+      out.on('error', stop);
+      try {
+        await watch({
+          urls: { ingest: flags.ingest, trainer: flags.trainer, scorer: flags.scorer },
+          intervalMs: flags.interval,
+          frames: flags.once ? 1 : (flags.frames ?? Number.POSITIVE_INFINITY),
+          // --once prints its frame where the cursor is, like any command's output.
+          redraw: !plain && !flags.once,
+          color: !plain && !process.env.NO_COLOR,
+          out,
+          signal: abort.signal,
+        });
+      } finally {
+        process.removeListener('SIGINT', stop);
+        process.removeListener('SIGTERM', stop);
+        out.removeListener('error', stop);
+      }
+    });
+}
+
+function localUrl(portVariable: string, fallback: number): string {
+  return `http://127.0.0.1:${process.env[portVariable] || fallback}`;
+}
+
+function httpUrl() {
+  return (value: string): string => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new InvalidArgumentError('expected a URL such as http://127.0.0.1:9101');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL');
+    return value;
+  };
+}
