@@ -60,7 +60,7 @@ async function fromContainers() {
   } catch {
     return fromLocalStack();
   }
-  const { kafkaVersion } = await import('@sonar/stack');
+  const { kafkaVersion, freePort } = await import('@sonar/stack');
   const port = await freePort();
   const kafka = await new GenericContainer(`apache/kafka:${kafkaVersion()}`)
     .withExposedPorts({ container: port, host: port })
@@ -91,16 +91,4 @@ async function fromContainers() {
       await Promise.allSettled([kafka.stop(), redis.stop()]);
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

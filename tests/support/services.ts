@@ -1,51 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { repoRoot } from '@sonar/stack';
+import { freePort, repoRoot, startService, type ServiceName, type ServiceProcess } from '@sonar/stack';
 
-export type ServiceName = 'ingest' | 'trainer' | 'scorer';
-
-/** A service running as its own process, as in production: `sonar <service>`. */
-export interface ServiceProcess {
-  name: string;
-  child: ChildProcess;
-  logFile: string;
-  exited: Promise<number | null>;
-  signal(signal: NodeJS.Signals): void;
-  /** SIGTERM, and wait for the exit code. */
-  stop(): Promise<number | null>;
-}
+export { freePort };
+export type { ServiceName, ServiceProcess };
 
 let counter = 0;
 
+/** A service as its own process, its log kept in .sonar/test-logs for when a test fails. */
 export function spawnService(service: ServiceName, env: Record<string, string>, label: string = service): ServiceProcess {
-  const root = repoRoot();
-  const logDir = join(root, '.sonar', 'test-logs');
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, `${env.SONAR_MODEL ?? 'sonar'}-${label}-${++counter}.log`);
-  const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'packages/cli/src/main.ts'), service], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    name: label,
-    child,
-    logFile,
-    exited,
-    signal: (signal) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    },
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
+  const logFile = join(repoRoot(), '.sonar', 'test-logs', `${env.SONAR_MODEL ?? 'sonar'}-${label}-${++counter}.log`);
+  return startService(service, env, logFile, label);
 }
 
 /** Polls until `check` returns something truthy. */
@@ -76,17 +41,4 @@ export async function metricValue(port: number, name: string, labels: Record<str
     found = true;
   }
   return found ? sum : Number.NaN;
-}
-
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

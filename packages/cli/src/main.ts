@@ -6,6 +6,8 @@ import { produceCommand } from './commands/produce.ts';
 import { fitCommand } from './commands/fit.ts';
 import { modelCommand } from './commands/model.ts';
 import { tailCommand } from './commands/tail.ts';
+import { benchCommand } from './commands/bench.ts';
+import { watchCommand } from './commands/watch.ts';
 
 const program = new Command()
   .name('sonar')
@@ -15,7 +17,9 @@ const program = new Command()
   .addCommand(produceCommand())
   .addCommand(fitCommand())
   .addCommand(modelCommand())
-  .addCommand(tailCommand());
+  .addCommand(tailCommand())
+  .addCommand(watchCommand())
+  .addCommand(benchCommand());
 for (const command of serviceCommands()) program.addCommand(command);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

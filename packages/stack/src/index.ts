@@ -8,3 +8,5 @@ export { kafkaAnswers, redisAnswers, httpAnswers, waitUntil } from './probes.ts'
 export { spawnDetached, stopProcess, runningPid, isAlive } from './processes.ts';
 export { which } from './which.ts';
 export type { ComponentStatus, Reporter, StackConfig } from './types.ts';
+export { startService, type ServiceName, type ServiceProcess } from './service-process.ts';
+export { freePort } from './free-port.ts';

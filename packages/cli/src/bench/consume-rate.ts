@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { freePort, which } from '@sonar/stack';
+import type { BenchRun } from './harness.ts';
+import { total, watchCounter, waitFor, type RssTrace, type Throughput } from './measure.ts';
+
+const BATCH = 32;
+
+export interface TrainerFigures {
+  trainer: Throughput;
+  trainerRss: RssTrace;
+  noop: Throughput;
+  kcat: Throughput | undefined;
+}
+
+/** Trainer readings/s on a pre-filled topic, beside a no-op kafkajs consumer and kcat on the same topic. */
+export async function trainerThroughput(run: BenchRun, topic: string, count: number): Promise<TrainerFigures> {
+  const topics = { ...run.topics('trainer'), readings: topic };
+  const port = await freePort();
+  run.service('trainer', run.env(`${run.id}-trainer`, topics, { TRAINER_PORT: port, TRAIN_BATCH_SIZE: BATCH, TRAIN_CHECKPOINT_INTERVAL_MS: 2000 }));
+  // Readings of a last partial mini-batch wait in the buffer: they are not counted yet.
+  const trained = await watchCounter(port, (s) => total(s, 'sonar_trainer_readings_total'), count - (count % BATCH));
+  const noop = await run.script<{ first: number; last: number; count: number }>('noop-consumer.ts', {
+    BENCH_BROKERS: run.brokers.join(','),
+    BENCH_TOPIC: topic,
+    BENCH_GROUP: `${run.id}-noop`,
+    BENCH_COUNT: String(count),
+  });
+  return {
+    trainer: trained.throughput,
+    trainerRss: trained.rss,
+    noop: { count: noop.count, seconds: (noop.last - noop.first) / 1000, perSecond: noop.count / ((noop.last - noop.first) / 1000) },
+    kcat: which('kcat') ? await kcatThroughput(run, topic, count) : undefined,
+  };
+}
+
+/** kcat -C from the beginning to the end of the topic, output thrown away; the whole command timed. */
+async function kcatThroughput(run: BenchRun, topic: string, count: number): Promise<Throughput> {
+  const started = performance.now();
+  const lines = await new Promise<number>((resolve, reject) => {
+    const child = spawn('kcat', ['-C', '-b', run.brokers.join(','), '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%o\n'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let n = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (const byte of chunk) if (byte === 10) n += 1;
+    });
+    child.once('exit', (code) => (code === 0 ? resolve(n) : reject(new Error(`kcat exited with ${code}`))));
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (lines < count) throw new Error(`kcat read ${lines} of ${count} records`);
+  return { count: lines, seconds, perSecond: lines / seconds };
+}
+
+export interface ScorerFigures {
+  scorer: Throughput;
+  scorerRss: RssTrace;
+  relay: Throughput;
+}
+
+/** Scorer readings/s (events acknowledged) on the pre-filled topic, beside a no-op consume→produce relay. */
+export async function scorerThroughput(run: BenchRun, topic: string, count: number, publishModel: (model: string) => Promise<void>): Promise<ScorerFigures> {
+  const topics = { ...run.topics('scorer'), readings: topic };
+  const model = `${run.id}-scorer`;
+  await publishModel(model);
+  const port = await freePort();
+  run.service('scorer', run.env(model, topics, { SCORER_PORT: port }));
+  const scored = await watchCounter(port, (s) => total(s, 'sonar_scorer_readings_total'), count);
+
+  const output = run.topics('relay').classified;
+  await run.admin.createTopics({ topics: [{ topic: output, numPartitions: 3 }], waitForLeaders: true });
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const relayDone = run.script<{ relayed: number }>(
+    'relay.ts',
+    { BENCH_BROKERS: run.brokers.join(','), BENCH_TOPIC: topic, BENCH_OUTPUT: output, BENCH_GROUP: `${run.id}-relay` },
+    stopped,
+  );
+  const relay = await watchOffsets(run, output, count);
+  stop();
+  await relayDone;
+  return { scorer: scored.throughput, scorerRss: scored.rss, relay };
+}
+
+/** Rate at which a topic's end offsets grow, from the first growth seen until they reach `target`. */
+async function watchOffsets(run: BenchRun, topic: string, target: number): Promise<Throughput> {
+  let started: { at: number; count: number } | undefined;
+  return waitFor(async () => {
+    const count = (await run.admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);
+    const now = performance.now();
+    if (!started && count > 0) started = { at: now, count };
+    if (!started || count < target) return undefined;
+    const seconds = (now - started.at) / 1000;
+    return { count, seconds, perSecond: (count - started.count) / seconds };
+  }, 600_000, `${target} records relayed`);
+}

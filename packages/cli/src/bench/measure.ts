@@ -1,0 +1,99 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { scrape } from '../watch/scrape.ts';
+import type { Sample } from '../watch/parse-metrics.ts';
+
+/** Sum of a metric's samples on a service, optionally only those with the given labels. */
+export function total(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const s of samples) if (s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)) sum += s.value;
+  return sum;
+}
+
+export interface Throughput {
+  count: number;
+  seconds: number;
+  perSecond: number;
+}
+
+export interface RssTrace {
+  peakBytes: number;
+  /** Median RSS of the second quarter of the samples and of the last quarter: a growing process shows in the difference. */
+  earlyBytes: number;
+  lateBytes: number;
+}
+
+const STALL_MS = 30_000;
+
+/**
+ * Polls a service's counter until it reaches `target`: the rate between the
+ * first poll that saw progress and the one that saw the target. Samples RSS too.
+ * Fails when the counter stops moving for a while.
+ */
+export async function watchCounter(port: number, counter: (samples: Sample[]) => number, target: number): Promise<{ throughput: Throughput; rss: RssTrace }> {
+  const url = `http://127.0.0.1:${port}/metrics`;
+  const rss: number[] = [];
+  let started: { at: number; count: number } | undefined;
+  let last = { count: -1, at: Date.now() };
+  for (;;) {
+    const result = await scrape(url, 2000);
+    const now = performance.now();
+    if (result.up) {
+      const count = counter(result.samples);
+      if (count !== last.count) last = { count, at: Date.now() };
+      rss.push(total(result.samples, 'process_resident_memory_bytes'));
+      if (!started && count > 0) started = { at: now, count };
+      if (started && count >= target) {
+        const seconds = (now - started.at) / 1000;
+        // Progress before the first poll that saw any is unknown: count from there.
+        const counted = count - started.count;
+        return { throughput: { count, seconds, perSecond: counted / Math.max(seconds, 1e-9) }, rss: rssTrace(rss) };
+      }
+    }
+    if (Date.now() - last.at > STALL_MS) {
+      throw new Error(`stalled at ${last.count} of ${target} for ${STALL_MS / 1000} s (last scrape ${result.up ? 'ok' : result.error})`);
+    }
+    await sleep(50);
+  }
+}
+
+export function rssTrace(values: number[]): RssTrace {
+  const quarter = (q: number) => median(values.slice(Math.floor((values.length * (q - 1)) / 4), Math.ceil((values.length * q) / 4)));
+  return { peakBytes: Math.max(0, ...values), earlyBytes: quarter(2), lateBytes: quarter(4) };
+}
+
+/** Samples a service's RSS in the background until stopped. */
+export function sampleRss(port: number, everyMs: number): { stop(): RssTrace } {
+  const values: number[] = [];
+  const timer = setInterval(() => {
+    void scrape(`http://127.0.0.1:${port}/metrics`, everyMs).then((result) => {
+      if (result.up) values.push(total(result.samples, 'process_resident_memory_bytes'));
+    });
+  }, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return rssTrace(values);
+    },
+  };
+}
+
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
+}
+
+export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Baseline of `sonar bench`: a kafkajs consumer group that does nothing with the
+ * records but count them. Reads BENCH_BROKERS, BENCH_TOPIC, BENCH_GROUP, BENCH_COUNT;
+ * prints {"first": ms, "last": ms, "count": n} when it has seen BENCH_COUNT records.
+ */
+import { Kafka, logLevel } from 'kafkajs';
+
+const { BENCH_BROKERS = '127.0.0.1:9092', BENCH_TOPIC, BENCH_GROUP, BENCH_COUNT } = process.env;
+const target = Number(BENCH_COUNT);
+const kafka = new Kafka({ clientId: 'bench-noop', brokers: BENCH_BROKERS.split(','), logLevel: logLevel.NOTHING });
+const consumer = kafka.consumer({ groupId: BENCH_GROUP!, maxBytesPerPartition: 4 * 1024 * 1024, maxWaitTimeInMs: 500 });
+let count = 0;
+let first = 0;
+await consumer.connect();
+await consumer.subscribe({ topic: BENCH_TOPIC!, fromBeginning: true });
+await new Promise<void>((resolve) => {
+  void consumer.run({
+    eachBatch: async ({ batch }) => {
+      if (count === 0) first = Date.now();
+      count += batch.messages.length;
+      if (count >= target) resolve();
+    },
+  });
+});
+const last = Date.now();
+await consumer.disconnect();
+process.stdout.write(`${JSON.stringify({ first, last, count })}\n`);

@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { encodeReadingJson } from '@sonar/contracts';
+import { loadSonar } from '@sonar/dataset';
+import { numberToLabel } from '@sonar/model';
+import { BatchingProducer, createProducer } from '@sonar/kafka';
+import { kafkaSink, produce, ReadingPublisher, replayPlan, type SourceRow } from '@sonar/ingest';
+import { sonarHome } from '@sonar/stack';
+import type { BenchRun } from './harness.ts';
+import type { Throughput } from './measure.ts';
+
+const rows = (): SourceRow[] => loadSonar().map((r) => ({ features: r.features, label: numberToLabel(r.label) }));
+
+/** Fills a topic with synthetic labeled readings the way `sonar produce --synthetic N --rate 0` does, timing it. */
+export async function prefill(run: BenchRun, topic: string, count: number): Promise<Throughput & { messageBytes: number }> {
+  await run.admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+  const producer = createProducer(run.kafka);
+  await producer.connect();
+  const options = { epochs: 1, shuffle: false, seed: 11, holdout: 0, synthetic: count, idPrefix: 'b' };
+  const sample = [...take(replayPlan(rows(), options), 100)];
+  const messageBytes = Math.round(sample.reduce((n, r) => n + Buffer.byteLength(encodeReadingJson({ ...r, ts: Date.now() })), 0) / sample.length);
+  const started = performance.now();
+  const result = await produce(replayPlan(rows(), options), count, kafkaSink(new ReadingPublisher(new BatchingProducer(producer), topic)), { rate: 0 });
+  const seconds = (performance.now() - started) / 1000;
+  await producer.disconnect();
+  return { count: result.acked, seconds, perSecond: result.acked / seconds, messageBytes };
+}
+
+/** Kafka's own producer benchmark (kafka-producer-perf-test), from the broker's jars, same record size and acks. */
+export async function producerPerfTest(run: BenchRun, topic: string, count: number, recordBytes: number): Promise<Throughput> {
+  await run.admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+  const args = [
+    '-cp',
+    join(sonarHome(), 'kafka', 'lib', '*'),
+    'org.apache.kafka.tools.ProducerPerformance',
+    '--topic',
+    topic,
+    '--num-records',
+    String(count),
+    '--record-size',
+    String(recordBytes),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${run.brokers.join(',')}`,
+    'acks=all',
+    'enable.idempotence=true',
+  ];
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`kafka-producer-perf-test exited with ${code}: ${out.slice(-500)}`))));
+  });
+  // "1000000 records sent, 123456.7 records/sec (47.1 MB/sec), ..."
+  const summary = /(\d+) records sent, ([\d.]+) records\/sec/.exec(output.trim().split('\n').at(-1) ?? '');
+  if (!summary) throw new Error(`unexpected kafka-producer-perf-test output: ${output.slice(-300)}`);
+  const perSecond = Number(summary[2]);
+  return { count: Number(summary[1]), seconds: Number(summary[1]) / perSecond, perSecond };
+}
+
+function* take<T>(items: Iterable<T>, n: number): Generator<T> {
+  let i = 0;
+  for (const item of items) {
+    if (i++ >= n) return;
+    yield item;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Baseline of `sonar bench`: consume → produce with kafkajs and nothing in between
+ * (the same batching, acks=all and commit after the send as the scorer's
+ * at-least-once path). Reads BENCH_BROKERS, BENCH_TOPIC, BENCH_OUTPUT, BENCH_GROUP;
+ * runs until SIGTERM, printing {"relayed": n} on exit.
+ */
+import { Kafka, logLevel } from 'kafkajs';
+import { chunkMessages } from '@sonar/kafka';
+
+const { BENCH_BROKERS = '127.0.0.1:9092', BENCH_TOPIC, BENCH_OUTPUT, BENCH_GROUP } = process.env;
+const kafka = new Kafka({ clientId: 'bench-relay', brokers: BENCH_BROKERS.split(','), logLevel: logLevel.NOTHING });
+const consumer = kafka.consumer({ groupId: BENCH_GROUP!, maxBytesPerPartition: 4 * 1024 * 1024, maxWaitTimeInMs: 500 });
+const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+let relayed = 0;
+await Promise.all([consumer.connect(), producer.connect()]);
+await consumer.subscribe({ topic: BENCH_TOPIC!, fromBeginning: true });
+await consumer.run({
+  eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary }) => {
+    const messages = batch.messages.map((m) => ({ key: m.key, value: m.value }));
+    // Requests below the broker's message size limit, as the scorer's.
+    for (const chunk of chunkMessages(messages, 5000)) {
+      await producer.sendBatch({ topicMessages: [{ topic: BENCH_OUTPUT!, messages: chunk.messages }], acks: -1 });
+    }
+    relayed += messages.length;
+    const last = batch.messages.at(-1);
+    if (last) resolveOffset(last.offset);
+    await commitOffsetsIfNecessary();
+  },
+});
+process.once('SIGTERM', () => {
+  void Promise.all([consumer.disconnect(), producer.disconnect()]).finally(() => {
+    process.stdout.write(`${JSON.stringify({ relayed })}\n`);
+    process.exit(0);
+  });
+});

@@ -1,0 +1,50 @@
+import type { LatencyFigures } from './latency.ts';
+import type { ScorerFigures, TrainerFigures } from './consume-rate.ts';
+import type { RssTrace, Throughput } from './measure.ts';
+
+export interface BenchResults {
+  date: string;
+  mode: 'quick' | 'full';
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; kafka: string };
+  readings: number;
+  produce: { ours: Throughput; producerPerfTest: Throughput; messageBytes: number };
+  trainer: TrainerFigures;
+  scorer: ScorerFigures;
+  latency: LatencyFigures & { rate: number; seconds: number };
+}
+
+type Row = [string, string, string, string];
+
+/** The table `sonar bench` prints: each figure beside its baseline from the same run, and their ratio. */
+export function renderReport(r: BenchResults): string {
+  const rate = (t: Throughput) => `${Math.round(t.perSecond).toLocaleString('en-US')}/s`;
+  const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : 'n/a');
+  const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a');
+  const rows: Row[] = [
+    [`produce, ${r.readings.toLocaleString('en-US')} readings (${r.produce.messageBytes} B, acks=all)`, rate(r.produce.ours), `kafka-producer-perf-test ${rate(r.produce.producerPerfTest)}`, ratio(r.produce.ours.perSecond, r.produce.producerPerfTest.perSecond)],
+    ['trainer, pre-filled topic', rate(r.trainer.trainer), `no-op kafkajs consumer ${rate(r.trainer.noop)}`, ratio(r.trainer.trainer.perSecond, r.trainer.noop.perSecond)],
+    ['', '', r.trainer.kcat ? `kcat -C ${rate(r.trainer.kcat)}` : 'kcat not installed', r.trainer.kcat ? ratio(r.trainer.trainer.perSecond, r.trainer.kcat.perSecond) : ''],
+    ['scorer, pre-filled topic (events acked)', rate(r.scorer.scorer), `kafkajs consume→produce relay ${rate(r.scorer.relay)}`, ratio(r.scorer.scorer.perSecond, r.scorer.relay.perSecond)],
+    [`end-to-end p50 at ${r.latency.rate}/s`, ms(r.latency.scorer.p50Ms), `relay ${ms(r.latency.relay.p50Ms)}`, ratio(r.latency.scorer.p50Ms, r.latency.relay.p50Ms)],
+    [`end-to-end p99 at ${r.latency.rate}/s`, ms(r.latency.scorer.p99Ms), `relay ${ms(r.latency.relay.p99Ms)}`, ratio(r.latency.scorer.p99Ms, r.latency.relay.p99Ms)],
+    [`model propagation p50 / p99 (${r.latency.propagation.count} versions)`, `${ms(r.latency.propagation.p50Ms)} / ${ms(r.latency.propagation.p99Ms)}`, 'checkpoint → first reading scored', ''],
+    ['trainer RSS peak, growth', memory(r.trainer.trainerRss), '', ''],
+    [`scorer RSS peak, growth (${r.latency.seconds} s at ${r.latency.rate}/s)`, memory(r.latency.scorerRss), '', ''],
+  ];
+  const header: Row = ['benchmark', 'sonar-stream', 'baseline (same run)', 'ratio'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (row: Row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [
+    `sonar bench (${r.mode}) ${r.date}: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, Kafka ${r.machine.kafka}`,
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+  ].join('\n');
+}
+
+function memory(trace: RssTrace): string {
+  const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
+  const growth = trace.earlyBytes > 0 ? (trace.lateBytes - trace.earlyBytes) / trace.earlyBytes : Number.NaN;
+  const verdict = Number.isFinite(growth) ? `${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)} % (${growth > 0.1 ? 'grows' : 'flat'})` : 'n/a';
+  return `${mib(trace.peakBytes)}, ${verdict}`;
+}
