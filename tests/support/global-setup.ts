@@ -37,18 +37,14 @@ function dockerAvailable(): boolean {
 
 async function fromLocalStack() {
   const stack = new LocalStack(stackConfig());
-  const before = await stack.status();
-  await stack.up((message) => process.stderr.write(`${message}\n`), { prometheus: false });
-  const startedHere = before.filter((s) => s.state === 'stopped').map((s) => s.name);
+  const { started } = await stack.upTracked((message) => process.stderr.write(`${message}\n`), { prometheus: false });
   return {
     kafkaBrokers: stack.config.kafkaBrokers.join(','),
     redisUrl: stack.config.redisUrl,
     from: 'local stack',
     // Leave running what was running before; stop what the tests started, unless asked to keep it.
     stop: async () => {
-      if (process.env.SONAR_KEEP_STACK || startedHere.length === 0) return;
-      if (startedHere.includes('kafka')) await stack.kafka.down(() => undefined);
-      if (startedHere.includes('redis')) await stack.redis.down(() => undefined);
+      if (!process.env.SONAR_KEEP_STACK) await stack.downOnly(started, () => undefined);
     },
   };
 }

@@ -8,11 +8,13 @@ import { modelCommand } from './commands/model.ts';
 import { tailCommand } from './commands/tail.ts';
 import { benchCommand } from './commands/bench.ts';
 import { watchCommand } from './commands/watch.ts';
+import { demoCommand } from './commands/demo.ts';
 
 const program = new Command()
   .name('sonar')
   .description('sonar-stream: online logistic regression on Apache Kafka (UCI Sonar, rocks vs mines)')
   .showHelpAfterError()
+  .addCommand(demoCommand())
   .addCommand(stackCommand())
   .addCommand(produceCommand())
   .addCommand(fitCommand())

@@ -1,4 +1,4 @@
-export { LocalStack, type StackOptions } from './stack.ts';
+export { LocalStack, type ComponentName, type StackOptions } from './stack.ts';
 export { KafkaBroker, kafkaVersion } from './kafka-broker.ts';
 export { RedisServer, redact } from './redis-server.ts';
 export { PrometheusServer } from './prometheus-server.ts';
@@ -9,4 +9,4 @@ export { spawnDetached, stopProcess, runningPid, isAlive } from './processes.ts'
 export { which } from './which.ts';
 export type { ComponentStatus, Reporter, StackConfig } from './types.ts';
 export { startService, type ServiceName, type ServiceProcess } from './service-process.ts';
-export { freePort } from './free-port.ts';
+export { freePort, portFree } from './free-port.ts';

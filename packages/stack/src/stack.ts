@@ -4,6 +4,8 @@ import { RedisServer } from './redis-server.ts';
 import { stackConfig } from './config.ts';
 import type { ComponentStatus, Reporter, StackConfig } from './types.ts';
 
+export type ComponentName = 'kafka' | 'redis' | 'prometheus';
+
 export interface StackOptions {
   /** Start Prometheus too (when installed). */
   prometheus?: boolean;
@@ -27,6 +29,21 @@ export class LocalStack {
     const statuses = [kafka, redis];
     if (options.prometheus ?? true) statuses.push(await this.prometheus.up(report));
     return statuses;
+  }
+
+  /** Like up(), and says which components this call started (so a caller can stop just those). */
+  async upTracked(report: Reporter, options: StackOptions = {}): Promise<{ statuses: ComponentStatus[]; started: ComponentName[] }> {
+    const before = await this.status();
+    const statuses = await this.up(report, options);
+    const started = before
+      .filter((b) => b.state === 'stopped' && statuses.some((s) => s.name === b.name && s.state === 'running'))
+      .map((b) => b.name as ComponentName);
+    return { statuses, started };
+  }
+
+  /** Stops the named components (those an earlier upTracked() started). */
+  async downOnly(names: readonly ComponentName[], report: Reporter): Promise<void> {
+    for (const name of (['prometheus', 'kafka', 'redis'] as const).filter((n) => names.includes(n))) await this[name].down(report);
   }
 
   /** Stops what this stack started, newest first; continues past a failing step. */

@@ -1,13 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { scrape } from '../watch/scrape.ts';
-import type { Sample } from '../watch/parse-metrics.ts';
+import { sumOf, type Sample } from '../watch/parse-metrics.ts';
 
-/** Sum of a metric's samples on a service, optionally only those with the given labels. */
-export function total(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const s of samples) if (s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)) sum += s.value;
-  return sum;
-}
+/** A metric's total on a service (0 when it has none yet). */
+export const total = (samples: readonly Sample[], name: string): number => sumOf(samples, name) ?? 0;
 
 export interface Throughput {
   count: number;

@@ -1,0 +1,22 @@
+import { topicsFrom, type Topics } from '@sonar/contracts';
+
+/**
+ * The demo works in its own namespace (model, topics), reset at every run, so it
+ * never touches the default sonar.* topics or the "sonar" model.
+ */
+export interface DemoNamespace {
+  model: string;
+  topics: Topics;
+}
+
+export function demoNamespace(name: string): DemoNamespace {
+  return {
+    model: name,
+    topics: topicsFrom({
+      TOPIC_READINGS: `${name}.readings`,
+      TOPIC_CLASSIFIED: `${name}.classified`,
+      TOPIC_DLQ: `${name}.readings.dlq`,
+      TOPIC_MODELS: `${name}.models`,
+    }),
+  };
+}

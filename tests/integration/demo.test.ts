@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '@sonar/stack';
+import { testContext, type TestContext } from '../support/context.ts';
+import { freePort } from '../support/services.ts';
+
+const contexts: TestContext[] = [];
+afterEach(async () => {
+  for (const ctx of contexts.splice(0)) {
+    const mine = (await ctx.admin.listTopics()).filter((topic) => topic.startsWith(`${ctx.model}.`));
+    if (mine.length > 0) await ctx.admin.deleteTopics({ topics: mine });
+    await ctx.cleanup();
+  }
+});
+
+// The main job end to end, as `sonar demo` runs it, shorter: stack, the three services
+// as processes, the data set streamed through ingest with a stratified 80/20 holdout.
+describe('sonar demo (end to end)', () => {
+  it('classifies every reading and reaches a holdout accuracy of at least 0.80', async () => {
+    const ctx = await testContext('e2e');
+    contexts.push(ctx);
+    const [ingest, trainer, scorer] = await Promise.all([freePort(), freePort(), freePort()]);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot(), 'packages/cli/src/main.ts'), 'demo', '--namespace', ctx.model, '--epochs', '60', '--rate', '0', '--json'],
+      {
+        cwd: repoRoot(),
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...ctx.env({ INGEST_PORT: ingest, TRAINER_PORT: trainer, SCORER_PORT: scorer }) },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code, stderr).toBe(0);
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      readings: { sent: number; classified: number; malformed: number };
+      holdout: { rows: number; liveModelAccuracy: number; fitAccuracy: number };
+      model: { samples: number };
+      deadLetters: { total: number; byService: Record<string, number> };
+    };
+    expect(summary.readings.sent).toBe(208 * 60);
+    expect(summary.readings.classified).toBe(summary.readings.sent);
+    expect(summary.holdout.rows).toBe(42);
+    expect(summary.holdout.liveModelAccuracy).toBeGreaterThanOrEqual(0.8);
+    expect(summary.model.samples).toBe(Math.floor((166 * 60) / 16) * 16);
+    expect(summary.deadLetters.byService).toEqual({ trainer: summary.readings.malformed, scorer: summary.readings.malformed });
+  });
+});
