@@ -63,7 +63,17 @@ describe('trainer service', () => {
 
   it('crash equivalence: kill -9 at three random moments, theta bit-identical to an uninterrupted run', async () => {
     const ctx = await context('crash');
-    const settings = { TRAIN_BATCH_SIZE: 32, TRAIN_BATCH_MAX_WAIT_MS: 0, TRAIN_CHECKPOINT_EVERY: 5, TRAIN_CHECKPOINT_INTERVAL_MS: 200, TRAIN_OPTIMIZER: 'adam', TRAIN_ALPHA: 0.01 };
+    const settings = {
+      TRAIN_BATCH_SIZE: 32,
+      TRAIN_BATCH_MAX_WAIT_MS: 0,
+      TRAIN_CHECKPOINT_EVERY: 5,
+      TRAIN_CHECKPOINT_INTERVAL_MS: 200,
+      TRAIN_OPTIMIZER: 'adam',
+      TRAIN_ALPHA: 0.01,
+      // A killed member holds its partitions until its session times out.
+      TRAINER_SESSION_TIMEOUT_MS: 6000,
+      TRAINER_HEARTBEAT_MS: 1000,
+    };
     const options = { synthetic: 24_000, holdout: 0.1, seed: 7 };
     // Readings arrive over ~8 s while the trainer is killed and restarted.
     const producing = produceReadings(ctx.kafka, ctx.topics.readings, { ...options, rate: 3000 });

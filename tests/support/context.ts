@@ -24,10 +24,11 @@ export interface TestContext {
   cleanup(): Promise<void>;
 }
 
-export async function testContext(name: string): Promise<TestContext> {
+/** A context on the suite's broker and Redis, or on others (the fault suite's own). */
+export async function testContext(name: string, on: { brokers?: string[]; redisUrl?: string } = {}): Promise<TestContext> {
   const id = `${name}-${randomBytes(4).toString('hex')}`;
-  const brokers = inject('kafkaBrokers').split(',');
-  const redisUrl = inject('redisUrl');
+  const brokers = on.brokers ?? inject('kafkaBrokers').split(',');
+  const redisUrl = on.redisUrl ?? inject('redisUrl');
   const topics = topicsFrom({
     TOPIC_READINGS: `test.${id}.readings`,
     TOPIC_CLASSIFIED: `test.${id}.classified`,
@@ -37,7 +38,8 @@ export async function testContext(name: string): Promise<TestContext> {
   const kafka = new Kafka({ clientId: `test-${id}`, brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  const redis = new Redis(redisUrl);
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  redis.on('error', () => undefined);
   const redisPrefix = `test:${id}`;
   const model = `m-${id}`;
   return {

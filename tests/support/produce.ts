@@ -6,6 +6,14 @@ import { kafkaSink, plannedCount, produce, ReadingPublisher, replayPlan, type Re
 
 export const sonarRows = (): SourceRow[] => loadSonar().map((r) => ({ features: r.features, label: numberToLabel(r.label) }));
 
+/** Labeled, non-holdout readings of a plan: what a trainer applies (up to a last partial batch). */
+export function plannedTrainable(options: Partial<ReplayOptions>): number {
+  const plan: ReplayOptions = { epochs: 1, shuffle: false, seed: 42, holdout: 0, idPrefix: 'r', ...options };
+  let count = 0;
+  for (const reading of replayPlan(sonarRows(), plan)) if (reading.label !== undefined && !reading.holdout) count += 1;
+  return count;
+}
+
 /** Publishes a replay plan straight to a topic, as `sonar produce` does; returns the count sent. */
 export async function produceReadings(
   kafka: Kafka,

@@ -27,7 +27,7 @@ export class KafkaBroker {
 
   constructor(private readonly config: StackConfig) {
     this.home = join(config.home, 'kafka');
-    this.libDir = join(this.home, 'lib');
+    this.libDir = config.kafkaLibDir ?? join(this.home, 'lib');
     this.pidFile = join(this.home, 'broker.pid');
     this.logFile = join(this.home, 'broker.log');
     this.dataDir = join(this.home, 'data');
@@ -104,7 +104,7 @@ export class KafkaBroker {
   /** Fetches the broker jars with Maven once; again only when infra/kafka/pom.xml changes. */
   async ensureJars(report: Reporter): Promise<void> {
     const pom = join(repoRoot(), 'infra/kafka/pom.xml');
-    const stamp = join(this.home, 'lib.sha256');
+    const stamp = join(this.libDir, '..', 'lib.sha256');
     const digest = createHash('sha256').update(readFileSync(pom)).digest('hex');
     if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest && existsSync(this.libDir)) return;
     report(`kafka: fetching Apache Kafka ${kafkaVersion()} jars with Maven (first start only)...`);

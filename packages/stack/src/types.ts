@@ -6,6 +6,8 @@ export interface StackConfig {
   /** True when every bootstrap server is on loopback, so the stack may start a broker there. */
   kafkaIsLocal: boolean;
   kafkaControllerPort: number;
+  /** Where the broker's jars are (shared by every broker of the same home by default). */
+  kafkaLibDir?: string;
   kafkaHeap: string;
   redisUrl: string;
   prometheusPort: number;

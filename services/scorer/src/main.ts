@@ -69,7 +69,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
   shutdown
     .add('stop waiting for a model', () => starting.abort())
     .add('stop consuming', () => source.stop())
-    .add('drain the pipeline', () => pipelineDone)
+    .add('drain the pipeline', () => pipeline.catch(() => undefined))
     .add('disconnect consumer', () => consumer.disconnect())
     .add('flush producer', () => batching.flush())
     .add('disconnect producers', () => Promise.all([producer.disconnect(), transactional?.close()]))
@@ -79,13 +79,14 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
     .add('close http', () => http.close());
   if (options.handleSignals) shutdown.onSignals();
 
-  let pipelineDone: Promise<unknown> = Promise.resolve();
+  let pipeline: Promise<unknown> = Promise.resolve();
+  let failed: Promise<unknown> = pipeline;
   await watcher.start();
   await watcher.firstModel(starting.signal);
   if (!starting.signal.aborted) {
     await producer.connect();
     await consumer.connect();
-    pipelineDone = lastValueFrom(
+    pipeline = lastValueFrom(
       scoringPipeline({
         source,
         holder,
@@ -93,21 +94,22 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
         maxReadingBytes: config.MAX_READING_BYTES,
         publish:
           transactional?.stage ??
-          publishThenCommit({ producer: batching, consumer, classifiedTopic: topics.classified, deadLetterTopic: topics.deadLetters }),
+          publishThenCommit({ producer: batching, consumer, classifiedTopic: topics.classified, deadLetterTopic: topics.deadLetters, logger }),
         observe: recordScored(metrics, lag, config.SCORER_ACCURACY_WINDOW, now),
         now,
       }),
       { defaultValue: undefined },
-    ).catch(async (error: unknown) => {
+    );
+    failed = pipeline.catch(async (error: unknown) => {
       logger.fatal({ err: error }, 'scoring pipeline failed');
-      void shutdown.run('pipeline failed');
+      await shutdown.run('pipeline failed').catch(() => undefined);
       throw error;
     });
     logger.info({ model: config.SONAR_MODEL, group: groupId, exactlyOnce: config.SCORER_EXACTLY_ONCE, version: holder.current?.version }, 'scorer started');
   }
   return {
     port: http.port,
-    done: pipelineDone.then(() => shutdown.run('pipeline completed')),
+    done: failed.then(() => shutdown.run('pipeline completed')),
     stop: (reason = 'stop requested') => shutdown.run(reason),
   };
 }

@@ -110,7 +110,7 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
   // Shutdown order: stop consuming, drain, final checkpoint, commit, disconnect, quit Redis, close HTTP.
   shutdown
     .add('stop consuming', () => source.stop())
-    .add('drain the pipeline', () => pipeline)
+    .add('drain the pipeline', () => pipeline.catch(() => undefined))
     .add('final checkpoint', async () => {
       if (checkpointer.pending) await checkpointer.write('shutdown');
     })

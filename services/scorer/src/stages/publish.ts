@@ -1,4 +1,5 @@
 import type { Consumer } from 'kafkajs';
+import type { Logger } from '@sonar/runtime';
 import { publishDeadLetters, type BatchingProducer } from '@sonar/kafka';
 import type { ScoredBatch } from './score.ts';
 
@@ -7,6 +8,7 @@ export interface PublishDeps {
   consumer: Consumer;
   classifiedTopic: string;
   deadLetterTopic: string;
+  logger: Logger;
 }
 
 /**
@@ -21,7 +23,13 @@ export function publishThenCommit(deps: PublishDeps) {
       publishDeadLetters(deps.producer, deps.deadLetterTopic, 'scorer', { topic, partition }, scored.rejected),
     ]);
     const last = messages.at(-1);
-    if (last) await deps.consumer.commitOffsets([{ topic, partition, offset: String(Number(last.offset) + 1) }]);
+    // A commit refused during a rebalance (or after a broker restart) is not an error here:
+    // the batch stays uncommitted and is read again, which at least once allows.
+    if (last) {
+      await deps.consumer
+        .commitOffsets([{ topic, partition, offset: String(Number(last.offset) + 1) }])
+        .catch((error: unknown) => deps.logger.warn({ err: (error as Error).message, partition }, 'offset commit refused; the batch may be scored again'));
+    }
     return scored;
   };
 }

@@ -1,0 +1,59 @@
+import { afterAll, afterEach, describe, it } from 'vitest';
+import { testContext, type TestContext } from '../support/context.ts';
+import { FaultReport, LONG, MODE } from './support/report.ts';
+import { trainerKills } from './scenarios/trainer-kills.ts';
+import { zombieTrainer } from './scenarios/zombie.ts';
+import { brokerRestart } from './scenarios/broker-restart.ts';
+import { redisRestart } from './scenarios/redis-restart.ts';
+import { scorerKills } from './scenarios/scorer-kills.ts';
+import { badInputFlood } from './scenarios/flood.ts';
+
+// The services run as separate processes on loopback, as in production; each
+// scenario injects a fault and checks an invariant. SONAR_FAULTS=long runs the long
+// form; SONAR_FAULTS_SEED changes the random moments (the report gives the seed).
+const SEED = Number(process.env.SONAR_FAULTS_SEED ?? 2026);
+const report = new FaultReport();
+const contexts: TestContext[] = [];
+
+async function context(name: string, partitions = 1): Promise<TestContext> {
+  const ctx = await testContext(name);
+  contexts.push(ctx);
+  await ctx.createTopics(partitions);
+  return ctx;
+}
+
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.cleanup()));
+});
+afterAll(() => {
+  report.write(MODE);
+});
+
+describe(`fault injection (${MODE})`, () => {
+  const runs = LONG ? 20 : 1;
+  it.each(Array.from({ length: runs }, (_, run) => run))('trainer kill -9 at random moments, run %i', async (run) => {
+    report.add(await trainerKills(await context(`fault-kill-${run}`), LONG ? 5 : 3, SEED + run));
+  });
+
+  it('zombie trainer: paused past its session, fenced when it comes back', async () => {
+    report.add(await zombieTrainer(await context('fault-zombie')));
+  });
+
+  it('broker kill -9 and restart mid-run', async () => {
+    report.add(await brokerRestart(SEED));
+  });
+
+  it.each(['aof-always', 'none'] as const)('redis restart mid-run (%s)', async (persistence) => {
+    report.add(await redisRestart(persistence, SEED));
+  });
+
+  it.each([false, true])('scorer kill -9 (exactly once: %s)', async (exactlyOnce) => {
+    report.add(await scorerKills(await context(`fault-scorer-${exactlyOnce ? 'eos' : 'alo'}`, 3), exactlyOnce, LONG ? 5 : 2, SEED));
+  });
+
+  it('bad-input flood: 10,000 malformed among 100,000 valid readings', async () => {
+    const ctx = await testContext('fault-flood');
+    contexts.push(ctx);
+    report.add(await badInputFlood(ctx, SEED));
+  });
+});

@@ -1,0 +1,60 @@
+import { expect } from 'vitest';
+import { CheckpointStore, type Checkpoint } from '@sonar/store';
+import type { TestContext } from '../../support/context.ts';
+import { eventually, freePort, spawnService, type ServiceName, type ServiceProcess } from '../../support/services.ts';
+
+/** Processes a scenario started, stopped by its cleanup. */
+export class Processes {
+  private readonly all: ServiceProcess[] = [];
+
+  async start(ctx: TestContext, service: ServiceName, extra: Record<string, string | number | boolean> = {}, model = ctx.model, label: string = service) {
+    const portVar = { ingest: 'INGEST_PORT', trainer: 'TRAINER_PORT', scorer: 'SCORER_PORT' }[service];
+    const port = await freePort();
+    const proc = spawnService(service, ctx.env({ SONAR_MODEL: model, [portVar]: port, ...extra }), label);
+    this.all.push(proc);
+    return { proc, port, url: `http://127.0.0.1:${port}` };
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.all.splice(0).map((p) => p.stop()));
+  }
+}
+
+export function store(ctx: TestContext, model = ctx.model): CheckpointStore {
+  return new CheckpointStore(ctx.redis, model, ctx.redisPrefix);
+}
+
+export function trained(ctx: TestContext, samples: number, model = ctx.model, timeoutMs = 180_000): Promise<Checkpoint> {
+  const checkpoints = store(ctx, model);
+  return eventually(async () => {
+    const checkpoint = await checkpoints.load();
+    return checkpoint && checkpoint.samples >= samples ? checkpoint : undefined;
+  }, timeoutMs, `${samples} samples trained by ${model}`);
+}
+
+export function sameBits(a: Float64Array, b: Float64Array): boolean {
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  return x.length === y.length && x.every((byte, i) => byte === y[i]);
+}
+
+/** Asserts and reports: the row says what held, the assertion makes a broken invariant fail the suite. */
+export function check(ok: boolean, what: string): boolean {
+  expect(ok, what).toBe(true);
+  return ok;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Count-only, one-partition training: the configuration under which theta is reproducible bit for bit. */
+export const DETERMINISTIC = {
+  TRAIN_BATCH_SIZE: 32,
+  TRAIN_BATCH_MAX_WAIT_MS: 0,
+  TRAIN_CHECKPOINT_EVERY: 10,
+  TRAIN_CHECKPOINT_INTERVAL_MS: 500,
+  TRAIN_OPTIMIZER: 'adam',
+  TRAIN_ALPHA: 0.01,
+  // A killed member holds its partitions until its session times out: keep that short.
+  TRAINER_SESSION_TIMEOUT_MS: 6000,
+  TRAINER_HEARTBEAT_MS: 1000,
+};
