@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, posix, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { which } from '@sonar/stack';
 
 // The container and observability files cannot be run here (no Docker), so they are checked
 // statically: every file they name exists, every port of the contract is published, the
@@ -467,20 +468,7 @@ describe('Grafana provisioning and dashboard', () => {
 // ---------------------------------------------------------------------------------------------
 // promtool: required when CI is set, skipped (with this message) on a machine without it.
 
-function findOnPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, command);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-const promtool = findOnPath('promtool');
+const promtool = which('promtool');
 const skipPromtool = !promtool && !process.env.CI;
 if (skipPromtool) {
   process.stderr.write('infra-files: promtool is not on PATH, skipping the promtool checks (install the prometheus package; they are required when CI is set)\n');

@@ -1,27 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { decodeReading, type Reading } from '@sonar/contracts';
 import { loadSonar, sonarLines } from '@sonar/dataset';
 import { repoRoot } from '@sonar/stack';
-import { testContext, type TestContext } from '../support/context.ts';
+import type { TestContext } from '../support/context.ts';
+import { testScope } from '../support/scope.ts';
 import { eventually, freePort, spawnService, type ServiceProcess } from '../support/services.ts';
 import { produceReadings } from '../support/produce.ts';
 import { readTopic } from '../support/topics.ts';
 
-const contexts: TestContext[] = [];
-const processes: ServiceProcess[] = [];
-afterEach(async () => {
-  await Promise.all(processes.splice(0).map((p) => p.stop()));
-  await Promise.all(contexts.splice(0).map((c) => c.cleanup()));
-});
+const scope = testScope();
 
-async function context(name: string, partitions = 3): Promise<TestContext> {
-  const ctx = await testContext(name);
-  contexts.push(ctx);
-  await ctx.createTopics(partitions);
-  return ctx;
-}
+const context = (name: string, partitions = 3) => scope.context(name, partitions);
 
 async function readings(ctx: TestContext, count: number): Promise<{ reading: Reading; timestamp: number; key: string | undefined }[]> {
   const records = await readTopic(ctx.kafka, ctx.topics.readings, { count });
@@ -118,7 +109,7 @@ describe('ingest service', () => {
   async function ingest(ctx: TestContext, extra: Record<string, string | number> = {}) {
     const port = await freePort();
     const proc = spawnService('ingest', ctx.env({ INGEST_PORT: port, INGEST_BODY_LIMIT: 65_536, ...extra }));
-    processes.push(proc);
+    scope.track(proc);
     const url = `http://127.0.0.1:${port}`;
     await eventually(async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.ok, 30_000, 'ingest to be ready');
     const post = (payload: unknown, headers: Record<string, string> = {}) =>

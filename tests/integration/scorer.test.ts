@@ -1,33 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AssignerProtocol, type KafkaMessage } from 'kafkajs';
 import { consumerGroups, decodeClassified, type ClassifiedEvent } from '@sonar/contracts';
 import { CheckpointStore } from '@sonar/store';
 import { predictProbability } from '@sonar/model';
-import { testContext, type TestContext } from '../support/context.ts';
-import { eventually, freePort, metricValue, spawnService, type ServiceProcess } from '../support/services.ts';
+import type { TestContext } from '../support/context.ts';
+import { testScope } from '../support/scope.ts';
+import { eventually, freePort, metricValue, spawnService } from '../support/services.ts';
 import { produceReadings, sonarRows } from '../support/produce.ts';
 import { readTopic } from '../support/topics.ts';
 import { fittedTheta, publishModel } from '../support/models.ts';
 import { schemaValidator } from '../support/schemas.ts';
 
-const contexts: TestContext[] = [];
-const processes: ServiceProcess[] = [];
-afterEach(async () => {
-  await Promise.all(processes.splice(0).map((p) => p.stop()));
-  await Promise.all(contexts.splice(0).map((c) => c.cleanup()));
-});
-
-async function context(name: string, partitions: number): Promise<TestContext> {
-  const ctx = await testContext(name);
-  contexts.push(ctx);
-  await ctx.createTopics(partitions);
-  return ctx;
-}
+const scope = testScope();
+const context = (name: string, partitions: number) => scope.context(name, partitions);
 
 async function scorer(ctx: TestContext, extra: Record<string, string | number | boolean> = {}, label = 'scorer') {
   const port = await freePort();
   const proc = spawnService('scorer', ctx.env({ SCORER_PORT: port, SCORER_POLL_MS: 500, ...extra }), label);
-  processes.push(proc);
+  scope.track(proc);
   return { proc, port };
 }
 
@@ -123,7 +113,7 @@ describe('scorer service', () => {
   it('classifies the holdout readings with accuracy >= 0.80 once the trainer learnt the training rows', async () => {
     const ctx = await context('scorer-holdout', 3);
     const trainerPort = await freePort();
-    processes.push(
+    scope.track(
       spawnService('trainer', ctx.env({ TRAINER_PORT: trainerPort, TRAIN_OPTIMIZER: 'adam', TRAIN_ALPHA: 0.01, TRAIN_BATCH_SIZE: 16, TRAIN_CHECKPOINT_INTERVAL_MS: 500 })),
     );
     const { port } = await scorer(ctx);

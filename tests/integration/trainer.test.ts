@@ -1,33 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { batchFromRows, gradientDescent, seededRng } from '@sonar/model';
 import { loadSonar } from '@sonar/dataset';
 import { DEAD_LETTER_HEADERS } from '@sonar/contracts';
 import { CheckpointStore } from '@sonar/store';
 import { holdoutRows } from '@sonar/ingest';
-import { testContext, type TestContext } from '../support/context.ts';
+import type { TestContext } from '../support/context.ts';
+import { testScope } from '../support/scope.ts';
 import { eventually, freePort, metricValue, spawnService, type ServiceProcess } from '../support/services.ts';
 import { produceReadings, sonarRows } from '../support/produce.ts';
 import { readTopic } from '../support/topics.ts';
 
-const contexts: TestContext[] = [];
-const processes: ServiceProcess[] = [];
-afterEach(async () => {
-  await Promise.all(processes.splice(0).map((p) => p.stop()));
-  await Promise.all(contexts.splice(0).map((c) => c.cleanup()));
-});
+const scope = testScope();
 
-async function context(name: string, partitions = 1): Promise<TestContext> {
-  const ctx = await testContext(name);
-  contexts.push(ctx);
-  await ctx.createTopics(partitions);
-  return ctx;
-}
+const context = (name: string, partitions = 1) => scope.context(name, partitions);
 
 async function trainer(ctx: TestContext, extra: Record<string, string | number> = {}, model = ctx.model): Promise<{ proc: ServiceProcess; port: number }> {
   const port = await freePort();
   const proc = spawnService('trainer', ctx.env({ SONAR_MODEL: model, TRAINER_PORT: port, ...extra }));
-  processes.push(proc);
+  scope.track(proc);
   return { proc, port };
 }
 
@@ -127,6 +117,48 @@ describe('trainer service', () => {
     expect((await store.load())!.epoch).toBe(takeover.epoch);
   });
 
+  it('a rollback makes the trainer continue from the rolled-back version', async () => {
+    const ctx = await context('rollback');
+    const producing = produceReadings(ctx.kafka, ctx.topics.readings, { synthetic: 12_000, rate: 1500, seed: 5 });
+    await trainer(ctx, { TRAIN_BATCH_SIZE: 16, TRAIN_CHECKPOINT_EVERY: 1, TRAIN_CHECKPOINT_INTERVAL_MS: 200, TRAIN_HISTORY: 5000 });
+    const store = new CheckpointStore(ctx.redis, ctx.model, ctx.redisPrefix, 5000);
+    const target = await eventually(async () => {
+      const c = await store.load();
+      return c && c.version >= 3 ? c : undefined;
+    }, 30_000, 'a few checkpoints');
+    const before = await eventually(async () => {
+      const c = await store.load();
+      return c && c.samples >= target.samples + 3000 ? c : undefined;
+    }, 30_000, 'more training after the target version');
+    const rolled = await store.rollback(target.version);
+    // The trainer resumes from the rolled-back theta: its next checkpoint builds on the target's samples.
+    const next = await eventually(async () => {
+      const c = await store.load();
+      return c && c.version > rolled.version ? c : undefined;
+    }, 30_000, 'the trainer to checkpoint after the rollback');
+    await producing;
+    expect(rolled.samples).toBe(target.samples);
+    expect(next.samples).toBeLessThan(before.samples);
+    expect(next.samples).toBeGreaterThanOrEqual(target.samples);
+    expect(next.state.step).toBe(target.state.step + (next.samples - target.samples) / 16);
+    expect(next.epoch).toBe(rolled.epoch);
+  });
+
+  it('on SIGTERM finishes the batch, checkpoints and exits 0 within 10 s', async () => {
+    const ctx = await context('sigterm');
+    await produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 20 });
+    // No checkpoint comes due by itself: only the shutdown writes one.
+    const { proc, port } = await trainer(ctx, { TRAIN_BATCH_SIZE: 10, TRAIN_CHECKPOINT_EVERY: 100_000, TRAIN_CHECKPOINT_INTERVAL_MS: 0 });
+    await eventually(async () => (await metricValue(port, 'sonar_trainer_readings_total', { kind: 'trained' })) >= 4160, 30_000, 'every reading trained');
+    expect(await storeFor(ctx).load()).toBeUndefined();
+    const signalled = Date.now();
+    proc.signal('SIGTERM');
+    expect(await proc.exited).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    const checkpoint = await storeFor(ctx).load();
+    expect(checkpoint).toMatchObject({ version: 1, samples: 4160, offsets: { '0': '4160' } });
+  });
+
   it('dead-letters invalid records with their reasons and trains exactly as without them', async () => {
     const ctx = await context('dlq');
     const producer = ctx.kafka.producer();
@@ -143,9 +175,7 @@ describe('trainer service', () => {
     await producer.send({ topic: ctx.topics.readings, messages: bad.slice(0, 2) });
     await producer.disconnect();
 
-    const clean = await testContext('dlq-clean');
-    contexts.push(clean);
-    await clean.createTopics(1);
+    const clean = await context('dlq-clean');
     await produceReadings(clean.kafka, clean.topics.readings, { epochs: 3 });
 
     const settings = { TRAIN_BATCH_SIZE: 8, TRAIN_CHECKPOINT_EVERY: 1 };
@@ -175,4 +205,3 @@ async function expectedTrainingCount(ctx: TestContext): Promise<number> {
   return trainable - (trainable % 32);
 }
 
-void Redis;

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRICS, REJECT_REASON_CODES } from '@sonar/contracts';
 import { DELAY_BUCKETS, zeroCounter } from '@sonar/runtime';
-import type { ConsumerLag } from '@sonar/kafka';
+import { consumerLagGauge, type ConsumerLag } from '@sonar/kafka';
 import type { ModelHolder } from './model/model-holder.ts';
 
 export type ScorerMetrics = ReturnType<typeof scorerMetrics>;
@@ -52,16 +52,7 @@ export function scorerMetrics(registry: Registry, group: string, lag: ConsumerLa
       labelNames: ['outcome'],
       registers,
     }),
-    lag: new Gauge({
-      name: METRICS.consumerLag,
-      help: 'Records in the topic not yet processed by this consumer group, per partition.',
-      labelNames: ['group', 'partition'],
-      registers,
-      async collect() {
-        this.reset();
-        for (const [partition, value] of await lag.current()) this.set({ group, partition: String(partition) }, value);
-      },
-    }),
+    lag: consumerLagGauge(registry, group, lag),
   };
   zeroCounter(metrics.readings, 'label', ['R', 'M']);
   zeroCounter(metrics.rejected, 'reason', REJECT_REASON_CODES);

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRICS, REJECT_REASON_CODES } from '@sonar/contracts';
 import { DURATION_BUCKETS, zeroCounter } from '@sonar/runtime';
-import type { ConsumerLag } from '@sonar/kafka';
+import { consumerLagGauge, type ConsumerLag } from '@sonar/kafka';
 
 export type TrainerMetrics = ReturnType<typeof trainerMetrics>;
 
@@ -53,16 +53,7 @@ export function trainerMetrics(registry: Registry, group: string, lag: ConsumerL
       help: 'Checkpoints rejected because another trainer took over (stale fencing epoch).',
       registers,
     }),
-    lag: new Gauge({
-      name: METRICS.consumerLag,
-      help: 'Records in the topic not yet processed by this consumer group, per partition.',
-      labelNames: ['group', 'partition'],
-      registers,
-      async collect() {
-        this.reset();
-        for (const [partition, value] of await lag.current()) this.set({ group, partition: String(partition) }, value);
-      },
-    }),
+    lag: consumerLagGauge(registry, group, lag),
   };
   zeroCounter(metrics.readings, 'kind', ['trained', 'holdout', 'unlabeled', 'gated']);
   zeroCounter(metrics.rejected, 'reason', REJECT_REASON_CODES);

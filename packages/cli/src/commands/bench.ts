@@ -28,7 +28,8 @@ export function benchCommand(): Command {
       const settings = MODES[mode];
       const say = (message: string) => process.stderr.write(`bench: ${message}\n`);
       const env = commandEnv();
-      await new LocalStack().up(say, { prometheus: false });
+      const stack = new LocalStack();
+      const { started } = await stack.upTracked(say, { prometheus: false });
       const run = new BenchRun(env.KAFKA_BROKERS, env.REDIS_URL);
       await run.connect();
       const theta = fit(loadSonar(), { alpha: 0.1, iterations: 300, l2: 0, optimizer: 'sgd', testSize: 0.2, seed: 42 }).theta;
@@ -62,6 +63,7 @@ export function benchCommand(): Command {
         process.stdout.write(`${renderReport(results)}\n\nresults: ${out}\n`);
       } finally {
         await run.cleanup();
+        await stack.downOnly(started, say);
       }
     });
 }
