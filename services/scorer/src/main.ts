@@ -9,7 +9,7 @@ import { ModelHolder } from './model/model-holder.ts';
 import { ModelWatcher } from './model/model-watcher.ts';
 import { scoringPipeline } from './pipeline.ts';
 import { recordScored } from './stages/observe.ts';
-import { publishThenCommit } from './stages/publish.ts';
+import { PipelinedPublisher } from './stages/publish.ts';
 import { TransactionalPublisher } from './stages/publish-transactionally.ts';
 
 /** Wires config, resources and the pipeline; everything is released by one shutdown path. */
@@ -58,6 +58,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
       })
     : undefined;
   const source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true });
+  const pipelined = new PipelinedPublisher({ producer: batching, consumer, classifiedTopic: topics.classified, deadLetterTopic: topics.deadLetters, logger });
 
   const http = await startHttpServer({
     host: config.SCORER_HOST,
@@ -70,6 +71,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
     .add('stop waiting for a model', () => starting.abort())
     .add('stop consuming', () => source.stop())
     .add('drain the pipeline', () => pipeline.catch(() => undefined))
+    .add('acknowledge and commit what was sent', () => pipelined.drain())
     .add('disconnect consumer', () => consumer.disconnect())
     .add('flush producer', () => batching.flush())
     .add('disconnect producers', () => Promise.all([producer.disconnect(), transactional?.close()]))
@@ -92,10 +94,8 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
         holder,
         model: config.SONAR_MODEL,
         maxReadingBytes: config.MAX_READING_BYTES,
-        publish:
-          transactional?.stage ??
-          publishThenCommit({ producer: batching, consumer, classifiedTopic: topics.classified, deadLetterTopic: topics.deadLetters, logger }),
-        observe: recordScored(metrics, lag, config.SCORER_ACCURACY_WINDOW, now),
+        publish: transactional?.stage ?? pipelined.stage,
+        observe: recordScored(metrics, lag, config.SCORER_ACCURACY_WINDOW),
         now,
       }),
       { defaultValue: undefined },

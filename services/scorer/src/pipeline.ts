@@ -1,7 +1,7 @@
 import { catchError, concatMap, EMPTY, from, map, tap, type Observable } from 'rxjs';
 import type { BatchSource } from '@sonar/kafka';
 import { RetryBatch } from './stages/publish-transactionally.ts';
-import { scoreBatch, type ScoredBatch } from './stages/score.ts';
+import { scoreBatch, type PublishedBatch, type ScoredBatch } from './stages/score.ts';
 import type { ModelHolder } from './model/model-holder.ts';
 
 export interface ScorerPipelineDeps {
@@ -10,8 +10,8 @@ export interface ScorerPipelineDeps {
   model: string;
   maxReadingBytes: number;
   /** At least once (publish, then commit) or exactly once (one transaction per batch). */
-  publish: (scored: ScoredBatch) => Promise<ScoredBatch>;
-  observe: (scored: ScoredBatch) => void;
+  publish: (scored: ScoredBatch) => Promise<PublishedBatch>;
+  observe: (scored: PublishedBatch) => void;
   now: () => number;
 }
 
@@ -19,7 +19,7 @@ export interface ScorerPipelineDeps {
  * The scorer, top to bottom: decode and classify with the current model →
  * publish events and dead letters (and commit) → metrics → release the batch.
  */
-export function scoringPipeline(deps: ScorerPipelineDeps): Observable<ScoredBatch> {
+export function scoringPipeline(deps: ScorerPipelineDeps): Observable<PublishedBatch> {
   return deps.source.batches$.pipe(
     map(scoreBatch(deps.holder, deps.model, deps.maxReadingBytes, deps.now)),
     concatMap((scored) => from(deps.publish(scored)).pipe(catchError(skipForRetry(scored)))),

@@ -1,7 +1,7 @@
 import type { Consumer, Kafka, Message, Producer } from 'kafkajs';
 import { chunkMessages, createProducer, deadLetter } from '@sonar/kafka';
 import type { Logger } from '@sonar/runtime';
-import type { ScoredBatch } from './score.ts';
+import type { PublishedBatch, ScoredBatch } from './score.ts';
 import type { ScorerMetrics } from '../metrics.ts';
 
 export interface TransactionalDeps {
@@ -27,10 +27,10 @@ export class TransactionalPublisher {
 
   constructor(private readonly deps: TransactionalDeps) {}
 
-  readonly stage = async (scored: ScoredBatch): Promise<ScoredBatch> => {
+  readonly stage = async (scored: ScoredBatch): Promise<PublishedBatch> => {
     const { topic, partition, messages } = scored.batch;
     const last = messages.at(-1);
-    if (!last) return scored;
+    if (!last) return { ...scored, acked: Promise.resolve(Date.now()) };
     const producer = await this.producerFor(topic, partition);
     const transaction = await producer.transaction();
     try {
@@ -48,7 +48,7 @@ export class TransactionalPublisher {
       });
       await transaction.commit();
       this.deps.metrics.transactions.inc({ outcome: 'committed' });
-      return scored;
+      return { ...scored, acked: Promise.resolve(Date.now()) };
     } catch (error) {
       this.deps.metrics.transactions.inc({ outcome: 'aborted' });
       await transaction.abort().catch(() => undefined);

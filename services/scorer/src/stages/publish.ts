@@ -1,7 +1,7 @@
 import type { Consumer } from 'kafkajs';
-import type { Logger } from '@sonar/runtime';
 import { publishDeadLetters, type BatchingProducer } from '@sonar/kafka';
-import type { ScoredBatch } from './score.ts';
+import type { Logger } from '@sonar/runtime';
+import type { PublishedBatch, ScoredBatch } from './score.ts';
 
 export interface PublishDeps {
   producer: BatchingProducer;
@@ -12,24 +12,47 @@ export interface PublishDeps {
 }
 
 /**
- * At least once: events and dead letters first, acknowledged by Kafka; then the
- * batch's offsets committed. A crash in between replays the batch, never loses it.
+ * At least once, pipelined: a batch's events and dead letters are handed to the
+ * producer and the batch is released at once, so the next fetch overlaps with the
+ * acknowledgement; its offsets are committed only after Kafka acknowledged them,
+ * in batch order. A crash in between replays the batch, never loses it. The
+ * producer's high-water mark bounds how much is in flight.
  */
-export function publishThenCommit(deps: PublishDeps) {
-  return async (scored: ScoredBatch): Promise<ScoredBatch> => {
+export class PipelinedPublisher {
+  private commits: Promise<void> = Promise.resolve();
+  private failure: unknown;
+
+  constructor(private readonly deps: PublishDeps) {}
+
+  readonly stage = async (scored: ScoredBatch): Promise<PublishedBatch> => {
+    if (this.failure !== undefined) throw this.failure;
+    await this.deps.producer.whenWritable();
     const { topic, partition, messages } = scored.batch;
-    await Promise.all([
-      deps.producer.send(deps.classifiedTopic, scored.messages),
-      publishDeadLetters(deps.producer, deps.deadLetterTopic, 'scorer', { topic, partition }, scored.rejected),
-    ]);
+    const acked = Promise.all([
+      this.deps.producer.send(this.deps.classifiedTopic, scored.messages),
+      publishDeadLetters(this.deps.producer, this.deps.deadLetterTopic, 'scorer', { topic, partition }, scored.rejected),
+    ]).then(() => Date.now());
     const last = messages.at(-1);
+    this.commits = this.commits
+      .then(() => acked)
+      .then(() => (last ? this.commit(topic, partition, String(Number(last.offset) + 1)) : undefined))
+      .catch((error: unknown) => {
+        // Nothing after a failed send may be committed: the pipeline stops at its next batch.
+        this.failure ??= error;
+      });
+    return { ...scored, acked };
+  };
+
+  /** Resolves once everything handed over is acknowledged and committed (or failed). */
+  async drain(): Promise<void> {
+    await this.commits;
+  }
+
+  private async commit(topic: string, partition: number, offset: string): Promise<void> {
     // A commit refused during a rebalance (or after a broker restart) is not an error here:
     // the batch stays uncommitted and is read again, which at least once allows.
-    if (last) {
-      await deps.consumer
-        .commitOffsets([{ topic, partition, offset: String(Number(last.offset) + 1) }])
-        .catch((error: unknown) => deps.logger.warn({ err: (error as Error).message, partition }, 'offset commit refused; the batch may be scored again'));
-    }
-    return scored;
-  };
+    await this.deps.consumer
+      .commitOffsets([{ topic, partition, offset }])
+      .catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message, partition }, 'offset commit refused; the batch may be scored again'));
+  }
 }

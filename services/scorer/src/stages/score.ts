@@ -36,12 +36,27 @@ export function scoreBatch(holder: ModelHolder, modelName: string, maxBytes: num
   };
 }
 
+/** A scored batch handed to Kafka; `acked` resolves (with the time) once Kafka acknowledged its events. */
+export interface PublishedBatch extends ScoredBatch {
+  acked: Promise<number>;
+}
+
 type EventContext = Pick<ClassifiedEvent, 'id' | 'model' | 'modelVersion' | 'readingTs' | 'scoredAt'>;
 
 export function classify(reading: Reading, theta: Float64Array, context: EventContext): ClassifiedEvent {
   const probability = predictProbability(theta, reading.features);
   const label = probability >= 0.5 ? 'R' : 'M';
-  const event: ClassifiedEvent = { ...context, label, class: classOf(label), probability };
+  // One object literal of a fixed shape: this runs for every reading.
+  const event: ClassifiedEvent = {
+    id: context.id,
+    label,
+    class: classOf(label),
+    probability,
+    modelVersion: context.modelVersion,
+    model: context.model,
+    readingTs: context.readingTs,
+    scoredAt: context.scoredAt,
+  };
   if (reading.label !== undefined) {
     event.trueLabel = reading.label;
     event.holdout = reading.holdout;
