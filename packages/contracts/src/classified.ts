@@ -20,6 +20,8 @@ export function classOf(label: Label): ClassifiedEvent['class'] {
 }
 
 export function encodeClassified(event: ClassifiedEvent): string {
+  // JSON has no NaN: an event must never be written with one.
+  if (!Number.isFinite(event.probability)) throw new Error(`classified event ${event.id} has a non-finite probability`);
   let out =
     `{"id":${JSON.stringify(event.id)},"label":"${event.label}","class":"${event.class}",` +
     `"probability":${event.probability},"modelVersion":${event.modelVersion},"model":${JSON.stringify(event.model)},` +

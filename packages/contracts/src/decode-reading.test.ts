@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeReading, decodeReadingText } from './decode-reading.ts';
 import { encodeReadingCsv, encodeReadingJson } from './encode-reading.ts';
-import { REJECT_REASON_CODES, type RejectReason } from './reasons.ts';
+import { DECODE_REASON_CODES, type RejectReason } from './reasons.ts';
 import type { Reading } from './reading.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -53,7 +53,7 @@ describe('decodeReading rejects with a stable reason', () => {
   });
 
   it('covers every reason code', () => {
-    expect(new Set(cases.map(([, , reason]) => reason))).toEqual(new Set(REJECT_REASON_CODES));
+    expect(new Set(cases.map(([, , reason]) => reason))).toEqual(new Set(DECODE_REASON_CODES));
   });
 });
 

@@ -1,5 +1,5 @@
 export { DEFAULT_TOPICS, topicsFrom, consumerGroups, type Topics } from './topics.ts';
-export { REJECT_REASONS, REJECT_REASON_CODES, type RejectReason } from './reasons.ts';
+export { DECODE_REASON_CODES, REJECT_REASONS, REJECT_REASON_CODES, type RejectReason } from './reasons.ts';
 export {
   FEATURE_COUNT,
   DEFAULT_MAX_READING_BYTES,

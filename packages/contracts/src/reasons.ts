@@ -16,7 +16,11 @@ export const REJECT_REASONS = {
   invalid_id: 'the id is not a string of 1 to 128 characters',
   invalid_holdout: '"holdout" is not a boolean',
   invalid_ts: '"ts" is not a non-negative number of epoch milliseconds',
+  unscorable: 'valid, but the model cannot score it: theta · [1, x] is not a number (features too large)',
 } as const;
+
+/** The reasons a record can fail decoding for (unscorable comes later, from a model). */
+export const DECODE_REASON_CODES = (Object.keys(REJECT_REASONS) as RejectReason[]).filter((code) => code !== 'unscorable');
 
 export type RejectReason = keyof typeof REJECT_REASONS;
 

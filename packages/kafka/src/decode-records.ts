@@ -4,6 +4,7 @@ import type { Rejected } from './dead-letters.ts';
 
 export interface DecodedRecord {
   reading: Reading;
+  record: KafkaMessage;
   offset: number;
   /** The Kafka record timestamp (ms). */
   timestamp: number;
@@ -26,7 +27,7 @@ export function decodeRecords(messages: readonly KafkaMessage[], maxBytes: numbe
     const offset = Number(record.offset);
     if (offset < fromOffset) continue;
     const decoded = decodeReading(record.value, maxBytes);
-    if (decoded.ok) readings.push({ reading: decoded.value, offset, timestamp: Number(record.timestamp) });
+    if (decoded.ok) readings.push({ reading: decoded.value, record, offset, timestamp: Number(record.timestamp) });
     else rejected.push({ record, reason: decoded.reason, message: decoded.message });
   }
   return { readings, rejected };

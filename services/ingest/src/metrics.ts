@@ -1,5 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { METRICS, REJECT_REASON_CODES } from '@sonar/contracts';
+import { DECODE_REASON_CODES, METRICS } from '@sonar/contracts';
 import { DURATION_BUCKETS, zeroCounter } from '@sonar/runtime';
 
 export type IngestMetrics = ReturnType<typeof ingestMetrics>;
@@ -17,6 +17,6 @@ export function ingestMetrics(registry: Registry) {
       registers,
     }),
   };
-  zeroCounter(metrics.rejected, 'reason', REJECT_REASON_CODES);
+  zeroCounter(metrics.rejected, 'reason', DECODE_REASON_CODES);
   return metrics;
 }

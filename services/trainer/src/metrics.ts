@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { METRICS, REJECT_REASON_CODES } from '@sonar/contracts';
+import { DECODE_REASON_CODES, METRICS } from '@sonar/contracts';
 import { DURATION_BUCKETS, zeroCounter } from '@sonar/runtime';
 import { consumerLagGauge, type ConsumerLag } from '@sonar/kafka';
 
@@ -56,7 +56,7 @@ export function trainerMetrics(registry: Registry, group: string, lag: ConsumerL
     lag: consumerLagGauge(registry, group, lag),
   };
   zeroCounter(metrics.readings, 'kind', ['trained', 'holdout', 'unlabeled', 'gated']);
-  zeroCounter(metrics.rejected, 'reason', REJECT_REASON_CODES);
+  zeroCounter(metrics.rejected, 'reason', DECODE_REASON_CODES);
   zeroCounter(metrics.healthGate, 'reason', ['cost_limit', 'non_finite']);
   return metrics;
 }

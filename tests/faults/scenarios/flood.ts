@@ -1,4 +1,4 @@
-import { DEAD_LETTER_HEADERS, encodeReadingJson, REJECT_REASON_CODES, type RejectReason } from '@sonar/contracts';
+import { DEAD_LETTER_HEADERS, DECODE_REASON_CODES, encodeReadingJson, type RejectReason } from '@sonar/contracts';
 import { chunkMessages, createProducer } from '@sonar/kafka';
 import { replayPlan } from '@sonar/ingest';
 import { randomIndex, seededRng, type Rng } from '@sonar/model';
@@ -15,7 +15,7 @@ const features = (n: number) => Array.from({ length: n }, (_, i) => (i % 7) / 10
 const json = (fields: object) => JSON.stringify({ features: features(60), label: 'R', ...fields });
 
 /** One malformed value per reason code; random bytes always hold 0xFF, so they are never UTF-8. */
-const MALFORMED: Record<RejectReason | 'random_bytes', (rng: Rng) => Buffer | string | null> = {
+const MALFORMED: Record<Exclude<RejectReason, 'unscorable'> | 'random_bytes', (rng: Rng) => Buffer | string | null> = {
   empty: (rng) => (rng() < 0.5 ? null : ''),
   too_large: () => `{"features": [${'0.5,'.repeat(17_000)}0.5]}`,
   not_utf8: () => Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
@@ -92,7 +92,7 @@ export async function badInputFlood(ctx: TestContext, seed: number): Promise<Fau
     }
     const stillRunning = [trainer, scorer].every((s) => s.proc.child.exitCode === null);
     const identical = sameBits(flooded.state.theta, reference.state.theta);
-    const everyReason = REJECT_REASON_CODES.every((code) => (byReason[code] ?? 0) > 0);
+    const everyReason = DECODE_REASON_CODES.every((code) => (byReason[code] ?? 0) > 0);
     check(perService.trainer === 10_000 && perService.scorer === 10_000, `10,000 dead letters per service: ${JSON.stringify(perService)}`);
     check(wrong.length === 0, `every dead letter has the right reason: ${wrong.slice(0, 5).join('; ')}`);
     check(everyReason, 'every reason code occurred');

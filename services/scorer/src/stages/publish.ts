@@ -21,8 +21,13 @@ export interface PublishDeps {
 export class PipelinedPublisher {
   private commits: Promise<void> = Promise.resolve();
   private failure: unknown;
+  private onFailure: ((error: unknown) => void) | undefined;
+  /** Rejects with the first failed send: the service stops, even on an idle stream. */
+  readonly failed = new Promise<never>((_, reject) => (this.onFailure = reject));
 
-  constructor(private readonly deps: PublishDeps) {}
+  constructor(private readonly deps: PublishDeps) {
+    this.failed.catch(() => undefined);
+  }
 
   readonly stage = async (scored: ScoredBatch): Promise<PublishedBatch> => {
     if (this.failure !== undefined) throw this.failure;
@@ -33,13 +38,18 @@ export class PipelinedPublisher {
       publishDeadLetters(this.deps.producer, this.deps.deadLetterTopic, 'scorer', { topic, partition }, scored.rejected),
     ]).then(() => Date.now());
     const last = messages.at(-1);
-    this.commits = this.commits
-      .then(() => acked)
-      .then(() => (last ? this.commit(topic, partition, String(Number(last.offset) + 1)) : undefined))
-      .catch((error: unknown) => {
-        // Nothing after a failed send may be committed: the pipeline stops at its next batch.
-        this.failure ??= error;
-      });
+    this.commits = this.commits.then(async () => {
+      // After a failed send nothing is committed any more, so the failed batch is read again.
+      if (this.failure !== undefined) return;
+      try {
+        await acked;
+      } catch (error) {
+        this.failure = error;
+        this.onFailure?.(error);
+        return;
+      }
+      if (last) await this.commit(topic, partition, String(Number(last.offset) + 1));
+    });
     return { ...scored, acked };
   };
 

@@ -17,12 +17,18 @@ export interface ScoredBatch {
 export function scoreBatch(holder: ModelHolder, modelName: string, maxBytes: number, now: () => number) {
   return (batch: ConsumedBatch): ScoredBatch => {
     const { readings, rejected } = decodeRecords(batch.messages, maxBytes);
+    const unscorable: RejectedRecord[] = [];
     const scoredAt = now();
     const { model, propagationMs } = holder.take(scoredAt);
     const events: ClassifiedEvent[] = [];
     const messages: Message[] = [];
-    for (const { reading, offset, timestamp } of readings) {
-      const event = classify(reading, model.theta, {
+    for (const { reading, record, offset, timestamp } of readings) {
+      const probability = predictProbability(model.theta, reading.features);
+      if (!Number.isFinite(probability)) {
+        unscorable.push({ record, reason: 'unscorable', message: `theta · [1, x] is not a number for these features (model version ${model.version})` });
+        continue;
+      }
+      const event = classify(reading, probability, {
         id: reading.id ?? `${batch.topic}-${batch.partition}-${offset}`,
         model: modelName,
         modelVersion: model.version,
@@ -32,7 +38,7 @@ export function scoreBatch(holder: ModelHolder, modelName: string, maxBytes: num
       events.push(event);
       messages.push({ key: event.id, value: encodeClassified(event) });
     }
-    return { batch, events, messages, rejected, modelVersion: model.version, propagationMs };
+    return { batch, events, messages, rejected: rejected.concat(unscorable), modelVersion: model.version, propagationMs };
   };
 }
 
@@ -43,8 +49,8 @@ export interface PublishedBatch extends ScoredBatch {
 
 type EventContext = Pick<ClassifiedEvent, 'id' | 'model' | 'modelVersion' | 'readingTs' | 'scoredAt'>;
 
-export function classify(reading: Reading, theta: Float64Array, context: EventContext): ClassifiedEvent {
-  const probability = predictProbability(theta, reading.features);
+/** The event of a reading the model gave this P(rock). */
+export function classify(reading: Reading, probability: number, context: EventContext): ClassifiedEvent {
   const label = probability >= 0.5 ? 'R' : 'M';
   // One object literal of a fixed shape: this runs for every reading.
   const event: ClassifiedEvent = {
