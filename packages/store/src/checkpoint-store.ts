@@ -51,6 +51,12 @@ export class CheckpointStore {
     return { version: Number(version), theta: Float64Array.from(JSON.parse(theta) as number[]), updatedAt: Number(updatedAt) };
   }
 
+  /** The epoch of the trainer allowed to write checkpoints now (undefined before the first). */
+  async currentEpoch(): Promise<number | undefined> {
+    const epoch = await this.redis.get(this.keys.epoch);
+    return epoch === null ? undefined : Number(epoch);
+  }
+
   /** A new fencing epoch: checkpoints written under older epochs are rejected from now on. */
   async takeEpoch(): Promise<number> {
     return this.redis.incr(this.keys.epoch);

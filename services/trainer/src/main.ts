@@ -38,13 +38,17 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
     heartbeatInterval: config.TRAINER_HEARTBEAT_MS,
     partitionAssigners: [singleActiveAssigner(() => (session.active ? (session.epoch ?? 0) : 0))],
   });
+  const lag = new ConsumerLag(admin, topics.readings);
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     joined = true;
-    session.assigned(payload.memberAssignment[topics.readings] ?? []);
+    const partitions = payload.memberAssignment[topics.readings] ?? [];
+    lag.retain(partitions);
+    session.assigned(partitions);
   });
+  // Until kafkajs has restarted the consumer and it has joined again, the trainer is not ready.
+  consumer.on(consumer.events.CRASH, () => (joined = false));
   await consumer.connect();
 
-  const lag = new ConsumerLag(admin, topics.readings);
   const metrics = trainerMetrics(registry, groupId, lag);
   const source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true });
   const settings: LearnerSettings = {
@@ -89,6 +93,7 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
         consumer,
         settings,
         logger,
+        now,
         onResumed: (learner) => {
           metrics.version.set(learner.version);
           metrics.samples.set(learner.samples);

@@ -1,7 +1,7 @@
 import { concatMap, endWith, filter, ignoreElements, interval, map, merge, pipe, share, takeUntil, tap, type Observable } from 'rxjs';
 import type { BatchingProducer, BatchSource, ConsumerLag } from '@sonar/kafka';
 import type { Logger } from '@sonar/runtime';
-import { releaseEvent, type TrainerEvent } from './events.ts';
+import { releaseEvent, type Admitted, type TrainerEvent } from './events.ts';
 import type { TrainerMetrics } from './metrics.ts';
 import type { TrainingSession } from './session.ts';
 import type { Checkpointer } from './stages/checkpoint.ts';
@@ -44,7 +44,7 @@ export function trainingPipeline(deps: PipelineDeps): Observable<TrainerEvent> {
   );
   return merge(batches$, ticks$).pipe(
     concatMap(resumeIfAssigned(deps.resume)),
-    filter((event): event is TrainerEvent => event !== undefined),
+    filter((admitted): admitted is Admitted => admitted !== undefined),
     learn(deps),
     concatMap(deps.checkpointer.stage),
     map((flight) => flight.event),
@@ -55,10 +55,10 @@ export function trainingPipeline(deps: PipelineDeps): Observable<TrainerEvent> {
 /** From records to optimizer steps: the pure part, but for dead-lettering. */
 function learn(deps: PipelineDeps) {
   return pipe(
-    map(decodeFresh(deps.session, deps.maxReadingBytes)),
+    map(decodeFresh(deps.maxReadingBytes)),
     concatMap(deadLetterRejects(deps.producer, deps.deadLetterTopic)),
-    map(keepTrainable(deps.session, deps.now)),
-    map(applyMiniBatches(deps.session, deps.now)),
-    tap(recordOutcomes(deps.metrics, deps.lag, deps.session, deps.logger)),
+    map(keepTrainable(deps.now)),
+    map(applyMiniBatches(deps.now)),
+    tap(recordOutcomes(deps.metrics, deps.lag, deps.logger)),
   );
 }

@@ -41,3 +41,18 @@ export function cloneState(state: TrainingState): TrainingState {
     v: state.v?.slice() ?? null,
   };
 }
+
+/**
+ * The state with zeroed moments for an optimizer it was not trained with (a model
+ * trained with sgd and continued with Adam, say): theta and the step count carry
+ * over, the new optimizer's moments start as they would from scratch.
+ */
+export function withMomentsFor(state: TrainingState, config: OptimizerConfig): TrainingState {
+  const d = state.theta.length;
+  return {
+    ...state,
+    velocity: state.velocity ?? (config.optimizer === 'momentum' ? new Float64Array(d) : null),
+    m: state.m ?? (config.optimizer === 'adam' ? new Float64Array(d) : null),
+    v: state.v ?? (config.optimizer === 'adam' ? new Float64Array(d) : null),
+  };
+}

@@ -8,6 +8,7 @@ import {
   type Batch,
   type OptimizerConfig,
   type TrainingState,
+  withMomentsFor,
 } from '@sonar/model';
 import { MiniBatchBuilder, type TrainableReading } from './mini-batch.ts';
 
@@ -59,7 +60,8 @@ export class Learner {
     private readonly settings: LearnerSettings,
     start?: LearnerStart,
   ) {
-    this.state = start?.state ?? initialState(settings.optimizer);
+    // A checkpoint of another optimizer lacks this one's moments: they start at zero.
+    this.state = start ? withMomentsFor(start.state, settings.optimizer) : initialState(settings.optimizer);
     this.version = start?.version ?? 0;
     this.samples = start?.samples ?? 0;
     this.batches = start?.batches ?? 0;

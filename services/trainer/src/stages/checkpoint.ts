@@ -3,6 +3,7 @@ import { encodeModelUpdate } from '@sonar/contracts';
 import type { BatchingProducer } from '@sonar/kafka';
 import type { Logger } from '@sonar/runtime';
 import type { Checkpoint, CheckpointStore } from '@sonar/store';
+import { cloneState } from '@sonar/model';
 import type { InFlight } from '../events.ts';
 import type { TrainerMetrics } from '../metrics.ts';
 import type { TrainingSession } from '../session.ts';
@@ -49,11 +50,10 @@ export class Checkpointer {
     const time = now();
     if (time - this.failedAt < RETRY_AFTER_FAILURE_MS) return false;
     if (learner.unsaved >= every) return true;
-    const changed = learner.unsaved > 0 || JSON.stringify(learner.offsets()) !== session.savedOffsets;
-    return intervalMs > 0 && changed && time - session.lastCheckpointAt >= intervalMs;
+    return intervalMs > 0 && time - session.lastCheckpointAt >= intervalMs && this.pending;
   }
 
-  /** True when there is progress a checkpoint would keep. */
+  /** True when there is progress a checkpoint would keep: applied batches, or records consumed past the last one. */
   get pending(): boolean {
     const learner = this.deps.session.learner;
     return Boolean(learner && (learner.unsaved > 0 || JSON.stringify(learner.offsets()) !== this.deps.session.savedOffsets));
@@ -64,10 +64,12 @@ export class Checkpointer {
     const learner = session.learner;
     if (!learner || !session.active || session.epoch === undefined) return false;
     const timer = metrics.checkpointSeconds.startTimer();
+    // A snapshot: with a max wait, a tick may step the learner while this write is under way.
+    const unsaved = learner.unsaved;
     const checkpoint: Checkpoint = {
       model: this.deps.model,
       version: learner.version + 1,
-      state: learner.state,
+      state: cloneState(learner.state),
       cost: learner.lastCost,
       accuracy: learner.progressiveAccuracy,
       samples: learner.samples,
@@ -84,7 +86,7 @@ export class Checkpointer {
         return false;
       }
       learner.version = checkpoint.version;
-      learner.unsaved = 0;
+      learner.unsaved -= unsaved;
       session.savedOffsets = JSON.stringify(checkpoint.offsets);
       session.lastCheckpointAt = checkpoint.updatedAt;
       metrics.version.set(checkpoint.version);

@@ -2,13 +2,12 @@ import type { ConsumerLag } from '@sonar/kafka';
 import type { Logger } from '@sonar/runtime';
 import type { InFlight } from '../events.ts';
 import type { TrainerMetrics } from '../metrics.ts';
-import type { TrainingSession } from '../session.ts';
 
 /** Metrics and logs only, counted once per event rather than per record. */
-export function recordOutcomes(metrics: TrainerMetrics, lag: ConsumerLag, session: TrainingSession, logger: Logger) {
+export function recordOutcomes(metrics: TrainerMetrics, lag: ConsumerLag, logger: Logger) {
   return (flight: InFlight): void => {
-    const { counts, outcomes, decoded, event } = flight;
-    if (event.kind === 'batch' && session.learner) lag.advance(event.batch.partition, session.learner.position(event.batch.partition));
+    const { counts, outcomes, decoded, event, learner } = flight;
+    if (event.kind === 'batch') lag.advance(event.batch.partition, learner.position(event.batch.partition));
     let trained = 0;
     let gated = 0;
     for (const outcome of outcomes) {
@@ -29,9 +28,8 @@ export function recordOutcomes(metrics: TrainerMetrics, lag: ConsumerLag, sessio
     if (applied.length > 0) {
       metrics.batches.inc(applied.length);
       metrics.cost.set(applied.at(-1)!.cost);
-      const accuracy = session.learner?.progressiveAccuracy;
-      if (accuracy !== undefined && Number.isFinite(accuracy)) metrics.accuracy.set(accuracy);
-      metrics.samples.set(session.learner?.samples ?? 0);
+      if (Number.isFinite(learner.progressiveAccuracy)) metrics.accuracy.set(learner.progressiveAccuracy);
+      metrics.samples.set(learner.samples);
     }
     for (const rejected of decoded.rejected) metrics.rejected.inc({ reason: rejected.reason });
   };

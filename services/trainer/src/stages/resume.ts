@@ -1,8 +1,9 @@
 import type { Admin, Consumer } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@sonar/runtime';
 import type { CheckpointStore } from '@sonar/store';
 import { Learner, type LearnerSettings } from '../learner/learner.ts';
-import { releaseEvent, type TrainerEvent } from '../events.ts';
+import { releaseEvent, type Admitted, type TrainerEvent } from '../events.ts';
 import type { TrainingSession } from '../session.ts';
 
 export interface ResumeDeps {
@@ -13,8 +14,12 @@ export interface ResumeDeps {
   consumer: Consumer;
   settings: LearnerSettings;
   logger: Logger;
+  now: () => number;
   onResumed: (learner: Learner) => void;
 }
+
+const RETRY_MS = 1000;
+const ATTEMPTS = 60;
 
 /**
  * After each assignment (and after a rollback) the checkpoint, not the group's
@@ -23,81 +28,91 @@ export interface ResumeDeps {
  * holds nothing to train are released unprocessed.
  */
 export function resumeIfAssigned(deps: ResumeDeps) {
-  return async (event: TrainerEvent): Promise<TrainerEvent | undefined> => {
+  return async (event: TrainerEvent): Promise<Admitted | undefined> => {
     const { session } = deps;
-    if (session.pendingAssignment !== undefined && keepsWhatItHas(session, session.pendingAssignment)) {
-      // A rebalance that left this trainer its partitions: nobody else trained meanwhile.
+    const pending = session.pendingAssignment;
+    if (pending !== undefined) {
       session.pendingAssignment = undefined;
-    } else if (session.pendingAssignment !== undefined) {
-      const partitions = session.pendingAssignment;
-      session.pendingAssignment = undefined;
-      session.fenced = false;
-      session.partitions = partitions;
-      if (partitions.length === 0) {
+      if (await keepsWhatItHas(deps, pending)) {
+        // A rebalance that left this trainer its partitions, and nobody took the model meanwhile.
+      } else if (pending.length === 0) {
+        session.partitions = [];
         session.deactivate('revoked');
         deps.logger.info('no partitions assigned: standing by');
       } else {
-        session.epoch = await deps.store.takeEpoch();
-        await resume(deps, partitions);
+        session.fenced = false;
+        session.partitions = pending;
+        await retrying(deps, 'resume after an assignment', async () => {
+          session.epoch = await deps.store.takeEpoch();
+          await resume(deps, pending);
+        });
         releaseEvent(event); // fetched before the seek
         return undefined;
       }
     } else if (session.reloadRequested && session.active) {
       session.reloadRequested = false;
-      await resume(deps, session.partitions);
+      await retrying(deps, 'resume from a rollback', () => resume(deps, session.partitions));
       releaseEvent(event);
       return undefined;
     }
-    if (!session.active) {
+    const learner = session.learner;
+    if (!learner || !session.active || (event.kind === 'batch' && event.batch.isStale())) {
       releaseEvent(event);
       return undefined;
     }
-    if (event.kind === 'batch' && event.batch.isStale()) {
-      event.batch.release();
-      return undefined;
-    }
-    return event;
+    return { event, learner };
   };
 }
 
-function keepsWhatItHas(session: TrainingSession, partitions: number[]): boolean {
-  return session.active && partitions.length === session.partitions.length && partitions.every((p) => session.partitions.includes(p));
+async function keepsWhatItHas(deps: ResumeDeps, partitions: number[]): Promise<boolean> {
+  const { session } = deps;
+  const same = session.active && partitions.length === session.partitions.length && partitions.every((p) => session.partitions.includes(p));
+  // Between two rebalances another trainer may have held the partitions and taken the epoch.
+  return same && (await deps.store.currentEpoch().catch(() => undefined)) === session.epoch;
+}
+
+/** Redis or the broker may be briefly away at an assignment: try again rather than die. */
+async function retrying(deps: ResumeDeps, what: string, work: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= ATTEMPTS) throw error;
+      deps.logger.warn({ err: (error as Error).message, attempt }, `${what} failed; retrying`);
+      await sleep(RETRY_MS);
+    }
+  }
 }
 
 async function resume(deps: ResumeDeps, partitions: number[]): Promise<void> {
-  const { session, store, topic } = deps;
+  const { session, store, topic, settings, logger } = deps;
   const checkpoint = await store.load();
   const sameTopic = checkpoint?.topic === topic;
   if (checkpoint && !sameTopic) {
-    deps.logger.warn({ checkpointTopic: checkpoint.topic, topic }, 'checkpoint was trained on another topic: keeping theta, reading this topic from its start');
+    logger.warn({ checkpointTopic: checkpoint.topic, topic }, 'checkpoint was trained on another topic: keeping theta, reading this topic from its start');
   }
-  const earliest = sameTopic ? new Map<number, string>() : await earliestOffsets(deps.admin, topic);
-  if (sameTopic) {
-    const missing = partitions.filter((p) => checkpoint.offsets[String(p)] === undefined);
-    if (missing.length > 0) for (const [p, o] of await earliestOffsets(deps.admin, topic)) earliest.set(p, o);
+  if (checkpoint && checkpoint.hyperparameters.optimizer !== settings.optimizer.optimizer) {
+    logger.warn({ was: checkpoint.hyperparameters.optimizer, now: settings.optimizer.optimizer }, 'optimizer changed: theta carries over, its moments start at zero');
   }
+  const offsets = sameTopic ? checkpoint.offsets : {};
+  const missing = partitions.filter((p) => offsets[String(p)] === undefined);
+  const earliest = missing.length > 0 ? await earliestOffsets(deps.admin, topic) : new Map<number, string>();
   const learner = new Learner(
-    deps.settings,
-    checkpoint && {
-      state: checkpoint.state,
-      version: checkpoint.version,
-      samples: checkpoint.samples,
-      batches: checkpoint.batches,
-      cost: checkpoint.cost,
-    },
+    settings,
+    checkpoint && { state: checkpoint.state, version: checkpoint.version, samples: checkpoint.samples, batches: checkpoint.batches, cost: checkpoint.cost },
   );
   const seeks: Record<number, string> = {};
   for (const partition of partitions) {
-    const offset = (sameTopic ? checkpoint.offsets[String(partition)] : undefined) ?? earliest.get(partition) ?? '0';
+    const offset = offsets[String(partition)] ?? earliest.get(partition) ?? '0';
     learner.startAt(partition, Number(offset));
     deps.consumer.seek({ topic, partition, offset });
     seeks[partition] = offset;
   }
   session.learner = learner;
   session.savedOffsets = JSON.stringify(learner.offsets());
-  session.lastCheckpointAt = Date.now();
+  session.lastCheckpointAt = deps.now();
   deps.onResumed(learner);
-  deps.logger.info(
+  logger.info(
     { epoch: session.epoch, version: learner.version, samples: learner.samples, offsets: seeks },
     checkpoint ? 'resumed from checkpoint' : 'no checkpoint yet: training from the earliest retained reading',
   );
