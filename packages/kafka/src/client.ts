@@ -24,7 +24,8 @@ export function createKafka(connection: KafkaConnection, clientId: string, logge
     sasl: connection.sasl as SASLOptions | undefined,
     connectionTimeout: 3000,
     requestTimeout: 30_000,
-    // Reconnect for ever with capped backoff: a broker restart must not kill a service.
+    // Capped backoff per request; past its retries a consumer restarts itself (kafkajs'
+    // restartOnFailure) and the producers retry without end, so a broker restart kills no service.
     retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10 },
     logLevel: logger.isLevelEnabled('debug') ? logLevel.DEBUG : logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {

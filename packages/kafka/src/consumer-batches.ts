@@ -31,6 +31,8 @@ export class BatchSource {
   private stopping = false;
   private releasePending: (() => void) | undefined;
   private onDrained: (() => void) | undefined;
+  /** Whether anyone still listens: after a pipeline error, batches must not be held for nobody. */
+  private closed = (): boolean => true;
 
   constructor(
     private readonly consumer: Consumer,
@@ -42,6 +44,7 @@ export class BatchSource {
       if (!event.payload.restart) subscriber.error(event.payload.error);
     });
     this.onDrained = () => subscriber.complete();
+    this.closed = () => subscriber.closed;
     const start = async () => {
       await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning });
       await this.consumer.run({
@@ -63,11 +66,13 @@ export class BatchSource {
     if (this.stopping) return;
     this.stopping = true;
     this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    // A batch held for a pipeline that errored would keep the consumer from ever stopping.
+    if (this.closed()) this.releasePending?.();
     if (!this.releasePending) this.onDrained?.();
   }
 
   private async hold(payload: EachBatchPayload, emit: (batch: ConsumedBatch) => void): Promise<void> {
-    if (this.stopping) return;
+    if (this.stopping || this.closed()) return;
     const { batch, heartbeat, isStale, resolveOffset } = payload;
     const last = batch.messages.at(-1);
     const beat = setInterval(() => heartbeat().catch(() => undefined), this.options.heartbeatMs ?? 1000);

@@ -23,8 +23,9 @@ export class ConsumerLag {
     this.positions.set(partition, next);
   }
 
-  forget(partition: number): void {
-    this.positions.delete(partition);
+  /** After a rebalance: partitions this consumer no longer has are someone else's to report. */
+  retain(partitions: readonly number[]): void {
+    for (const partition of [...this.positions.keys()]) if (!partitions.includes(partition)) this.positions.delete(partition);
   }
 
   async current(): Promise<Map<number, number>> {

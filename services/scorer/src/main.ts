@@ -57,6 +57,12 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
         logger,
       })
     : undefined;
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const partitions = payload.memberAssignment[topics.readings] ?? [];
+    lag.retain(partitions);
+    // Open each partition's transactional producer now: that aborts what a predecessor left open.
+    transactional?.prepare(topics.readings, partitions);
+  });
   const source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true });
   const pipelined = new PipelinedPublisher({ producer: batching, consumer, classifiedTopic: topics.classified, deadLetterTopic: topics.deadLetters, logger });
 
@@ -100,7 +106,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
       }),
       { defaultValue: undefined },
     );
-    failed = pipeline.catch(async (error: unknown) => {
+    failed = Promise.race([pipeline, pipelined.failed]).catch(async (error: unknown) => {
       logger.fatal({ err: error }, 'scoring pipeline failed');
       await shutdown.run('pipeline failed').catch(() => undefined);
       throw error;

@@ -1,4 +1,4 @@
-import type { Consumer, Kafka, Message, Producer } from 'kafkajs';
+import type { Consumer, Kafka, Message, Producer, Transaction } from 'kafkajs';
 import { chunkMessages, createProducer, deadLetter } from '@sonar/kafka';
 import type { Logger } from '@sonar/runtime';
 import type { PublishedBatch, ScoredBatch } from './score.ts';
@@ -31,9 +31,9 @@ export class TransactionalPublisher {
     const { topic, partition, messages } = scored.batch;
     const last = messages.at(-1);
     if (!last) return { ...scored, acked: Promise.resolve(Date.now()) };
-    const producer = await this.producerFor(topic, partition);
-    const transaction = await producer.transaction();
+    let transaction: Transaction | undefined;
     try {
+      transaction = await (await this.producerFor(topic, partition)).transaction();
       const deadLetters: Message[] = scored.rejected.map((r) => deadLetter(r.record, { topic, partition }, 'scorer', r));
       // Several requests in one transaction: each stays below the broker's message size limit.
       for (const [target, messages] of [
@@ -51,7 +51,7 @@ export class TransactionalPublisher {
       return { ...scored, acked: Promise.resolve(Date.now()) };
     } catch (error) {
       this.deps.metrics.transactions.inc({ outcome: 'aborted' });
-      await transaction.abort().catch(() => undefined);
+      await transaction?.abort().catch(() => undefined);
       // A fenced or broken producer is replaced; the batch is read again from its first offset.
       await this.discard(partition);
       this.deps.consumer.seek({ topic, partition, offset: messages[0]!.offset });
@@ -59,6 +59,17 @@ export class TransactionalPublisher {
       throw new RetryBatch();
     }
   };
+
+  /**
+   * Registers the transactional ids of newly assigned partitions right away: that
+   * fences any earlier owner and aborts what it left open, before the first batch.
+   * (A failure here is tried again at the partition's first batch.)
+   */
+  prepare(topic: string, partitions: readonly number[]): void {
+    for (const partition of partitions) {
+      this.producerFor(topic, partition).catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message, partition }, 'transactional producer not ready yet'));
+    }
+  }
 
   async close(): Promise<void> {
     await Promise.all([...this.producers.keys()].map((partition) => this.discard(partition)));
@@ -68,8 +79,13 @@ export class TransactionalPublisher {
     let producer = this.producers.get(partition);
     if (!producer) {
       const created = createProducer(this.deps.kafka, `sonar-scorer-${this.deps.model}-${topic}-${partition}`);
-      producer = created.connect().then(() => created);
+      // The first (empty) transaction registers the id: that is what fences and aborts.
+      producer = created.connect().then(async () => {
+        await (await created.transaction()).abort();
+        return created;
+      });
       this.producers.set(partition, producer);
+      producer.catch(() => this.producers.delete(partition));
     }
     return producer;
   }
