@@ -5,3 +5,4 @@ export { startHttpServer, type HttpOptions, type HttpServer } from './http.ts';
 export { Shutdown, type RunningService } from './shutdown.ts';
 export { connectionEnv, checkSasl, kafkaConnection, type ConnectionEnv } from './connection-env.ts';
 export { zeroCounter } from './zero.ts';
+export { DeadlineExceeded, withDeadline } from './deadline.ts';

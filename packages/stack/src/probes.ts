@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { withDeadline } from '@sonar/runtime';
 
 /** True when a Kafka broker answers at these bootstrap servers and its group coordinator is up. */
 export async function kafkaAnswers(brokers: string[], timeoutMs = 3000): Promise<boolean> {
@@ -14,7 +15,7 @@ export async function kafkaAnswers(brokers: string[], timeoutMs = 3000): Promise
   });
   const admin = kafka.admin();
   try {
-    await withTimeout(
+    await withDeadline(
       (async () => {
         await admin.connect();
         await admin.describeCluster();
@@ -35,7 +36,7 @@ export async function redisAnswers(url: string, timeoutMs = 2000): Promise<boole
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
   redis.on('error', () => undefined);
   try {
-    await withTimeout(redis.connect().then(() => redis.ping()), timeoutMs);
+    await withDeadline(redis.connect().then(() => redis.ping()), timeoutMs);
     return true;
   } catch {
     return false;
@@ -65,17 +66,5 @@ export async function waitUntil(
     if (aborted) throw new Error(`${options.what}: ${aborted}`);
     if (Date.now() > deadline) throw new Error(`${options.what}: not ready after ${options.timeoutMs} ms`);
     await sleep(options.intervalMs ?? 250);
-  }
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

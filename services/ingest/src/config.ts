@@ -12,6 +12,7 @@ const schema = z
     INGEST_BODY_LIMIT: env.int(1024).default(1024 * 1024),
     INGEST_BATCH_MESSAGES: env.int(1, 100_000).default(1000),
     INGEST_LINGER_MS: env.int(0, 10_000).default(5),
+    INGEST_ACK_TIMEOUT_MS: env.int(100).default(30_000),
     MAX_READING_BYTES: env.int(1024).default(DEFAULT_MAX_READING_BYTES),
   })
   .superRefine(checkSasl);

@@ -33,7 +33,7 @@ export async function runIngest(env: NodeJS.ProcessEnv = process.env, options: {
     logger,
     bodyLimit: config.INGEST_BODY_LIMIT,
     ready: () => reachability.reachable && !shutdown.started,
-    routes: readingsRoute({ publisher, metrics, logger, token: config.INGEST_TOKEN }),
+    routes: readingsRoute({ publisher, metrics, logger, token: config.INGEST_TOKEN, ackTimeoutMs: config.INGEST_ACK_TIMEOUT_MS }),
   });
 
   // Closing HTTP first waits for in-flight requests, whose readings are then acknowledged.
