@@ -11,6 +11,8 @@ if (stored or '0') ~= ARGV[1] then
   return {0, 'conflict', stored or '0'}
 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+-- The operator may not know the trainer's history length: never keep fewer entries than there are.
+local keep = math.max(tonumber(ARGV[3]), redis.call('LLEN', KEYS[2]) + 1)
 redis.call('LPUSH', KEYS[2], ARGV[4])
-redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
+redis.call('LTRIM', KEYS[2], 0, keep - 1)
 return {1, ARGV[2]}

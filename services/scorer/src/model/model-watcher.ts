@@ -10,6 +10,8 @@ import type { ModelHolder } from './model-holder.ts';
 export class ModelWatcher {
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
+  /** An announcement came during a check that may have read the version before it. */
+  private again = false;
 
   constructor(
     private readonly store: CheckpointStore,
@@ -45,7 +47,16 @@ export class ModelWatcher {
   }
 
   private check(): Promise<void> {
-    this.checking ??= this.load().finally(() => (this.checking = undefined));
+    if (this.checking) {
+      this.again = true;
+      return this.checking;
+    }
+    this.checking = (async () => {
+      do {
+        this.again = false;
+        await this.load();
+      } while (this.again);
+    })().finally(() => (this.checking = undefined));
     return this.checking;
   }
 
