@@ -58,3 +58,10 @@ export const DETERMINISTIC = {
   TRAINER_SESSION_TIMEOUT_MS: 6000,
   TRAINER_HEARTBEAT_MS: 1000,
 };
+
+/** min / median / max of durations in ms, in seconds. */
+export function summary(ms: number[]): string {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const s = (x: number) => `${(x / 1000).toFixed(1)} s`;
+  return sorted.length === 0 ? 'n/a' : `min ${s(sorted[0]!)}, median ${s(sorted[Math.floor(sorted.length / 2)]!)}, max ${s(sorted.at(-1)!)} (${sorted.length} restarts)`;
+}

@@ -2,7 +2,8 @@ import { seededRng } from '@sonar/model';
 import type { TestContext } from '../../support/context.ts';
 import { plannedTrainable, produceReadings } from '../../support/produce.ts';
 import type { FaultRow } from '../support/report.ts';
-import { check, DETERMINISTIC, Processes, sameBits, sleep, trained } from './common.ts';
+import { eventually, metricValue } from '../../support/services.ts';
+import { check, DETERMINISTIC, Processes, sameBits, sleep, summary, trained } from './common.ts';
 
 /**
  * kill -9 the trainer at random moments of a run of 100,000+ labeled readings,
@@ -11,32 +12,43 @@ import { check, DETERMINISTIC, Processes, sameBits, sleep, trained } from './com
  */
 export async function trainerKills(ctx: TestContext, kills: number, seed: number): Promise<FaultRow> {
   const processes = new Processes();
+  // A killed member holds its partitions until its session expires: keep that short.
+  const settings = { ...DETERMINISTIC, TRAINER_SESSION_TIMEOUT_MS: 3000, TRAINER_HEARTBEAT_MS: 500 };
   try {
     const plan = { synthetic: 115_000, holdout: 0.1, seed };
     const expected = plannedTrainable(plan);
     const full = expected - (expected % DETERMINISTIC.TRAIN_BATCH_SIZE);
-    const producing = produceReadings(ctx.kafka, ctx.topics.readings, { ...plan, rate: 10_000 });
+    // Slow enough that every kill falls while readings still arrive.
+    const producing = produceReadings(ctx.kafka, ctx.topics.readings, { ...plan, rate: Math.round(115_000 / (kills * 6.5 + 5)) });
     const rng = seededRng(seed);
-    const restarts: number[] = [];
+    const recoveries: number[] = [];
+    /** A new trainer process: the time until it trains again (start, group join, resume from the checkpoint). */
+    const restart = async () => {
+      const started = Date.now();
+      const trainer = await processes.start(ctx, 'trainer', settings);
+      await eventually(async () => (await metricValue(trainer.port, 'sonar_trainer_readings_total')) > 0, 60_000, 'the trainer to train again');
+      recoveries.push(Date.now() - started);
+      return trainer;
+    };
     for (let k = 0; k < kills; k++) {
-      const { proc } = await processes.start(ctx, 'trainer', DETERMINISTIC);
-      await sleep(1200 + rng() * 2500);
+      const { proc } = await restart();
+      await sleep(300 + rng() * 1500);
       proc.signal('SIGKILL');
       await proc.exited;
-      restarts.push(Date.now());
     }
     await producing;
-    await processes.start(ctx, 'trainer', DETERMINISTIC);
+    await restart();
     const crashed = await trained(ctx, full);
     const reference = `${ctx.model}-uninterrupted`;
-    await processes.start(ctx, 'trainer', DETERMINISTIC, reference, 'reference');
+    await processes.start(ctx, 'trainer', settings, reference, 'reference');
     const uninterrupted = await trained(ctx, full, reference);
     const identical = sameBits(crashed.state.theta, uninterrupted.state.theta);
     check(crashed.samples === full, `samples ${crashed.samples} = ${full} labeled non-holdout readings in full batches (of ${expected})`);
     check(identical, 'theta bit-identical to the uninterrupted run');
     return {
       fault: 'trainer kill -9',
-      injected: `${kills} kills at seeded random moments (seed ${seed}) in ${expected.toLocaleString('en-US')} labeled readings`,
+      injected: `${kills} kills, each at a seeded random moment (seed ${seed}) after the trainer resumed training, in ${expected.toLocaleString('en-US')} labeled readings`,
+      recovery: `restart to training again: ${summary(recoveries)}`,
       held: `theta bit-identical to an uninterrupted run; samples ${crashed.samples} = ${full} (${expected} labeled, non-holdout; the last ${expected - full} wait for a full batch)`,
       ok: identical && crashed.samples === full,
     };
