@@ -23,7 +23,7 @@ describe('sonar demo (end to end)', () => {
     const [ingest, trainer, scorer] = await Promise.all([freePort(), freePort(), freePort()]);
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(repoRoot(), 'packages/cli/src/main.ts'), 'demo', '--namespace', ctx.model, '--epochs', '60', '--rate', '0', '--json'],
+      ['--import', 'tsx', join(repoRoot(), 'packages/cli/src/main.ts'), 'demo', '--namespace', ctx.model, '--epochs', '100', '--rate', '0', '--json'],
       {
         cwd: repoRoot(),
         env: { PATH: process.env.PATH, HOME: process.env.HOME, ...ctx.env({ INGEST_PORT: ingest, TRAINER_PORT: trainer, SCORER_PORT: scorer }) },
@@ -41,11 +41,12 @@ describe('sonar demo (end to end)', () => {
       model: { samples: number };
       deadLetters: { total: number; byService: Record<string, number> };
     };
-    expect(summary.readings.sent).toBe(208 * 60);
+    expect(summary.readings.sent).toBe(208 * 100);
     expect(summary.readings.classified).toBe(summary.readings.sent);
     expect(summary.holdout.rows).toBe(42);
+    process.stdout.write(`demo: holdout accuracy ${summary.holdout.liveModelAccuracy} (sonar fit ${summary.holdout.fitAccuracy})\n`);
     expect(summary.holdout.liveModelAccuracy).toBeGreaterThanOrEqual(0.8);
-    expect(summary.model.samples).toBe(Math.floor((166 * 60) / 16) * 16);
+    expect(summary.model.samples).toBe(Math.floor((166 * 100) / 16) * 16);
     expect(summary.deadLetters.byService).toEqual({ trainer: summary.readings.malformed, scorer: summary.readings.malformed });
   });
 });
