@@ -23,7 +23,7 @@ describe('sonar demo (end to end)', () => {
     const [ingest, trainer, scorer] = await Promise.all([freePort(), freePort(), freePort()]);
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(repoRoot(), 'packages/cli/src/main.ts'), 'demo', '--namespace', ctx.model, '--epochs', '100', '--rate', '0', '--json'],
+      ['--import', 'tsx', join(repoRoot(), 'packages/cli/src/main.ts'), 'demo', '--namespace', ctx.model, '--epochs', '100', '--rate', '4000', '--json'],
       {
         cwd: repoRoot(),
         env: { PATH: process.env.PATH, HOME: process.env.HOME, ...ctx.env({ INGEST_PORT: ingest, TRAINER_PORT: trainer, SCORER_PORT: scorer }) },

@@ -117,7 +117,8 @@ describe('scorer service', () => {
       spawnService('trainer', ctx.env({ TRAINER_PORT: trainerPort, TRAIN_OPTIMIZER: 'adam', TRAIN_ALPHA: 0.01, TRAIN_BATCH_SIZE: 16, TRAIN_CHECKPOINT_INTERVAL_MS: 500 })),
     );
     const { port } = await scorer(ctx);
-    await produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 100, shuffle: true, holdout: 0.2, seed: 42, idPrefix: 'learn-' });
+    // A live stream rather than one backlog: a backlog would be learnt a partition at a time.
+    await produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 100, shuffle: true, holdout: 0.2, seed: 42, idPrefix: 'learn-', rate: 4000 });
     const store = new CheckpointStore(ctx.redis, ctx.model, ctx.redisPrefix);
     const learnt = await eventually(async () => {
       const c = await store.load();

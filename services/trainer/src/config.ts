@@ -23,6 +23,7 @@ const schema = z
     TRAIN_HISTORY: env.int(1, 10_000).default(100),
     TRAINER_SESSION_TIMEOUT_MS: env.int(1000).default(30_000),
     TRAINER_HEARTBEAT_MS: env.int(100).default(3000),
+    TRAINER_FETCH_PARTITION_BYTES: env.int(16 * 1024).default(1024 * 1024),
     MAX_READING_BYTES: env.int(1024).default(DEFAULT_MAX_READING_BYTES),
   })
   .superRefine(checkSasl);

@@ -37,6 +37,9 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
     sessionTimeout: config.TRAINER_SESSION_TIMEOUT_MS,
     heartbeatInterval: config.TRAINER_HEARTBEAT_MS,
     partitionAssigners: [singleActiveAssigner(() => (session.active ? (session.epoch ?? 0) : 0))],
+    // kafkajs hands over one partition's batch at a time: small batches keep a backlog from
+    // being learnt partition after partition (each a different third of the data).
+    maxBytesPerPartition: config.TRAINER_FETCH_PARTITION_BYTES,
   });
   const lag = new ConsumerLag(admin, topics.readings);
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
