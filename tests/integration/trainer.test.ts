@@ -9,6 +9,7 @@ import { testScope } from '../support/scope.ts';
 import { eventually, freePort, metricValue, spawnService, type ServiceProcess } from '../support/services.ts';
 import { produceReadings, sonarRows } from '../support/produce.ts';
 import { readTopic } from '../support/topics.ts';
+import { pauseWithUnsavedProgress, ZOMBIE_SETTINGS } from '../support/zombie.ts';
 
 const scope = testScope();
 
@@ -89,7 +90,7 @@ describe('trainer service', () => {
 
   it('fencing: a paused trainer that lost its partitions cannot overwrite its successor', async () => {
     const ctx = await context('fence');
-    const settings = { TRAINER_SESSION_TIMEOUT_MS: 3000, TRAINER_HEARTBEAT_MS: 500, TRAIN_CHECKPOINT_INTERVAL_MS: 200, TRAIN_BATCH_SIZE: 16 };
+    const settings = ZOMBIE_SETTINGS;
     const producing = produceReadings(ctx.kafka, ctx.topics.readings, { synthetic: 40_000, rate: 2000, seed: 3 });
     const a = await trainer(ctx, settings);
     const store = storeFor(ctx);
@@ -101,7 +102,7 @@ describe('trainer service', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect((await store.load())!.epoch).toBe(epochOfA);
 
-    a.proc.signal('SIGSTOP');
+    await pauseWithUnsavedProgress(a.proc, store);
     const takeover = await eventually(async () => {
       const checkpoint = await store.load();
       return checkpoint && checkpoint.epoch !== epochOfA ? checkpoint : undefined;

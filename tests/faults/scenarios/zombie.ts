@@ -1,6 +1,7 @@
 import type { TestContext } from '../../support/context.ts';
 import { produceReadings } from '../../support/produce.ts';
 import { eventually, metricValue } from '../../support/services.ts';
+import { pauseWithUnsavedProgress, ZOMBIE_SETTINGS } from '../../support/zombie.ts';
 import type { FaultRow } from '../support/report.ts';
 import { check, Processes, sleep, store } from './common.ts';
 
@@ -10,7 +11,7 @@ import { check, Processes, sleep, store } from './common.ts';
  */
 export async function zombieTrainer(ctx: TestContext): Promise<FaultRow> {
   const processes = new Processes();
-  const settings = { TRAINER_SESSION_TIMEOUT_MS: 3000, TRAINER_HEARTBEAT_MS: 500, TRAIN_CHECKPOINT_INTERVAL_MS: 200, TRAIN_BATCH_SIZE: 16 };
+  const settings = ZOMBIE_SETTINGS;
   try {
     const producing = produceReadings(ctx.kafka, ctx.topics.readings, { synthetic: 40_000, rate: 2000, seed: 3 });
     const checkpoints = store(ctx);
@@ -21,7 +22,7 @@ export async function zombieTrainer(ctx: TestContext): Promise<FaultRow> {
     await sleep(1000);
     const epochOfA = (await checkpoints.load())!.epoch!;
 
-    a.proc.signal('SIGSTOP');
+    await pauseWithUnsavedProgress(a.proc, checkpoints);
     const stoppedAt = Date.now();
     const takeover = await eventually(async () => {
       const checkpoint = await checkpoints.load();
