@@ -12,8 +12,8 @@ export interface ServiceProcess {
   logFile: string;
   exited: Promise<number | null>;
   signal(signal: NodeJS.Signals): void;
-  /** SIGTERM, and wait for the exit code. */
-  stop(): Promise<number | null>;
+  /** SIGTERM, and wait for the exit code; SIGKILL if it has not exited after `graceMs`. */
+  stop(graceMs?: number): Promise<number | null>;
 }
 
 /** Starts `sonar <service>` with exactly this environment (plus PATH and HOME), its output in logFile. */
@@ -38,9 +38,17 @@ export function startService(service: ServiceName, env: Record<string, string>, 
     signal: (signal) => {
       if (running()) child.kill(signal);
     },
-    stop: async () => {
-      if (running()) child.kill('SIGTERM');
-      return exited;
+    stop: async (graceMs = 20_000) => {
+      if (!running()) return exited;
+      child.kill('SIGTERM');
+      // A SIGSTOPped process would hold the SIGTERM until it is continued.
+      child.kill('SIGCONT');
+      const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(killer);
+      }
     },
   };
 }
