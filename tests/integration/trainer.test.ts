@@ -9,7 +9,7 @@ import { testScope } from '../support/scope.ts';
 import { eventually, freePort, metricValue, spawnService, type ServiceProcess } from '../support/services.ts';
 import { produceReadings, sonarRows } from '../support/produce.ts';
 import { readTopic } from '../support/topics.ts';
-import { pauseWithUnsavedProgress, ZOMBIE_SETTINGS } from '../support/zombie.ts';
+import { liveStream, pauseWithUnsavedProgress, ZOMBIE_SETTINGS } from '../support/zombie.ts';
 
 const scope = testScope();
 
@@ -90,32 +90,35 @@ describe('trainer service', () => {
 
   it('fencing: a paused trainer that lost its partitions cannot overwrite its successor', async () => {
     const ctx = await context('fence');
-    const settings = ZOMBIE_SETTINGS;
-    const producing = produceReadings(ctx.kafka, ctx.topics.readings, { synthetic: 40_000, rate: 2000, seed: 3 });
-    const a = await trainer(ctx, settings);
-    const store = storeFor(ctx);
-    await eventually(async () => (await store.load())?.epoch, 30_000, 'trainer A to checkpoint');
-    const b = await trainer(ctx, settings);
-    await eventually(async () => (await fetch(`http://127.0.0.1:${b.port}/readyz`)).ok, 30_000, 'trainer B to join and stand by');
-    const epochOfA = (await store.load())!.epoch!;
-    // B joining made the group rebalance; A kept its partitions and its epoch.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect((await store.load())!.epoch).toBe(epochOfA);
+    const stream = liveStream(ctx.kafka, ctx.topics.readings);
+    try {
+      const a = await trainer(ctx, ZOMBIE_SETTINGS);
+      const store = storeFor(ctx);
+      await eventually(async () => (await store.load())?.epoch, 30_000, 'trainer A to checkpoint');
+      const b = await trainer(ctx, ZOMBIE_SETTINGS);
+      await eventually(async () => (await fetch(`http://127.0.0.1:${b.port}/readyz`)).ok, 30_000, 'trainer B to join and stand by');
+      const epochOfA = (await store.load())!.epoch!;
+      // B joining made the group rebalance; A kept its partitions and its epoch.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect((await store.load())!.epoch).toBe(epochOfA);
 
-    await pauseWithUnsavedProgress(a.proc, store);
-    const takeover = await eventually(async () => {
-      const checkpoint = await store.load();
-      return checkpoint && checkpoint.epoch !== epochOfA ? checkpoint : undefined;
-    }, 30_000, 'trainer B to take over and checkpoint');
-    a.proc.signal('SIGCONT');
-    const fenced = await eventually(async () => (await metricValue(a.port, 'sonar_trainer_fenced_writes_total')) >= 1, 30_000, 'A to have a write rejected');
-    expect(fenced).toBe(true);
-    await producing;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    const after = (await store.history()).filter((c) => c.version >= takeover.version);
-    expect(after.length).toBeGreaterThan(0);
-    expect(after.every((c) => c.epoch === takeover.epoch)).toBe(true);
-    expect((await store.load())!.epoch).toBe(takeover.epoch);
+      await pauseWithUnsavedProgress(a.proc, store);
+      const takeover = await eventually(async () => {
+        const checkpoint = await store.load();
+        return checkpoint && checkpoint.epoch !== epochOfA ? checkpoint : undefined;
+      }, 30_000, 'trainer B to take over and checkpoint');
+      a.proc.signal('SIGCONT');
+      const fenced = await eventually(async () => (await metricValue(a.port, 'sonar_trainer_fenced_writes_total')) >= 1, 30_000, 'A to have a write rejected');
+      expect(fenced).toBe(true);
+      // B goes on checkpointing under its epoch while the stream runs.
+      await eventually(async () => ((await store.load())?.version ?? 0) > takeover.version, 30_000, 'B to checkpoint again');
+      const after = (await store.history()).filter((c) => c.version >= takeover.version);
+      expect(after.length).toBeGreaterThan(1);
+      expect(after.every((c) => c.epoch === takeover.epoch)).toBe(true);
+      expect((await store.load())!.epoch).toBe(takeover.epoch);
+    } finally {
+      await stream.stop();
+    }
   });
 
   it('a rollback makes the trainer continue from the rolled-back version', async () => {

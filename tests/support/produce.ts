@@ -14,11 +14,11 @@ export function plannedTrainable(options: Partial<ReplayOptions>): number {
   return count;
 }
 
-/** Publishes a replay plan straight to a topic, as `sonar produce` does; returns the count sent. */
+/** Publishes a replay plan straight to a topic, as `sonar produce` does; returns the count sent (all, or up to `signal`). */
 export async function produceReadings(
   kafka: Kafka,
   topic: string,
-  options: Partial<ReplayOptions> & { rate?: number; format?: 'json' | 'csv' } = {},
+  options: Partial<ReplayOptions> & { rate?: number; format?: 'json' | 'csv'; signal?: AbortSignal } = {},
 ): Promise<number> {
   const rows = sonarRows();
   const plan: ReplayOptions = { epochs: 1, shuffle: false, seed: 42, holdout: 0, idPrefix: 'r', ...options };
@@ -26,7 +26,7 @@ export async function produceReadings(
   await producer.connect();
   try {
     const publisher = new ReadingPublisher(new BatchingProducer(producer), topic, options.format ?? 'json');
-    const result = await produce(replayPlan(rows, plan), plannedCount(rows, plan), kafkaSink(publisher), { rate: options.rate ?? 0 });
+    const result = await produce(replayPlan(rows, plan), plannedCount(rows, plan), kafkaSink(publisher), { rate: options.rate ?? 0, signal: options.signal });
     return result.acked;
   } finally {
     await producer.disconnect();

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kafka } from 'kafkajs';
 import type { CheckpointStore } from '@sonar/store';
+import { produceReadings } from './produce.ts';
 import { eventually, type ServiceProcess } from './services.ts';
 
 /**
@@ -13,6 +15,22 @@ export const ZOMBIE_SETTINGS = {
   TRAIN_CHECKPOINT_INTERVAL_MS: 2000,
   TRAIN_BATCH_SIZE: 16,
 };
+
+/**
+ * A live stream for as long as the scenario runs: both trainers checkpoint only when they
+ * have consumed something new, so a stream that ran dry under a slow start would leave
+ * nothing to write, and no takeover or fencing to see. `stop()` ends it and returns the count.
+ */
+export function liveStream(kafka: Kafka, topic: string): { stop(): Promise<number> } {
+  const controller = new AbortController();
+  const producing = produceReadings(kafka, topic, { synthetic: 10_000_000, rate: 2000, seed: 3, signal: controller.signal });
+  return {
+    stop: () => {
+      controller.abort();
+      return producing;
+    },
+  };
+}
 
 /**
  * SIGSTOPs the active trainer a quarter of a second after its next checkpoint. Paused at a

@@ -1,7 +1,6 @@
 import type { TestContext } from '../../support/context.ts';
-import { produceReadings } from '../../support/produce.ts';
 import { eventually, metricValue } from '../../support/services.ts';
-import { pauseWithUnsavedProgress, ZOMBIE_SETTINGS } from '../../support/zombie.ts';
+import { liveStream, pauseWithUnsavedProgress, ZOMBIE_SETTINGS } from '../../support/zombie.ts';
 import type { FaultRow } from '../support/report.ts';
 import { check, Processes, sleep, store } from './common.ts';
 
@@ -12,8 +11,8 @@ import { check, Processes, sleep, store } from './common.ts';
 export async function zombieTrainer(ctx: TestContext): Promise<FaultRow> {
   const processes = new Processes();
   const settings = ZOMBIE_SETTINGS;
+  const stream = liveStream(ctx.kafka, ctx.topics.readings);
   try {
-    const producing = produceReadings(ctx.kafka, ctx.topics.readings, { synthetic: 40_000, rate: 2000, seed: 3 });
     const checkpoints = store(ctx);
     const a = await processes.start(ctx, 'trainer', settings, ctx.model, 'trainer-a');
     await eventually(async () => (await checkpoints.load())?.epoch, 30_000, 'trainer A to checkpoint');
@@ -32,10 +31,9 @@ export async function zombieTrainer(ctx: TestContext): Promise<FaultRow> {
     a.proc.signal('SIGCONT');
     await eventually(async () => (await metricValue(a.port, 'sonar_trainer_fenced_writes_total')) >= 1, 30_000, 'the zombie to try a write');
     const rejected = await metricValue(a.port, 'sonar_trainer_fenced_writes_total');
-    await producing;
-    await sleep(2000);
+    await eventually(async () => ((await checkpoints.load())?.version ?? 0) > takeover.version, 30_000, 'the successor to checkpoint again');
     const after = (await checkpoints.history()).filter((c) => c.version >= takeover.version);
-    const onlySuccessor = after.length > 0 && after.every((c) => c.epoch === takeover.epoch);
+    const onlySuccessor = after.length > 1 && after.every((c) => c.epoch === takeover.epoch);
     check(rejected >= 1, 'the zombie had its writes rejected');
     check(onlySuccessor, "every checkpoint since the takeover is the successor's");
     return {
@@ -46,6 +44,7 @@ export async function zombieTrainer(ctx: TestContext): Promise<FaultRow> {
       ok: rejected >= 1 && onlySuccessor,
     };
   } finally {
+    await stream.stop();
     await processes.stopAll();
   }
 }
