@@ -66,8 +66,6 @@ export class BatchSource {
     if (this.stopping) return;
     this.stopping = true;
     this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
-    // A batch held for a pipeline that errored would keep the consumer from ever stopping.
-    if (this.closed()) this.releasePending?.();
     if (!this.releasePending) this.onDrained?.();
   }
 

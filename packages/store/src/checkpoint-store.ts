@@ -109,7 +109,6 @@ export class CheckpointStore {
         this.keys.history,
         String(latest.version),
         String(next.version),
-        this.historyLength,
         toHistoryEntry(next),
         ...toHashFields(next),
       );

@@ -87,7 +87,6 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
   const pipeline = lastValueFrom(
     trainingPipeline({
       source,
-      session,
       resume: {
         topic: topics.readings,
         session,

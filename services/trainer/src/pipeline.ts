@@ -3,7 +3,6 @@ import type { BatchingProducer, BatchSource, ConsumerLag } from '@sonar/kafka';
 import type { Logger } from '@sonar/runtime';
 import { releaseEvent, type Admitted, type TrainerEvent } from './events.ts';
 import type { TrainerMetrics } from './metrics.ts';
-import type { TrainingSession } from './session.ts';
 import type { Checkpointer } from './stages/checkpoint.ts';
 import { deadLetterRejects } from './stages/dead-letters.ts';
 import { decodeFresh } from './stages/decode.ts';
@@ -13,7 +12,6 @@ import { resumeIfAssigned, type ResumeDeps } from './stages/resume.ts';
 
 export interface PipelineDeps {
   source: BatchSource;
-  session: TrainingSession;
   resume: ResumeDeps;
   checkpointer: Checkpointer;
   producer: BatchingProducer;
