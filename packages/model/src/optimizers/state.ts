@@ -22,9 +22,12 @@ export function initialState(config: OptimizerConfig, d = THETA_LENGTH): Trainin
   const problems = validateOptimizerConfig(config);
   if (problems.length > 0) throw new Error(`invalid optimizer config: ${problems.join('; ')}`);
   if (!(Number.isSafeInteger(d) && d > 0)) throw new Error(`initialState: d must be a positive integer, got ${d}`);
+  return { theta: new Float64Array(d), step: 0, ...zeroMoments(config, d) };
+}
+
+/** The moments an optimizer keeps, zeroed; null for those it does not use. */
+function zeroMoments(config: OptimizerConfig, d: number): Pick<TrainingState, 'velocity' | 'm' | 'v'> {
   return {
-    theta: new Float64Array(d),
-    step: 0,
     velocity: config.optimizer === 'momentum' ? new Float64Array(d) : null,
     m: config.optimizer === 'adam' ? new Float64Array(d) : null,
     v: config.optimizer === 'adam' ? new Float64Array(d) : null,
@@ -48,11 +51,6 @@ export function cloneState(state: TrainingState): TrainingState {
  * over, the new optimizer's moments start as they would from scratch.
  */
 export function withMomentsFor(state: TrainingState, config: OptimizerConfig): TrainingState {
-  const d = state.theta.length;
-  return {
-    ...state,
-    velocity: state.velocity ?? (config.optimizer === 'momentum' ? new Float64Array(d) : null),
-    m: state.m ?? (config.optimizer === 'adam' ? new Float64Array(d) : null),
-    v: state.v ?? (config.optimizer === 'adam' ? new Float64Array(d) : null),
-  };
+  const zero = zeroMoments(config, state.theta.length);
+  return { ...state, velocity: state.velocity ?? zero.velocity, m: state.m ?? zero.m, v: state.v ?? zero.v };
 }

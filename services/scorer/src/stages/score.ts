@@ -17,7 +17,6 @@ export interface ScoredBatch {
 export function scoreBatch(holder: ModelHolder, modelName: string, maxBytes: number, now: () => number) {
   return (batch: ConsumedBatch): ScoredBatch => {
     const { readings, rejected } = decodeRecords(batch.messages, maxBytes);
-    const unscorable: RejectedRecord[] = [];
     const scoredAt = now();
     const { model, propagationMs } = holder.take(scoredAt);
     const events: ClassifiedEvent[] = [];
@@ -25,7 +24,7 @@ export function scoreBatch(holder: ModelHolder, modelName: string, maxBytes: num
     for (const { reading, record, offset, timestamp } of readings) {
       const probability = predictProbability(model.theta, reading.features);
       if (!Number.isFinite(probability)) {
-        unscorable.push({ record, reason: 'unscorable', message: `theta · [1, x] is not a number for these features (model version ${model.version})` });
+        rejected.push({ record, reason: 'unscorable', message: `theta · [1, x] is not a number for these features (model version ${model.version})` });
         continue;
       }
       const event = classify(reading, probability, {
@@ -38,7 +37,7 @@ export function scoreBatch(holder: ModelHolder, modelName: string, maxBytes: num
       events.push(event);
       messages.push({ key: event.id, value: encodeClassified(event) });
     }
-    return { batch, events, messages, rejected: rejected.concat(unscorable), modelVersion: model.version, propagationMs };
+    return { batch, events, messages, rejected, modelVersion: model.version, propagationMs };
   };
 }
 
