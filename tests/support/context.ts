@@ -2,7 +2,7 @@ import { inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Redis } from 'ioredis';
-import { topicsFrom, type Topics } from '@sonar/contracts';
+import { topicsEnv, topicsFrom, type Topics } from '@sonar/contracts';
 
 /**
  * What one integration test owns: its own topics, model name (hence consumer
@@ -57,10 +57,7 @@ export async function testContext(name: string, on: { brokers?: string[]; redisU
       REDIS_URL: redisUrl,
       REDIS_PREFIX: redisPrefix,
       SONAR_MODEL: model,
-      TOPIC_READINGS: topics.readings,
-      TOPIC_CLASSIFIED: topics.classified,
-      TOPIC_DLQ: topics.deadLetters,
-      TOPIC_MODELS: topics.models,
+      ...topicsEnv(topics),
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, String(v)])),
     }),

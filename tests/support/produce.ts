@@ -1,10 +1,8 @@
 import type { Kafka } from 'kafkajs';
-import { numberToLabel } from '@sonar/model';
-import { loadSonar } from '@sonar/dataset';
 import { BatchingProducer, createProducer } from '@sonar/kafka';
-import { kafkaSink, plannedCount, produce, ReadingPublisher, replayPlan, type ReplayOptions, type SourceRow } from '@sonar/ingest';
+import { kafkaSink, plannedCount, produce, ReadingPublisher, replayPlan, sonarSourceRows, type ReplayOptions, type SourceRow } from '@sonar/ingest';
 
-export const sonarRows = (): SourceRow[] => loadSonar().map((r) => ({ features: r.features, label: numberToLabel(r.label) }));
+export const sonarRows = (): SourceRow[] => sonarSourceRows();
 
 /** Labeled, non-holdout readings of a plan: what a trainer applies (up to a last partial batch). */
 export function plannedTrainable(options: Partial<ReplayOptions>): number {

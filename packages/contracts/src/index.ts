@@ -1,4 +1,4 @@
-export { DEFAULT_TOPICS, topicsFrom, consumerGroups, type Topics } from './topics.ts';
+export { DEFAULT_TOPICS, topicsFrom, topicsEnv, consumerGroups, type Topics } from './topics.ts';
 export { DECODE_REASON_CODES, REJECT_REASONS, REJECT_REASON_CODES, type RejectReason } from './reasons.ts';
 export {
   FEATURE_COUNT,

@@ -22,6 +22,16 @@ export function topicsFrom(env: Partial<Record<keyof typeof DEFAULT_TOPICS, stri
   };
 }
 
+/** The environment variables that name these topics: the inverse of topicsFrom. */
+export function topicsEnv(topics: Topics): Record<keyof typeof DEFAULT_TOPICS, string> {
+  return {
+    TOPIC_READINGS: topics.readings,
+    TOPIC_CLASSIFIED: topics.classified,
+    TOPIC_DLQ: topics.deadLetters,
+    TOPIC_MODELS: topics.models,
+  };
+}
+
 /** Consumer groups: one per service and model, so models train and score side by side. */
 export const consumerGroups = {
   trainer: (model: string) => `sonar-trainer-${model}`,

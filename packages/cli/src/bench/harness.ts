@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Redis } from 'ioredis';
-import { topicsFrom, type Topics } from '@sonar/contracts';
+import { topicsEnv, topicsFrom, type Topics } from '@sonar/contracts';
 import { repoRoot, sonarHome, startService, type ServiceName, type ServiceProcess } from '@sonar/stack';
 
 /** What one benchmark run owns: its topics, model names and Redis prefix, all removed at the end. */
@@ -50,10 +50,7 @@ export class BenchRun {
       REDIS_URL: this.redisUrl,
       REDIS_PREFIX: this.redisPrefix,
       SONAR_MODEL: model,
-      TOPIC_READINGS: topics.readings,
-      TOPIC_CLASSIFIED: topics.classified,
-      TOPIC_DLQ: topics.deadLetters,
-      TOPIC_MODELS: topics.models,
+      ...topicsEnv(topics),
       LOG_LEVEL: 'warn',
       ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, String(v)])),
     };

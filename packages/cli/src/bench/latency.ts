@@ -2,10 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
 import { decodeClassified } from '@sonar/contracts';
 import { freePort } from '@sonar/stack';
-import { loadSonar } from '@sonar/dataset';
-import { numberToLabel } from '@sonar/model';
 import { BatchingProducer, createProducer } from '@sonar/kafka';
-import { kafkaSink, produce, ReadingPublisher, replayPlan } from '@sonar/ingest';
+import { kafkaSink, produce, ReadingPublisher, replayPlan, sonarSourceRows } from '@sonar/ingest';
 import type { BenchRun } from './harness.ts';
 import { quantile, sampleRss, waitFor, type RssTrace } from './measure.ts';
 
@@ -98,7 +96,7 @@ async function createTopics(run: BenchRun, topics: string[]): Promise<void> {
 async function openLoop(run: BenchRun, topic: string, rate: number, seconds: number): Promise<void> {
   const producer = createProducer(run.kafka);
   await producer.connect();
-  const rows = loadSonar().map((r) => ({ features: r.features, label: numberToLabel(r.label) }));
+  const rows = sonarSourceRows();
   const count = Math.round(rate * seconds);
   const plan = replayPlan(rows, { epochs: 1, shuffle: false, seed: 5, holdout: 0.2, synthetic: count, idPrefix: 'l' });
   await produce(plan, count, kafkaSink(new ReadingPublisher(new BatchingProducer(producer, { lingerMs: 1 }), topic)), { rate });

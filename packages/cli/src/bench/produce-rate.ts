@@ -1,15 +1,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { encodeReadingJson } from '@sonar/contracts';
-import { loadSonar } from '@sonar/dataset';
-import { numberToLabel } from '@sonar/model';
 import { BatchingProducer, createProducer } from '@sonar/kafka';
-import { kafkaSink, produce, ReadingPublisher, replayPlan, type SourceRow } from '@sonar/ingest';
+import { kafkaSink, produce, ReadingPublisher, replayPlan, sonarSourceRows } from '@sonar/ingest';
 import { sonarHome } from '@sonar/stack';
 import type { BenchRun } from './harness.ts';
 import type { Throughput } from './measure.ts';
-
-const rows = (): SourceRow[] => loadSonar().map((r) => ({ features: r.features, label: numberToLabel(r.label) }));
 
 /** Fills a topic with synthetic labeled readings the way `sonar produce --synthetic N --rate 0` does, timing it. */
 export async function prefill(run: BenchRun, topic: string, count: number): Promise<Throughput & { messageBytes: number }> {
@@ -17,10 +13,11 @@ export async function prefill(run: BenchRun, topic: string, count: number): Prom
   const producer = createProducer(run.kafka);
   await producer.connect();
   const options = { epochs: 1, shuffle: false, seed: 11, holdout: 0, synthetic: count, idPrefix: 'b' };
-  const sample = [...take(replayPlan(rows(), options), 100)];
+  const rows = sonarSourceRows();
+  const sample = [...take(replayPlan(rows, options), 100)];
   const messageBytes = Math.round(sample.reduce((n, r) => n + Buffer.byteLength(encodeReadingJson({ ...r, ts: Date.now() })), 0) / sample.length);
   const started = performance.now();
-  const result = await produce(replayPlan(rows(), options), count, kafkaSink(new ReadingPublisher(new BatchingProducer(producer), topic)), { rate: 0 });
+  const result = await produce(replayPlan(rows, options), count, kafkaSink(new ReadingPublisher(new BatchingProducer(producer), topic)), { rate: 0 });
   const seconds = (performance.now() - started) / 1000;
   await producer.disconnect();
   return { count: result.acked, seconds, perSecond: result.acked / seconds, messageBytes };

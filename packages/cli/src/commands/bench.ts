@@ -76,7 +76,7 @@ async function writeModel(run: BenchRun, model: string, version: number, theta: 
   // A slightly different theta per version, as a training run would produce.
   state.theta[0] = theta[0]! + version * 1e-6;
   const updatedAt = Date.now();
-  const epoch = version === 1 ? await store.takeEpoch() : Number(await run.redis.get(store.keys.epoch));
+  const epoch = version === 1 ? await store.takeEpoch() : ((await store.currentEpoch()) ?? 0);
   const result = await store.commit(
     { model, version, state, cost: 0.5, accuracy: Number.NaN, samples: 0, batches: 0, topic: '', offsets: {}, updatedAt, hyperparameters: { source: 'bench' } },
     epoch,

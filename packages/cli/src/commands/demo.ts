@@ -3,12 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { consumerGroups } from '@sonar/contracts';
 import { loadSonar } from '@sonar/dataset';
-import { numberToLabel } from '@sonar/model';
 import { createKafka } from '@sonar/kafka';
 import { kafkaConnection } from '@sonar/runtime';
 import { CheckpointStore } from '@sonar/store';
-import { LocalStack, redact, type ComponentName, type ServiceProcess } from '@sonar/stack';
-import { holdoutRows, httpSink, plannedCount, produce, replayPlan, type SourceRow } from '@sonar/ingest';
+import { httpAnswers, LocalStack, redact, waitUntil, type ComponentName, type ServiceProcess } from '@sonar/stack';
+import { holdoutRows, httpSink, plannedCount, produce, replayPlan, sonarSourceRows } from '@sonar/ingest';
 import { commandEnv, commandLogger } from '../env.ts';
 import { fraction, integer, number } from '../parse.ts';
 import { demoNamespace } from '../demo/namespace.ts';
@@ -17,6 +16,7 @@ import { snapshot, type PipelineSnapshot } from '../demo/snapshot.ts';
 import { sendMalformed } from '../demo/malformed.ts';
 import { countRecords, deadLetters, holdoutComparison, renderSummary, type DemoSummary } from '../demo/summary.ts';
 import { resetNamespace } from '../demo/reset.ts';
+import { formatPercent } from '../watch/format.ts';
 
 interface DemoFlags {
   epochs: number;
@@ -82,7 +82,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     await waitReady(`http://127.0.0.1:${ports.trainer}/readyz`, services, abort.signal);
 
     const rows = loadSonar();
-    const sourceRows: SourceRow[] = rows.map((r) => ({ features: r.features, label: numberToLabel(r.label) }));
+    const sourceRows = sonarSourceRows(rows);
     const plan = { epochs: flags.epochs, shuffle: true, seed: flags.seed, holdout: flags.holdout, idPrefix: 'r' };
     const total = plannedCount(sourceRows, plan);
     const malformed = await sendMalformed(kafka, ns.topics.readings);
@@ -153,24 +153,24 @@ async function runDemo(flags: DemoFlags): Promise<void> {
 
 function progressLine(elapsedMs: number, total: number, s: PipelineSnapshot): string {
   const n = (x: number | undefined) => (x === undefined ? 'n/a' : Math.round(x).toLocaleString('en-US'));
-  const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${(x * 100).toFixed(1)}%`);
   const seconds = elapsedMs / 1000;
   return (
     `  [${seconds.toFixed(0).padStart(3)} s] ingested ${n(s.ingested)}/${n(total)} (${n((s.ingested ?? 0) / seconds)}/s)` +
-    ` | trainer v${n(s.trainerVersion)} cost ${s.cost === undefined ? 'n/a' : s.cost.toFixed(3)} progressive acc ${pct(s.progressiveAccuracy)}` +
-    ` | scorer v${n(s.scorerVersion)} ${n(s.scored)} scored, holdout acc ${pct(s.holdoutAccuracy)} | dead letters ${s.deadLetters}`
+    ` | trainer v${n(s.trainerVersion)} cost ${s.cost === undefined ? 'n/a' : s.cost.toFixed(3)} progressive acc ${formatPercent(s.progressiveAccuracy)}` +
+    ` | scorer v${n(s.scorerVersion)} ${n(s.scored)} scored, holdout acc ${formatPercent(s.holdoutAccuracy)} | dead letters ${s.deadLetters}`
   );
 }
 
 async function waitReady(url: string, services: ServiceProcess[], signal: AbortSignal): Promise<void> {
-  for (let i = 0; i < 600 && !signal.aborted; i++) {
-    const exited = services.find((s) => s.child.exitCode !== null);
-    if (exited) throw new Error(`${exited.name} exited with code ${exited.child.exitCode}; see ${exited.logFile}`);
-    const ok = await fetch(url).then((r) => r.ok, () => false);
-    if (ok) return;
-    await sleep(100);
-  }
-  if (!signal.aborted) throw new Error(`${url} not ready after 60 s`);
+  await waitUntil(async () => signal.aborted || (await httpAnswers(url)), {
+    timeoutMs: 60_000,
+    intervalMs: 100,
+    what: url,
+    abort: () => {
+      const exited = services.find((s) => s.child.exitCode !== null);
+      return exited && `${exited.name} exited with code ${exited.child.exitCode}; see ${exited.logFile}`;
+    },
+  });
 }
 
 /** Waits until the scorer classified every reading and the trainer checkpointed every full mini-batch. */

@@ -1,8 +1,6 @@
 import { Command, Option } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { decodeReadingText, topicsFrom } from '@sonar/contracts';
-import { loadSonar } from '@sonar/dataset';
-import { numberToLabel } from '@sonar/model';
 import { BatchingProducer, contractTopics, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
 import { kafkaConnection } from '@sonar/runtime';
 import {
@@ -13,6 +11,7 @@ import {
   produce,
   ReadingPublisher,
   replayPlan,
+  sonarSourceRows,
   type SourceRow,
 } from '@sonar/ingest';
 import { commandEnv, commandLogger } from '../env.ts';
@@ -51,7 +50,7 @@ export function produceCommand(): Command {
     .option('--no-progress', 'no progress bar')
     .action(async (flags: ProduceFlags) => {
       const env = commandEnv();
-      const rows = flags.file ? readRows(flags.file) : loadSonar().map((r): SourceRow => ({ features: r.features, label: numberToLabel(r.label) }));
+      const rows = flags.file ? readRows(flags.file) : sonarSourceRows();
       if (flags.format === 'csv' && flags.holdout > 0) throw new Error('--holdout needs --format json: a CSV line cannot carry the holdout flag');
       const options = { epochs: flags.epochs, shuffle: flags.shuffle, seed: flags.seed, holdout: flags.holdout, synthetic: flags.synthetic, idPrefix: flags.idPrefix };
       if (flags.splitOut) {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { topicsEnv } from '@sonar/contracts';
 import { portFree, startService, sonarHome, type ServiceName, type ServiceProcess } from '@sonar/stack';
 import type { ConnectionEnv } from '@sonar/runtime';
 import type { DemoNamespace } from './namespace.ts';
@@ -23,10 +24,7 @@ export async function startDemoServices(env: ConnectionEnv, ns: DemoNamespace, p
     REDIS_URL: env.REDIS_URL,
     REDIS_PREFIX: env.REDIS_PREFIX,
     SONAR_MODEL: ns.model,
-    TOPIC_READINGS: ns.topics.readings,
-    TOPIC_CLASSIFIED: ns.topics.classified,
-    TOPIC_DLQ: ns.topics.deadLetters,
-    TOPIC_MODELS: ns.topics.models,
+    ...topicsEnv(ns.topics),
     TOPIC_PARTITIONS: String(env.TOPIC_PARTITIONS),
     LOG_LEVEL: env.LOG_LEVEL,
   };

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DEAD_LETTER_HEADERS } from '@sonar/contracts';
 import { batchFromRows, evaluate, fit, type LabeledRow } from '@sonar/model';
 import type { Checkpoint } from '@sonar/store';
+import { formatPercent } from '../watch/format.ts';
 
 export interface DemoSummary {
   readings: { sent: number; classified: number; malformed: number };
@@ -59,7 +60,6 @@ export async function deadLetters(kafka: Kafka, admin: Admin, topic: string): Pr
 }
 
 export function renderSummary(s: DemoSummary, where: string[]): string {
-  const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
   const rate = (x: number) => `${Math.round(x).toLocaleString('en-US')} readings/s`;
   const reasons = Object.entries(s.deadLetters.byReason).map(([reason, n]) => `${reason} ×${n}`).join(', ');
   const services = Object.entries(s.deadLetters.byService).map(([service, n]) => `${n} by the ${service}`).join(', ');
@@ -70,9 +70,9 @@ export function renderSummary(s: DemoSummary, where: string[]): string {
     `  readings          ${s.readings.sent.toLocaleString('en-US')} sent through ingest, ${s.readings.classified.toLocaleString('en-US')} classified`,
     `  model             "${s.model.name}" version ${s.model.version}, ${s.model.samples.toLocaleString('en-US')} samples, last batch cost ${s.model.cost.toFixed(4)}`,
     `                    ${Object.entries(s.model.hyperparameters).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`,
-    `  holdout accuracy  ${pct(s.holdout.liveModelAccuracy)}  live model on the ${s.holdout.rows} held-out rows (never trained on)`,
-    `                    ${pct(s.holdout.fitAccuracy)}  sonar fit, the derivation (alpha 0.1, 1000 iterations) on the same split`,
-    `                    ${pct(s.holdout.streamAccuracy)}  as scored in the stream (the scorer's recent holdout readings)`,
+    `  holdout accuracy  ${formatPercent(s.holdout.liveModelAccuracy)}  live model on the ${s.holdout.rows} held-out rows (never trained on)`,
+    `                    ${formatPercent(s.holdout.fitAccuracy)}  sonar fit, the derivation (alpha 0.1, 1000 iterations) on the same split`,
+    `                    ${formatPercent(s.holdout.streamAccuracy)}  as scored in the stream (the scorer's recent holdout readings)`,
     `  throughput        ingest ${rate(s.readingsPerSecond.ingest)}, trainer ${rate(s.readingsPerSecond.trainer)}, scorer ${rate(s.readingsPerSecond.scorer)}`,
     `                    (each bounded by the rate readings came in at: \`pnpm sonar bench\` measures the maximum)`,
     `  dead letters      ${s.deadLetters.total}${s.deadLetters.total > 0 ? ` (${services}: ${reasons})` : ''} from ${s.readings.malformed} malformed records sent straight to Kafka`,

@@ -1,11 +1,17 @@
-import { seededRng, shuffleInPlace, stratifiedSplit, type Rng } from '@sonar/model';
+import { numberToLabel, seededRng, shuffleInPlace, stratifiedSplit, type LabeledRow, type Rng } from '@sonar/model';
 import type { Label } from '@sonar/contracts';
+import { loadSonar } from '@sonar/dataset';
 import { syntheticReading } from './synthetic.ts';
 
 /** A row to replay: the data set's, or any file of UCI lines (labels optional). */
 export interface SourceRow {
   features: Float64Array;
   label: Label | undefined;
+}
+
+/** Labeled rows (1 = R, 0 = M) as rows to replay; by default the shipped data set. */
+export function sonarSourceRows(rows: readonly LabeledRow[] = loadSonar()): SourceRow[] {
+  return rows.map((r) => ({ features: r.features, label: numberToLabel(r.label) }));
 }
 
 export interface PlannedReading {
