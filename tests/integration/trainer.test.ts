@@ -9,7 +9,8 @@ import { testScope } from '../support/scope.ts';
 import { eventually, freePort, metricValue, spawnService, type ServiceProcess } from '../support/services.ts';
 import { produceReadings, sonarRows } from '../support/produce.ts';
 import { readTopic } from '../support/topics.ts';
-import { liveStream, pauseWithUnsavedProgress, ZOMBIE_SETTINGS } from '../support/zombie.ts';
+import { checkpointStore, trained } from '../support/models.ts';
+import { ZOMBIE_SETTINGS, zombieTakeover } from '../support/zombie.ts';
 
 const scope = testScope();
 
@@ -22,24 +23,12 @@ async function trainer(ctx: TestContext, extra: Record<string, string | number> 
   return { proc, port };
 }
 
-function storeFor(ctx: TestContext, model = ctx.model): CheckpointStore {
-  return new CheckpointStore(ctx.redis, model, ctx.redisPrefix);
-}
-
-async function trainedSamples(ctx: TestContext, samples: number, model = ctx.model, timeoutMs = 90_000) {
-  const store = storeFor(ctx, model);
-  return eventually(async () => {
-    const checkpoint = await store.load();
-    return checkpoint && checkpoint.samples >= samples ? checkpoint : undefined;
-  }, timeoutMs, `${samples} samples trained by ${model}`);
-}
-
 describe('trainer service', () => {
   it('streaming equals batch: one partition, batch = the 166 training rows, 50 epochs in order', async () => {
     const ctx = await context('stream-batch');
     await produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 50, holdout: 0.2, seed: 42 });
     await trainer(ctx, { TRAIN_OPTIMIZER: 'sgd', TRAIN_ALPHA: 0.1, TRAIN_BATCH_SIZE: 166, TRAIN_BATCH_MAX_WAIT_MS: 0, TRAIN_CHECKPOINT_EVERY: 1 });
-    const checkpoint = await trainedSamples(ctx, 166 * 50);
+    const checkpoint = await trained(ctx, 166 * 50);
 
     const rows = loadSonar();
     const held = holdoutRows(sonarRows(), 0.2, 42);
@@ -78,11 +67,11 @@ describe('trainer service', () => {
     await producing;
     await trainer(ctx, settings);
     const expected = await expectedTrainingCount(ctx);
-    const crashed = await trainedSamples(ctx, expected);
+    const crashed = await trained(ctx, expected);
 
     const reference = `${ctx.model}-reference`;
     await trainer(ctx, settings, reference);
-    const uninterrupted = await trainedSamples(ctx, expected, reference);
+    const uninterrupted = await trained(ctx, expected, reference);
     expect(crashed.samples).toBe(expected);
     expect(uninterrupted.samples).toBe(expected);
     expect(new Uint8Array(crashed.state.theta.buffer)).toEqual(new Uint8Array(uninterrupted.state.theta.buffer));
@@ -90,35 +79,13 @@ describe('trainer service', () => {
 
   it('fencing: a paused trainer that lost its partitions cannot overwrite its successor', async () => {
     const ctx = await context('fence');
-    const stream = liveStream(ctx.kafka, ctx.topics.readings);
-    try {
-      const a = await trainer(ctx, ZOMBIE_SETTINGS);
-      const store = storeFor(ctx);
-      await eventually(async () => (await store.load())?.epoch, 30_000, 'trainer A to checkpoint');
-      const b = await trainer(ctx, ZOMBIE_SETTINGS);
-      await eventually(async () => (await fetch(`http://127.0.0.1:${b.port}/readyz`)).ok, 30_000, 'trainer B to join and stand by');
-      const epochOfA = (await store.load())!.epoch!;
-      // B joining made the group rebalance; A kept its partitions and its epoch.
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      expect((await store.load())!.epoch).toBe(epochOfA);
-
-      await pauseWithUnsavedProgress(a.proc, store);
-      const takeover = await eventually(async () => {
-        const checkpoint = await store.load();
-        return checkpoint && checkpoint.epoch !== epochOfA ? checkpoint : undefined;
-      }, 30_000, 'trainer B to take over and checkpoint');
-      a.proc.signal('SIGCONT');
-      const fenced = await eventually(async () => (await metricValue(a.port, 'sonar_trainer_fenced_writes_total')) >= 1, 30_000, 'A to have a write rejected');
-      expect(fenced).toBe(true);
-      // B goes on checkpointing under its epoch while the stream runs.
-      await eventually(async () => ((await store.load())?.version ?? 0) > takeover.version, 30_000, 'B to checkpoint again');
-      const after = (await store.history()).filter((c) => c.version >= takeover.version);
-      expect(after.length).toBeGreaterThan(1);
-      expect(after.every((c) => c.epoch === takeover.epoch)).toBe(true);
-      expect((await store.load())!.epoch).toBe(takeover.epoch);
-    } finally {
-      await stream.stop();
-    }
+    const zombie = await zombieTakeover(ctx, () => trainer(ctx, ZOMBIE_SETTINGS));
+    // B joining made the group rebalance; A kept its partitions and its epoch.
+    expect(zombie.epochAfterJoin).toBe(zombie.epochOfA);
+    expect(zombie.rejected).toBeGreaterThanOrEqual(1);
+    expect(zombie.since.length).toBeGreaterThan(1);
+    expect(zombie.since.every((c) => c.epoch === zombie.takeover.epoch)).toBe(true);
+    expect((await checkpointStore(ctx).load())!.epoch).toBe(zombie.takeover.epoch);
   });
 
   it('a rollback makes the trainer continue from the rolled-back version', async () => {
@@ -154,12 +121,12 @@ describe('trainer service', () => {
     // No checkpoint comes due by itself: only the shutdown writes one.
     const { proc, port } = await trainer(ctx, { TRAIN_BATCH_SIZE: 10, TRAIN_CHECKPOINT_EVERY: 100_000, TRAIN_CHECKPOINT_INTERVAL_MS: 0 });
     await eventually(async () => (await metricValue(port, 'sonar_trainer_readings_total', { kind: 'trained' })) >= 4160, 30_000, 'every reading trained');
-    expect(await storeFor(ctx).load()).toBeUndefined();
+    expect(await checkpointStore(ctx).load()).toBeUndefined();
     const signalled = Date.now();
     proc.signal('SIGTERM');
     expect(await proc.exited).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(10_000);
-    const checkpoint = await storeFor(ctx).load();
+    const checkpoint = await checkpointStore(ctx).load();
     expect(checkpoint).toMatchObject({ version: 1, samples: 4160, offsets: { '0': '4160' } });
   });
 
@@ -185,8 +152,8 @@ describe('trainer service', () => {
     const settings = { TRAIN_BATCH_SIZE: 8, TRAIN_CHECKPOINT_EVERY: 1 };
     const { port } = await trainer(ctx, settings);
     await trainer(clean, settings);
-    const withBad = await trainedSamples(ctx, 624);
-    const withoutBad = await trainedSamples(clean, 624);
+    const withBad = await trained(ctx, 624);
+    const withoutBad = await trained(clean, 624);
     expect(Array.from(withBad.state.theta)).toEqual(Array.from(withoutBad.state.theta));
 
     const letters = await readTopic(ctx.kafka, ctx.topics.deadLetters, { count: 7 });

@@ -2,6 +2,21 @@ import { fit, initialState } from '@sonar/model';
 import { loadSonar } from '@sonar/dataset';
 import { CheckpointStore, type Checkpoint } from '@sonar/store';
 import type { TestContext } from './context.ts';
+import { eventually } from './services.ts';
+
+/** The checkpoint store of a model of this test's Redis prefix. */
+export function checkpointStore(ctx: TestContext, model = ctx.model): CheckpointStore {
+  return new CheckpointStore(ctx.redis, model, ctx.redisPrefix);
+}
+
+/** The model's checkpoint once it has trained on at least `samples` readings. */
+export function trained(ctx: TestContext, samples: number, model = ctx.model, timeoutMs = 90_000): Promise<Checkpoint> {
+  const checkpoints = checkpointStore(ctx, model);
+  return eventually(async () => {
+    const checkpoint = await checkpoints.load();
+    return checkpoint && checkpoint.samples >= samples ? checkpoint : undefined;
+  }, timeoutMs, `${samples} samples trained by ${model}`);
+}
 
 /** A trained theta to serve: the derivation's fit on the 80/20 split of seed 42. */
 export function fittedTheta(iterations = 300): Float64Array {
@@ -10,7 +25,7 @@ export function fittedTheta(iterations = 300): Float64Array {
 
 /** Writes a checkpoint straight to Redis (as a trainer would) and announces it. */
 export async function publishModel(ctx: TestContext, version: number, theta: Float64Array): Promise<Checkpoint> {
-  const store = new CheckpointStore(ctx.redis, ctx.model, ctx.redisPrefix);
+  const store = checkpointStore(ctx);
   const state = initialState({ optimizer: 'sgd', alpha: 0.1 });
   state.theta.set(theta);
   const checkpoint: Checkpoint = {

@@ -6,7 +6,7 @@ import { readTopic } from '../../support/topics.ts';
 import { DedicatedBroker } from '../support/dedicated-broker.ts';
 import { postReadings } from '../support/ingest-client.ts';
 import type { FaultRow } from '../support/report.ts';
-import { check, DETERMINISTIC, Processes, sameBits, sleep, trained } from './common.ts';
+import { check, DETERMINISTIC, Processes, sameBits, sleep, trainedAll } from './common.ts';
 
 const RECOVERY_LIMIT_MS = 60_000;
 
@@ -50,14 +50,15 @@ export async function brokerRestart(seed: number): Promise<FaultRow> {
     const ingestRecovery = Math.min(...sent.ackTimes.filter((t) => t > restartedAt)) - restartedAt;
 
     const records = await readTopic(ctx.kafka, ctx.topics.readings, { count: sent.acknowledged.size });
-    const inTopic = new Set(records.map((m) => (JSON.parse(m.value!.toString()) as { id: string }).id));
+    const stored = records.map((m) => JSON.parse(m.value!.toString()) as { id: string; holdout?: boolean });
+    const inTopic = new Set(stored.map((r) => r.id));
     const lost = [...sent.acknowledged].filter((id) => !inTopic.has(id));
-    const trainable = records.filter((m) => !(JSON.parse(m.value!.toString()) as { holdout?: boolean }).holdout).length;
+    const trainable = stored.filter((r) => !r.holdout).length;
     const full = trainable - (trainable % DETERMINISTIC.TRAIN_BATCH_SIZE);
-    const afterFault = await trained(ctx, full);
+    const afterFault = await trainedAll(ctx, full);
     const reference = `${ctx.model}-uninterrupted`;
     await processes.start(ctx, 'trainer', DETERMINISTIC, reference, 'reference');
-    const uninterrupted = await trained(ctx, full, reference);
+    const uninterrupted = await trainedAll(ctx, full, reference);
     const identical = sameBits(afterFault.state.theta, uninterrupted.state.theta);
     const classified = await readTopic(ctx.kafka, ctx.topics.classified, { count: records.length });
     const classifiedIds = new Set(classified.map((m) => (JSON.parse(m.value!.toString()) as { id: string }).id));

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
-import { CheckpointStore, type Checkpoint } from '@sonar/store';
+import type { Checkpoint } from '@sonar/store';
+import { trained } from '../../support/models.ts';
 import type { TestContext } from '../../support/context.ts';
-import { eventually, freePort, spawnService, type ServiceName, type ServiceProcess } from '../../support/services.ts';
+import { freePort, spawnService, type ServiceName, type ServiceProcess } from '../../support/services.ts';
 
 /** Processes a scenario started, stopped by its cleanup. */
 export class Processes {
@@ -20,16 +21,9 @@ export class Processes {
   }
 }
 
-export function store(ctx: TestContext, model = ctx.model): CheckpointStore {
-  return new CheckpointStore(ctx.redis, model, ctx.redisPrefix);
-}
-
-export function trained(ctx: TestContext, samples: number, model = ctx.model, timeoutMs = 180_000): Promise<Checkpoint> {
-  const checkpoints = store(ctx, model);
-  return eventually(async () => {
-    const checkpoint = await checkpoints.load();
-    return checkpoint && checkpoint.samples >= samples ? checkpoint : undefined;
-  }, timeoutMs, `${samples} samples trained by ${model}`);
+/** As trained(), with the longer wait of runs of 100,000 readings and more. */
+export function trainedAll(ctx: TestContext, samples: number, model = ctx.model): Promise<Checkpoint> {
+  return trained(ctx, samples, model, 180_000);
 }
 
 export function sameBits(a: Float64Array, b: Float64Array): boolean {

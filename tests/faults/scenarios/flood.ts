@@ -9,7 +9,7 @@ import { eventually, metricValue } from '../../support/services.ts';
 import { sonarRows } from '../../support/produce.ts';
 import { readTopic } from '../../support/topics.ts';
 import type { FaultRow } from '../support/report.ts';
-import { check, DETERMINISTIC, Processes, sameBits, trained } from './common.ts';
+import { check, DETERMINISTIC, Processes, sameBits, trainedAll } from './common.ts';
 
 const features = (n: number) => Array.from({ length: n }, (_, i) => (i % 7) / 10);
 const json = (fields: object) => JSON.stringify({ features: features(60), label: 'R', ...fields });
@@ -45,10 +45,10 @@ export async function badInputFlood(ctx: TestContext, seed: number): Promise<Fau
     await ctx.createTopics(1);
     await clean.createTopics(1);
     const rng = seededRng(seed);
-    const valid = [...replayPlan(sonarRows(), { epochs: 1, shuffle: false, seed, holdout: 0.1, synthetic: 100_000, idPrefix: 'v' })].map(
-      (r): Message => ({ key: r.id, value: encodeReadingJson({ ...r, ts: 1_795_000_000_000 }) }),
-    );
+    const plan = [...replayPlan(sonarRows(), { epochs: 1, shuffle: false, seed, holdout: 0.1, synthetic: 100_000, idPrefix: 'v' })];
+    const valid = plan.map((r): Message => ({ key: r.id, value: encodeReadingJson({ ...r, ts: 1_795_000_000_000 }) }));
     const kinds = Object.keys(MALFORMED) as (keyof typeof MALFORMED)[];
+    const small = kinds.filter((k) => k !== 'too_large');
     const mixed: Message[] = [];
     const expected: (RejectReason | undefined)[] = [];
     const malformedAt = new Set<number>();
@@ -57,7 +57,7 @@ export async function badInputFlood(ctx: TestContext, seed: number): Promise<Fau
     for (let i = 0; i < 110_000; i++) {
       if (malformedAt.has(i)) {
         // too_large values are big: keep them to one in a hundred.
-        const kind = rng() < 0.01 ? 'too_large' : kinds.filter((k) => k !== 'too_large')[randomIndex(rng, kinds.length - 1)]!;
+        const kind = rng() < 0.01 ? 'too_large' : small[randomIndex(rng, small.length)]!;
         mixed.push({ key: `bad-${i}`, value: MALFORMED[kind](rng) });
         expected.push(kind === 'random_bytes' ? 'not_utf8' : kind);
       } else {
@@ -72,10 +72,10 @@ export async function badInputFlood(ctx: TestContext, seed: number): Promise<Fau
     const scorer = await processes.start(ctx, 'scorer', {});
     await processes.start(clean, 'trainer', DETERMINISTIC, clean.model, 'clean-trainer');
     // The scorer waits for a model: the trainer's first checkpoint.
-    const trainable = valid.filter((m) => !(JSON.parse(m.value!.toString()) as { holdout?: boolean }).holdout).length;
+    const trainable = plan.filter((r) => !r.holdout).length;
     const full = trainable - (trainable % DETERMINISTIC.TRAIN_BATCH_SIZE);
-    const flooded = await trained(ctx, full);
-    const reference = await trained(clean, full);
+    const flooded = await trainedAll(ctx, full);
+    const reference = await trainedAll(clean, full);
     await eventually(async () => (await metricValue(scorer.port, 'sonar_scorer_readings_total')) >= 100_000, 120_000, 'the scorer to classify everything');
     const letters = await readTopic(ctx.kafka, ctx.topics.deadLetters, { count: 20_000, timeoutMs: 120_000 });
     const wrong: string[] = [];

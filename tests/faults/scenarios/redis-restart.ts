@@ -4,7 +4,8 @@ import { plannedTrainable, produceReadings } from '../../support/produce.ts';
 import { readTopic } from '../../support/topics.ts';
 import { DedicatedRedis, type Persistence } from '../support/dedicated-redis.ts';
 import type { FaultRow } from '../support/report.ts';
-import { check, DETERMINISTIC, Processes, sleep, store, trained } from './common.ts';
+import { check, DETERMINISTIC, Processes, sleep, trainedAll } from './common.ts';
+import { checkpointStore } from '../../support/models.ts';
 
 /**
  * kill -9 Redis mid-run and start it again (with AOF appendfsync always, or with no
@@ -23,7 +24,7 @@ export async function redisRestart(persistence: Persistence, seed: number): Prom
     await processes.start(ctx, 'trainer', DETERMINISTIC);
     const scorer = await processes.start(ctx, 'scorer', { SCORER_POLL_MS: 300 });
     const producing = produceReadings(ctx.kafka, ctx.topics.readings, { ...plan, rate: 2500 });
-    const checkpoints = store(ctx);
+    const checkpoints = checkpointStore(ctx);
     await eventually(async () => ((await checkpoints.version()) ?? 0) >= 3, 30_000, 'a few checkpoints');
 
     // The scorer's version, sampled throughout: it must never go down.
@@ -50,7 +51,7 @@ export async function redisRestart(persistence: Persistence, seed: number): Prom
     }, 30_000, 'the trainer to write its checkpoint again');
     const recoveryMs = Date.now() - restartedAt;
     await producing;
-    const final = await trained(ctx, full);
+    const final = await trainedAll(ctx, full);
     sampling = false;
     await sampler;
 

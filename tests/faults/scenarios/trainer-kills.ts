@@ -3,7 +3,7 @@ import type { TestContext } from '../../support/context.ts';
 import { plannedTrainable, produceReadings } from '../../support/produce.ts';
 import type { FaultRow } from '../support/report.ts';
 import { eventually, metricValue } from '../../support/services.ts';
-import { check, DETERMINISTIC, Processes, sameBits, sleep, summary, trained } from './common.ts';
+import { check, DETERMINISTIC, Processes, sameBits, sleep, summary, trainedAll } from './common.ts';
 
 /**
  * kill -9 the trainer at random moments of a run of 100,000+ labeled readings,
@@ -38,10 +38,10 @@ export async function trainerKills(ctx: TestContext, kills: number, seed: number
     }
     await producing;
     await restart();
-    const crashed = await trained(ctx, full);
+    const crashed = await trainedAll(ctx, full);
     const reference = `${ctx.model}-uninterrupted`;
     await processes.start(ctx, 'trainer', settings, reference, 'reference');
-    const uninterrupted = await trained(ctx, full, reference);
+    const uninterrupted = await trainedAll(ctx, full, reference);
     const identical = sameBits(crashed.state.theta, uninterrupted.state.theta);
     check(crashed.samples === full, `samples ${crashed.samples} = ${full} labeled non-holdout readings in full batches (of ${expected})`);
     check(identical, 'theta bit-identical to the uninterrupted run');
