@@ -89,7 +89,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
 
   let pipeline: Promise<unknown> = Promise.resolve();
   let failed: Promise<unknown> = pipeline;
-  await watcher.start();
+  await watcher.start(starting.signal);
   await watcher.firstModel(starting.signal);
   if (!starting.signal.aborted) {
     await producer.connect();

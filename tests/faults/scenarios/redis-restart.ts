@@ -56,7 +56,10 @@ export async function redisRestart(persistence: Persistence, seed: number): Prom
     await sampler;
 
     const classified = await readTopic(ctx.kafka, ctx.topics.classified, { count: 30_000 });
-    const eventVersions = classified.map((m) => (JSON.parse(m.value!.toString()) as { modelVersion: number }).modelVersion);
+    const events = classified.map((m) => JSON.parse(m.value!.toString()) as { id: string; modelVersion: number });
+    const eventVersions = events.map((e) => e.modelVersion);
+    const distinct = new Set(events.map((e) => e.id)).size;
+    check(distinct === 30_000, `every reading classified through the restart (${distinct} of 30,000)`);
     const neverBack = (xs: number[]) => xs.every((v, i) => i === 0 || v >= xs[i - 1]!);
     const monotonic = neverBack(versions) && neverBack(eventVersions);
     check(monotonic, 'the scorer never went back to an older model version');
@@ -69,8 +72,8 @@ export async function redisRestart(persistence: Persistence, seed: number): Prom
       fault: `redis restart (${persistence === 'none' ? 'no persistence' : 'AOF appendfsync always'})`,
       injected: `redis-server SIGKILL at checkpoint version ${before.version}, restarted ${((restartedAt - killedAt) / 1000).toFixed(1)} s later`,
       recovery: `trainer checkpointed again (version ${reestablished}) ${(recoveryMs / 1000).toFixed(1)} s after the restart`,
-      held: `scorer versions never went back (${versions.length} samples, ${classified.length} events); samples ${final.samples} = ${full}; ${lost}`,
-      ok: monotonic && final.samples === full,
+      held: `every reading classified (${distinct} of 30,000); scorer versions never went back (${versions.length} samples, ${classified.length} events); samples ${final.samples} = ${full}; ${lost}`,
+      ok: distinct === 30_000 && monotonic && final.samples === full,
     };
   } finally {
     await processes.stopAll();

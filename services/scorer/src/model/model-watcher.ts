@@ -3,6 +3,8 @@ import type { Logger } from '@sonar/runtime';
 import type { CheckpointStore } from '@sonar/store';
 import type { ModelHolder } from './model-holder.ts';
 
+const RETRY_MS = 1000;
+
 /**
  * Keeps the holder on the newest version: the update channel announces new ones at
  * once, and a poll catches what pub/sub loses across reconnects.
@@ -21,11 +23,21 @@ export class ModelWatcher {
     private readonly pollMs: number,
   ) {}
 
-  async start(): Promise<void> {
+  async start(signal: AbortSignal): Promise<void> {
     this.subscriber.on('message', (_channel: string, version: string) => {
       if (Number(version) > (this.holder.current?.version ?? 0)) void this.check();
     });
-    await this.subscriber.subscribe(this.store.keys.updated);
+    // Redis may be away while the scorer starts: wait for it rather than exit. Once
+    // subscribed, the client subscribes again by itself after a reconnect.
+    while (!signal.aborted) {
+      try {
+        await this.subscriber.subscribe(this.store.keys.updated);
+        break;
+      } catch (error) {
+        this.logger.warn({ err: (error as Error).message }, 'could not subscribe to model updates; retrying');
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
     await this.check();
     this.timer = setInterval(() => void this.check(), this.pollMs);
   }

@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Redis } from 'ioredis';
+import { createLogger } from '@sonar/runtime';
+import type { CheckpointStore } from '@sonar/store';
+import { ModelHolder } from './model-holder.ts';
+import { ModelWatcher } from './model-watcher.ts';
+
+const model = { version: 3, theta: new Float64Array(61), updatedAt: 1 };
+const store = { model: 'm', keys: { updated: 'sonar:model:m:updated' }, version: async () => 3, serving: async () => model } as unknown as CheckpointStore;
+
+describe('ModelWatcher', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('starts while Redis refuses the subscription, and loads the model once it answers', async () => {
+    vi.useFakeTimers();
+    let attempts = 0;
+    const subscriber = {
+      on: () => undefined,
+      subscribe: async () => {
+        attempts += 1;
+        if (attempts < 3) throw new Error('Reached the max retries per request limit');
+      },
+    } as unknown as Redis;
+    const holder = new ModelHolder(() => undefined);
+    const watcher = new ModelWatcher(store, subscriber, holder, createLogger('scorer', 'silent'), 60_000);
+    const started = watcher.start(new AbortController().signal);
+    await vi.advanceTimersByTimeAsync(2500);
+    await started;
+    expect(attempts).toBe(3);
+    expect(holder.current?.version).toBe(3);
+    await watcher.stop();
+  });
+
+  it('gives up waiting for Redis when the scorer is stopped', async () => {
+    vi.useFakeTimers();
+    const subscriber = { on: () => undefined, subscribe: async () => Promise.reject(new Error('refused')) } as unknown as Redis;
+    const stopping = new AbortController();
+    const watcher = new ModelWatcher(store, subscriber, new ModelHolder(() => undefined), createLogger('scorer', 'silent'), 60_000);
+    const started = watcher.start(stopping.signal);
+    await vi.advanceTimersByTimeAsync(1500);
+    stopping.abort();
+    await vi.advanceTimersByTimeAsync(1000);
+    await expect(started).resolves.toBeUndefined();
+    await watcher.stop();
+  });
+});
