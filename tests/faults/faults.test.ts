@@ -3,6 +3,7 @@ import { testContext, type TestContext } from '../support/context.ts';
 import { FaultReport, LONG, MODE } from './support/report.ts';
 import { trainerKills } from './scenarios/trainer-kills.ts';
 import { zombieTrainer } from './scenarios/zombie.ts';
+import { epochSetBack } from './scenarios/epoch-setback.ts';
 import { brokerRestart } from './scenarios/broker-restart.ts';
 import { redisRestart } from './scenarios/redis-restart.ts';
 import { scorerKills } from './scenarios/scorer-kills.ts';
@@ -37,6 +38,10 @@ describe(`fault injection (${MODE})`, () => {
 
   it('zombie trainer: paused past its session, fenced when it comes back', async () => {
     report.add(await zombieTrainer(await context('fault-zombie')));
+  });
+
+  it('fencing epoch set back, then deleted, in Redis while the trainer runs', async () => {
+    report.add(await epochSetBack(await context('fault-epoch'), SEED));
   });
 
   it('broker kill -9 and restart mid-run', async () => {

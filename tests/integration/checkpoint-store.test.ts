@@ -77,7 +77,26 @@ describe('CheckpointStore against a real Redis', () => {
 
   it('lets a writer re-establish a checkpoint after Redis lost everything', async () => {
     await ctx.redis.del(store.keys.model, store.keys.epoch);
-    expect(await store.commit(checkpoint(10, 1), 42)).toEqual({ accepted: true, version: 10 });
+    expect(await store.commit(checkpoint(10, 1), 42)).toEqual({ accepted: true, version: 10, reestablished: { from: undefined } });
     expect(await ctx.redis.get(store.keys.epoch)).toBe('42');
+  });
+
+  it('a stored epoch behind the writer\'s (Redis lost its last INCR) does not fence it: the writer re-establishes its epoch', async () => {
+    await ctx.redis.decr(store.keys.epoch);
+    expect(await store.commit(checkpoint(11, 1), 42)).toEqual({ accepted: true, version: 11, reestablished: { from: 41 } });
+    expect(await ctx.redis.get(store.keys.epoch)).toBe('42');
+    expect(await store.commit(checkpoint(12, 1), 42)).toEqual({ accepted: true, version: 12 });
+    // A newer epoch still fences.
+    await ctx.redis.set(store.keys.epoch, '43');
+    expect(await store.commit(checkpoint(13, 1), 42)).toEqual({ accepted: false, reason: 'fenced', currentEpoch: 43 });
+  });
+
+  it('a new epoch is newer than the one the stored checkpoint was written under, even after the counter went back', async () => {
+    await ctx.redis.set(store.keys.epoch, '42');
+    expect(await store.commit(checkpoint(14, 1), 42)).toMatchObject({ accepted: true });
+    await ctx.redis.set(store.keys.epoch, '3');
+    expect(await store.takeEpoch()).toBe(43);
+    await ctx.redis.del(store.keys.epoch);
+    expect(await store.takeEpoch()).toBe(43);
   });
 });

@@ -33,6 +33,7 @@ export class BatchSource {
   private onDrained: (() => void) | undefined;
   /** Whether anyone still listens: after a pipeline error, batches must not be held for nobody. */
   private closed = (): boolean => true;
+  private run: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly consumer: Consumer,
@@ -45,14 +46,16 @@ export class BatchSource {
     });
     this.onDrained = () => subscriber.complete();
     this.closed = () => subscriber.closed;
-    const start = async () => {
-      await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning });
-      await this.consumer.run({
+    this.run = () =>
+      this.consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: 1,
         eachBatch: (payload) => this.hold(payload, (batch) => subscriber.next(batch)),
       });
+    const start = async () => {
+      await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning });
+      await this.run?.();
     };
     start().catch((error: unknown) => subscriber.error(error));
     return () => {
@@ -67,6 +70,17 @@ export class BatchSource {
     this.stopping = true;
     this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
     if (!this.releasePending) this.onDrained?.();
+  }
+
+  /**
+   * Leaves the consumer group and joins it again, which makes the group rebalance:
+   * for a member that must let the group decide again who holds the partitions.
+   * The batch in hand must be released first (stopping waits for it).
+   */
+  async rejoin(): Promise<void> {
+    if (this.stopping || !this.run) return;
+    await this.consumer.stop();
+    if (!this.stopping) await this.run();
   }
 
   private async hold(payload: EachBatchPayload, emit: (batch: ConsumedBatch) => void): Promise<void> {

@@ -9,3 +9,4 @@ export { contractTopics } from './contract-topics.ts';
 export { createProducer } from './producer.ts';
 export { createConsumer } from './consumer.ts';
 export { chunkMessages, DEFAULT_MAX_REQUEST_BYTES } from './chunk-messages.ts';
+export { GroupMembership } from './group-membership.ts';

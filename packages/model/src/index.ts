@@ -20,7 +20,7 @@ export {
 } from './optimizers/config.ts';
 export type { OptimizerConfig, OptimizerName, Schedule } from './optimizers/config.ts';
 export { learningRate } from './optimizers/schedule.ts';
-export { cloneState, initialState, withMomentsFor } from './optimizers/state.ts';
+export { cloneState, continueTraining, initialState } from './optimizers/state.ts';
 export type { TrainingState } from './optimizers/state.ts';
 export { optimizerStep, optimizerStepInPlace } from './optimizers/step.ts';
 export type { StepFailure, StepResult } from './optimizers/step.ts';

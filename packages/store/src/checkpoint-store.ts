@@ -5,8 +5,12 @@ import { fromHash, fromHistoryEntry, toHashFields, toHistoryEntry, type Checkpoi
 
 const script = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 
+/**
+ * What became of a checkpoint write. `reestablished`: the stored epoch was behind the
+ * writer's (or gone): Redis lost writes, and the writer set it back to its own.
+ */
 export type CommitResult =
-  | { accepted: true; version: number }
+  | { accepted: true; version: number; reestablished?: { from: number | undefined } }
   | { accepted: false; reason: 'fenced'; currentEpoch: number }
   | { accepted: false; reason: 'stale'; storedVersion: number };
 
@@ -15,6 +19,7 @@ type ScriptReply = [number, string, string?];
 interface ScriptedRedis extends Redis {
   commitCheckpoint(...args: (string | number)[]): Promise<ScriptReply>;
   replaceCheckpoint(...args: (string | number)[]): Promise<ScriptReply>;
+  takeEpoch(...args: string[]): Promise<number>;
 }
 
 /** Checkpoints of one model in Redis: the newest in a hash, recent ones in a list. */
@@ -33,6 +38,7 @@ export class CheckpointStore {
     if (!('commitCheckpoint' in redis)) {
       redis.defineCommand('commitCheckpoint', { numberOfKeys: 3, lua: script('commit-checkpoint') });
       redis.defineCommand('replaceCheckpoint', { numberOfKeys: 2, lua: script('replace-checkpoint') });
+      redis.defineCommand('takeEpoch', { numberOfKeys: 2, lua: script('take-epoch') });
     }
   }
 
@@ -59,7 +65,7 @@ export class CheckpointStore {
 
   /** A new fencing epoch: checkpoints written under older epochs are rejected from now on. */
   async takeEpoch(): Promise<number> {
-    return this.redis.incr(this.keys.epoch);
+    return Number(await this.redis.takeEpoch(this.keys.epoch, this.keys.model));
   }
 
   async commit(written: Checkpoint, epoch: number): Promise<CommitResult> {
@@ -74,7 +80,10 @@ export class CheckpointStore {
       toHistoryEntry(checkpoint),
       ...toHashFields(checkpoint),
     );
-    if (ok === 1) return { accepted: true, version: checkpoint.version };
+    if (ok === 1) {
+      if (!value) return { accepted: true, version: checkpoint.version };
+      return { accepted: true, version: checkpoint.version, reestablished: { from: value === 'missing' ? undefined : Number(value) } };
+    }
     return reason === 'fenced'
       ? { accepted: false, reason: 'fenced', currentEpoch: Number(value) }
       : { accepted: false, reason: 'stale', storedVersion: Number(value) };

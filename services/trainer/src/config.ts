@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OPTIMIZER_NAMES, SCHEDULES, validateOptimizerConfig, type OptimizerConfig } from '@sonar/model';
 import { DEFAULT_MAX_READING_BYTES } from '@sonar/contracts';
 import { checkSasl, connectionEnv, env, parseEnv, ConfigError } from '@sonar/runtime';
+import type { CoreSettings } from './core/settings.ts';
 
 const schema = z
   .object({
@@ -51,6 +52,30 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): TrainerConf
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...parsed, optimizer };
+}
+
+/** What the trainer's core decides with: the configuration of its learner and its checkpoints. */
+export function coreSettings(config: TrainerConfig, topic: string): CoreSettings {
+  return {
+    model: config.SONAR_MODEL,
+    topic,
+    learner: {
+      batchSize: config.TRAIN_BATCH_SIZE,
+      maxWaitMs: config.TRAIN_BATCH_MAX_WAIT_MS,
+      optimizer: config.optimizer,
+      costLimit: config.TRAIN_COST_LIMIT,
+      accuracyWindow: config.TRAIN_ACCURACY_WINDOW,
+    },
+    hyperparameters: hyperparameters(config),
+    maxReadingBytes: config.MAX_READING_BYTES,
+    checkpointEvery: config.TRAIN_CHECKPOINT_EVERY,
+    checkpointIntervalMs: config.TRAIN_CHECKPOINT_INTERVAL_MS,
+    writeRetryMs: 1000,
+    resumeRetryMs: 1000,
+    resumeAttempts: 60,
+    // A fenced member normally hears of the rebalance at its next heartbeat; past a session it asks for one.
+    rejoinAfterMs: config.TRAINER_SESSION_TIMEOUT_MS,
+  };
 }
 
 /** Recorded with every checkpoint, so a model says how it was trained. */

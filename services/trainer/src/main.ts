@@ -1,15 +1,16 @@
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, Subject } from 'rxjs';
 import { consumerGroups, topicsFrom } from '@sonar/contracts';
-import { BatchingProducer, BatchSource, ConsumerLag, contractTopics, createConsumer, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
+import { BatchingProducer, BatchSource, ConsumerLag, contractTopics, createConsumer, createKafka, createProducer, ensureTopics, GroupMembership } from '@sonar/kafka';
 import { createLogger, createRegistry, kafkaConnection, Shutdown, startHttpServer, type RunningService } from '@sonar/runtime';
 import { CheckpointStore, connectRedis } from '@sonar/store';
 import { singleActiveAssigner } from './assigner.ts';
-import { hyperparameters, loadConfig } from './config.ts';
+import { coreSettings, hyperparameters, loadConfig } from './config.ts';
+import type { TrainerEvent } from './core/events.ts';
+import { activeEpoch } from './core/state.ts';
+import { TrainerCore } from './core/trainer-core.ts';
+import { EffectInterpreter } from './effects/interpreter.ts';
 import { trainerMetrics } from './metrics.ts';
 import { trainingPipeline } from './pipeline.ts';
-import { TrainingSession } from './session.ts';
-import { Checkpointer } from './stages/checkpoint.ts';
-import type { LearnerSettings } from './learner/learner.ts';
 
 /** Wires config, resources and the pipeline; everything is released by one shutdown path. */
 export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: { handleSignals?: boolean } = {}): Promise<RunningService> {
@@ -19,9 +20,8 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
   const groupId = consumerGroups.trainer(config.SONAR_MODEL);
   const registry = createRegistry('trainer');
   const shutdown = new Shutdown(logger, config.SHUTDOWN_GRACE_MS);
-  const session = new TrainingSession();
   const now = () => Date.now();
-  let joined = false;
+  const core = new TrainerCore(coreSettings(config, topics.readings), now);
 
   const kafka = createKafka(kafkaConnection(config), `sonar-trainer-${config.SONAR_MODEL}`, logger);
   const admin = kafka.admin();
@@ -36,91 +36,67 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
     groupId,
     sessionTimeout: config.TRAINER_SESSION_TIMEOUT_MS,
     heartbeatInterval: config.TRAINER_HEARTBEAT_MS,
-    partitionAssigners: [singleActiveAssigner(() => (session.active ? (session.epoch ?? 0) : 0))],
+    partitionAssigners: [singleActiveAssigner(() => activeEpoch(core.state))],
     // kafkajs hands over one partition's batch at a time: small batches keep a backlog from
     // being learnt partition after partition (each a different third of the data).
     maxBytesPerPartition: config.TRAINER_FETCH_PARTITION_BYTES,
   });
+  const membership = new GroupMembership(consumer, topics.readings);
   const lag = new ConsumerLag(admin, topics.readings);
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    joined = true;
-    const partitions = payload.memberAssignment[topics.readings] ?? [];
-    lag.retain(partitions);
-    session.assigned(partitions);
-  });
-  // Until kafkajs has restarted the consumer and it has joined again, the trainer is not ready.
-  consumer.on(consumer.events.CRASH, () => (joined = false));
+  membership.assignments$.subscribe((partitions) => lag.retain(partitions));
   await consumer.connect();
 
-  const metrics = trainerMetrics(registry, groupId, lag);
+  const metrics = trainerMetrics(registry, groupId, lag, () => core.state.kind);
   const source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true });
-  const settings: LearnerSettings = {
-    batchSize: config.TRAIN_BATCH_SIZE,
-    maxWaitMs: config.TRAIN_BATCH_MAX_WAIT_MS,
-    optimizer: config.optimizer,
-    costLimit: config.TRAIN_COST_LIMIT,
-    accuracyWindow: config.TRAIN_ACCURACY_WINDOW,
-  };
-  const checkpointer = new Checkpointer({
-    model: config.SONAR_MODEL,
-    topic: topics.readings,
-    modelsTopic: topics.models,
-    every: config.TRAIN_CHECKPOINT_EVERY,
-    intervalMs: config.TRAIN_CHECKPOINT_INTERVAL_MS,
-    hyperparameters: hyperparameters(config),
-    session,
-    store,
-    producer: batching,
-    consumer,
-    metrics,
-    logger,
-    now,
-  });
+  const feedback = new Subject<TrainerEvent>();
+  const interpreter = new EffectInterpreter(
+    {
+      topic: topics.readings,
+      modelsTopic: topics.models,
+      deadLetterTopic: topics.deadLetters,
+      model: config.SONAR_MODEL,
+      store,
+      admin,
+      consumer,
+      source,
+      producer: batching,
+      metrics,
+      lag,
+      logger,
+    },
+    (event) => feedback.next(event),
+  );
   const http = await startHttpServer({
     host: config.TRAINER_HOST,
     port: config.TRAINER_PORT,
     registry,
     logger,
-    ready: () => joined && !shutdown.started,
+    // A fenced trainer that still holds partitions trains nothing: not ready until the group decides again.
+    ready: () => membership.joined && core.state.kind !== 'fenced' && !shutdown.started,
   });
 
+  const stop$ = new Subject<void>();
   const pipeline = lastValueFrom(
     trainingPipeline({
+      core,
       source,
-      resume: {
-        topic: topics.readings,
-        session,
-        store,
-        admin,
-        consumer,
-        settings,
-        logger,
-        now,
-        onResumed: (learner) => {
-          metrics.version.set(learner.version);
-          metrics.samples.set(learner.samples);
-        },
-      },
-      checkpointer,
-      producer: batching,
-      deadLetterTopic: topics.deadLetters,
-      maxReadingBytes: config.MAX_READING_BYTES,
-      metrics,
-      lag,
-      logger,
-      now,
+      assignments$: membership.assignments$,
+      stop$,
+      feedback$: feedback,
+      perform: (effects) => interpreter.perform(effects),
       tickMs: config.TRAIN_BATCH_MAX_WAIT_MS > 0 ? Math.min(1000, Math.max(10, config.TRAIN_BATCH_MAX_WAIT_MS / 2)) : 1000,
     }),
     { defaultValue: undefined },
   );
 
-  // Shutdown order: stop consuming, drain, final checkpoint, commit, disconnect, quit Redis, close HTTP.
+  // Shutdown order: stop consuming, drain and write the final checkpoint, disconnect, quit Redis, close HTTP.
   shutdown
     .add('stop consuming', () => source.stop())
-    .add('drain the pipeline', () => pipeline.catch(() => undefined))
-    .add('final checkpoint', async () => {
-      if (checkpointer.pending) await checkpointer.write('shutdown');
+    .add('final checkpoint', () => {
+      stop$.next();
+      return pipeline.catch(() => undefined);
     })
+    .add('stop timers', () => interpreter.close())
     .add('disconnect consumer', () => consumer.disconnect())
     .add('flush producer', () => batching.flush())
     .add('disconnect producer', () => producer.disconnect())

@@ -2,11 +2,12 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { DECODE_REASON_CODES, METRICS } from '@sonar/contracts';
 import { DURATION_BUCKETS, zeroCounter } from '@sonar/runtime';
 import { consumerLagGauge, type ConsumerLag } from '@sonar/kafka';
+import { STATE_KINDS, type StateKind } from './core/state.ts';
 
 export type TrainerMetrics = ReturnType<typeof trainerMetrics>;
 
 /** The trainer's metrics of the public contract, on the service's one registry. */
-export function trainerMetrics(registry: Registry, group: string, lag: ConsumerLag) {
+export function trainerMetrics(registry: Registry, group: string, lag: ConsumerLag, state: () => StateKind) {
   const registers = [registry];
   const metrics = {
     readings: new Counter({
@@ -26,9 +27,9 @@ export function trainerMetrics(registry: Registry, group: string, lag: ConsumerL
       help: 'Progressive accuracy: share of recent training readings the model classified right before learning from them.',
       registers,
     }),
-    samples: new Gauge({ name: 'sonar_trainer_samples', help: 'Labeled, non-holdout readings the current model has learnt from.', registers }),
+    samples: new Gauge({ name: METRICS.trainerSamples, help: 'Labeled, non-holdout readings the current model has learnt from.', registers }),
     version: new Gauge({ name: METRICS.trainerModelVersion, help: 'Version of the last checkpoint this trainer wrote or resumed from.', registers }),
-    checkpointTime: new Gauge({ name: 'sonar_trainer_checkpoint_timestamp_seconds', help: 'When the last checkpoint was written (Unix time).', registers }),
+    checkpointTime: new Gauge({ name: METRICS.trainerCheckpointTimestamp, help: 'When the last checkpoint was written (Unix time).', registers }),
     batchSeconds: new Histogram({
       name: METRICS.trainerBatchSeconds,
       help: 'Time to score and apply one mini-batch.',
@@ -52,6 +53,21 @@ export function trainerMetrics(registry: Registry, group: string, lag: ConsumerL
       name: METRICS.trainerFencedWrites,
       help: 'Checkpoints rejected because another trainer took over (stale fencing epoch).',
       registers,
+    }),
+    epochReestablished: new Counter({
+      name: METRICS.trainerEpochReestablished,
+      help: 'Checkpoints that found the stored fencing epoch behind the writer\'s, or gone (Redis lost writes), and set it back.',
+      registers,
+    }),
+    state: new Gauge({
+      name: METRICS.trainerState,
+      help: 'The trainer\'s state: 1 for the current one (standby, resuming, active, fenced, stopping, stopped).',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const now = state();
+        for (const kind of STATE_KINDS) this.set({ state: kind }, kind === now ? 1 : 0);
+      },
     }),
     lag: consumerLagGauge(registry, group, lag),
   };

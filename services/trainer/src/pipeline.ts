@@ -1,62 +1,40 @@
-import { concatMap, endWith, filter, ignoreElements, interval, map, merge, pipe, share, takeUntil, tap, type Observable } from 'rxjs';
-import type { BatchingProducer, BatchSource, ConsumerLag } from '@sonar/kafka';
-import type { Logger } from '@sonar/runtime';
-import { releaseEvent, type Admitted, type TrainerEvent } from './events.ts';
-import type { TrainerMetrics } from './metrics.ts';
-import type { Checkpointer } from './stages/checkpoint.ts';
-import { deadLetterRejects } from './stages/dead-letters.ts';
-import { decodeFresh } from './stages/decode.ts';
-import { applyMiniBatches, keepTrainable } from './stages/learn.ts';
-import { recordOutcomes } from './stages/observe.ts';
-import { resumeIfAssigned, type ResumeDeps } from './stages/resume.ts';
+import { interval, map, merge, type Observable } from 'rxjs';
+import type { BatchSource } from '@sonar/kafka';
+import type { Effect } from './core/effects.ts';
+import { STOP, TICK, type TrainerEvent } from './core/events.ts';
+import type { TrainerState } from './core/state.ts';
+import type { TrainerCore } from './core/trainer-core.ts';
 
 export interface PipelineDeps {
+  core: TrainerCore;
   source: BatchSource;
-  resume: ResumeDeps;
-  checkpointer: Checkpointer;
-  producer: BatchingProducer;
-  deadLetterTopic: string;
-  maxReadingBytes: number;
-  metrics: TrainerMetrics;
-  lag: ConsumerLag;
-  logger: Logger;
-  now: () => number;
+  /** Partitions given to this member at each group join. */
+  assignments$: Observable<readonly number[]>;
+  /** Emits once, when the service shuts down. */
+  stop$: Observable<unknown>;
+  /** Performs effects, in order. */
+  perform: (effects: readonly Effect[]) => Promise<void>;
+  /** What the effects learn later: the answers of Redis, and scheduled retries. */
+  feedback$: Observable<TrainerEvent>;
   tickMs: number;
 }
 
 /**
- * The trainer, top to bottom: resume from the checkpoint after an assignment →
- * decode → dead-letter the invalid → keep labeled, non-holdout readings → mini-batches
- * → optimizer steps → checkpoint → release the batch so the consumer fetches on.
- * Completes when the source stops.
+ * The trainer, top to bottom: everything that happens to it — assignments, fetched
+ * batches, clock ticks, a stop, and the answers of Redis — as one stream of events
+ * → the core's step (decode → dead-letter the invalid → keep labeled, non-holdout
+ * readings → mini-batches → optimizer steps → checkpoint when due) → its effects
+ * performed in order, the batch released last so the consumer fetches on.
+ * Completes when the trainer has stopped.
  */
-export function trainingPipeline(deps: PipelineDeps): Observable<TrainerEvent> {
-  const batches$ = deps.source.batches$.pipe(
-    map((batch): TrainerEvent => ({ kind: 'batch', batch })),
-    share(),
+export function trainingPipeline(deps: PipelineDeps): Observable<TrainerState> {
+  const events$ = merge(
+    deps.assignments$.pipe(map((partitions): TrainerEvent => ({ kind: 'assigned', partitions }))),
+    deps.source.batches$.pipe(map((batch): TrainerEvent => ({ kind: 'batch', batch, stale: false }))),
+    // Ticks let a slow stream flush partial batches and checkpoint by time.
+    interval(deps.tickMs).pipe(map(() => TICK)),
+    deps.stop$.pipe(map(() => STOP)),
+    deps.feedback$,
   );
-  // Ticks let a slow stream flush partial batches and checkpoint; they end with the source.
-  const ticks$ = interval(deps.tickMs).pipe(
-    map((): TrainerEvent => ({ kind: 'tick' })),
-    takeUntil(batches$.pipe(ignoreElements(), endWith(null))),
-  );
-  return merge(batches$, ticks$).pipe(
-    concatMap(resumeIfAssigned(deps.resume)),
-    filter((admitted): admitted is Admitted => admitted !== undefined),
-    learn(deps),
-    concatMap(deps.checkpointer.stage),
-    map((flight) => flight.event),
-    tap(releaseEvent),
-  );
-}
-
-/** From records to optimizer steps: the pure part, but for dead-lettering. */
-function learn(deps: PipelineDeps) {
-  return pipe(
-    map(decodeFresh(deps.maxReadingBytes)),
-    concatMap(deadLetterRejects(deps.producer, deps.deadLetterTopic)),
-    map(keepTrainable(deps.now)),
-    map(applyMiniBatches(deps.now)),
-    tap(recordOutcomes(deps.metrics, deps.lag, deps.logger)),
-  );
+  return deps.core.run(events$, deps.perform);
 }

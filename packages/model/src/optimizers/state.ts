@@ -46,11 +46,15 @@ export function cloneState(state: TrainingState): TrainingState {
 }
 
 /**
- * The state with zeroed moments for an optimizer it was not trained with (a model
- * trained with sgd and continued with Adam, say): theta and the step count carry
- * over, the new optimizer's moments start as they would from scratch.
+ * The state to go on training with `config` from a state that `trainedWith` produced.
+ * The same optimizer keeps its step count and moments. Another one keeps theta and
+ * starts afresh from there: step 0 and zeroed moments of its own, none of the old
+ * optimizer's (Adam's bias correction would otherwise run with zeroed moments and a
+ * large step count, and a later switch back would resume stale moments).
  */
-export function withMomentsFor(state: TrainingState, config: OptimizerConfig): TrainingState {
+export function continueTraining(state: TrainingState, config: OptimizerConfig, trainedWith: string | undefined): TrainingState {
   const zero = zeroMoments(config, state.theta.length);
-  return { ...state, velocity: state.velocity ?? zero.velocity, m: state.m ?? zero.m, v: state.v ?? zero.v };
+  const keepsItsMoments = (['velocity', 'm', 'v'] as const).every((k) => (zero[k] === null) === (state[k] === null));
+  if (trainedWith === config.optimizer && keepsItsMoments) return state;
+  return { theta: state.theta, step: 0, ...zero };
 }

@@ -1,24 +1,33 @@
 --[[
-  Writes a trainer's checkpoint, atomically, only if the writer still holds the
-  current fencing epoch and its version is newer than the stored one.
+  Writes a trainer's checkpoint, atomically, only if no newer fencing epoch than the
+  writer's is stored and its version is newer than the stored one.
   KEYS[1] model hash   KEYS[2] history list   KEYS[3] epoch counter
   ARGV[1] writer's epoch   ARGV[2] version   ARGV[3] history length to keep
   ARGV[4] history entry (JSON)   ARGV[5..] hash field, value, field, value, ...
-  Returns {1, version} when written, {0, 'fenced', current epoch} or {0, 'stale', stored version}.
+  Returns {1, version, previous epoch} when written (previous epoch is '' when the
+  counter already held the writer's epoch, 'missing' when it was gone, else the lower
+  value it held: Redis lost writes, and the writer re-established its epoch),
+  {0, 'fenced', stored epoch} when a newer epoch is stored, {0, 'stale', stored version}.
 ]]
+local writer = tonumber(ARGV[1])
 local current = redis.call('GET', KEYS[3])
-if current and current ~= ARGV[1] then
+if current and tonumber(current) > writer then
   return {0, 'fenced', current}
-end
-if not current then
-  -- The counter is gone (a Redis restart without persistence): the writer re-establishes it.
-  redis.call('SET', KEYS[3], ARGV[1])
 end
 local stored = redis.call('HGET', KEYS[1], 'version')
 if stored and tonumber(stored) >= tonumber(ARGV[2]) then
   return {0, 'stale', stored}
 end
+local previous = ''
+if not current then
+  previous = 'missing'
+elseif tonumber(current) < writer then
+  previous = current
+end
+if previous ~= '' then
+  redis.call('SET', KEYS[3], ARGV[1])
+end
 redis.call('HSET', KEYS[1], unpack(ARGV, 5))
 redis.call('LPUSH', KEYS[2], ARGV[4])
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
-return {1, ARGV[2]}
+return {1, ARGV[2], previous}

@@ -44,8 +44,7 @@ describe('Learner', () => {
   });
 
   it('moves past skipped records when nothing of the partition is buffered', () => {
-    const learner = new Learner(settings());
-    learner.startAt(2, 100);
+    const learner = new Learner(settings(), undefined, new Map([[2, 100]]));
     learner.consumed(2, 100);
     learner.consumed(2, 101);
     expect(learner.offsets()).toEqual({ '2': '102' });
@@ -91,6 +90,37 @@ describe('Learner', () => {
     const [outcome] = learner.drain(0);
     expect(outcome).toMatchObject({ kind: 'gated', reason: 'non_finite' });
     expect(Array.from(learner.state.theta).every(Number.isFinite)).toBe(true);
+  });
+
+  it('knows when it holds something a checkpoint would keep, through a write under way', () => {
+    const learner = new Learner(settings(), undefined, new Map([[0, 0]]));
+    expect(learner.hasUnsaved).toBe(false);
+    for (let i = 0; i < 4; i++) learner.add(reading(i));
+    learner.consumed(0, 3);
+    learner.drain(0);
+    expect(learner.hasUnsaved).toBe(true);
+    expect(learner.unsavedBatches).toBe(1);
+    const snapshot = learner.snapshot();
+    // Training goes on while the write is under way.
+    for (let i = 4; i < 8; i++) learner.add(reading(i));
+    learner.consumed(0, 7);
+    learner.drain(0);
+    learner.saved(snapshot);
+    expect(learner.version).toBe(1);
+    expect(learner.unsavedBatches).toBe(1);
+    expect(learner.hasUnsaved).toBe(true);
+    learner.saved(learner.snapshot());
+    expect(learner.version).toBe(2);
+    expect(learner.hasUnsaved).toBe(false);
+  });
+
+  it('a snapshot shares no memory with the learner', () => {
+    const learner = new Learner(settings());
+    const snapshot = learner.snapshot();
+    for (let i = 0; i < 4; i++) learner.add(reading(i));
+    learner.drain(0);
+    expect(Array.from(snapshot.state.theta).every((t) => t === 0)).toBe(true);
+    expect(snapshot.samples).toBe(0);
   });
 
   it('flushes a partial batch after the max wait, and only then', () => {

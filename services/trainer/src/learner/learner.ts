@@ -1,5 +1,6 @@
 import {
   AccuracyWindow,
+  cloneState,
   cost,
   initialState,
   optimizerStepInPlace,
@@ -8,8 +9,8 @@ import {
   type Batch,
   type OptimizerConfig,
   type TrainingState,
-  withMomentsFor,
 } from '@sonar/model';
+import type { Checkpoint } from '@sonar/store';
 import { MiniBatchBuilder, type TrainableReading } from './mini-batch.ts';
 
 export interface LearnerSettings {
@@ -36,40 +37,68 @@ export type BatchOutcome =
   | { kind: 'gated'; size: number; cost: number; reason: 'cost_limit' | 'non_finite'; message: string };
 
 /**
- * The trainer's state machine, free of I/O: readings go into a buffer, full
+ * What a checkpoint of this learner holds, taken at one moment (training may go on
+ * while it is written), with the learner's change count at that moment.
+ */
+export type LearnerSnapshot = Pick<Checkpoint, 'version' | 'state' | 'cost' | 'accuracy' | 'samples' | 'batches' | 'offsets'> & { readonly changes: number };
+
+/**
+ * The model being trained, free of I/O: readings go into a buffer, full
  * mini-batches come out as optimizer steps. Each batch is first scored with the
  * current theta (test-then-train), then applied unless the health gate refuses it.
+ * Its counters change only through its own methods.
  */
 export class Learner {
   readonly state: TrainingState;
-  version: number;
-  samples: number;
-  batches: number;
-  lastCost: number;
-  /** Batches applied since the last checkpoint. */
-  unsaved = 0;
+  private versionNow: number;
+  private samplesNow: number;
+  private batchesNow: number;
+  private costNow: number;
+  /** Every change a checkpoint would record (a record consumed, a batch applied) counts one. */
+  private changes = 0;
+  private savedChanges = 0;
+  private savedBatches: number;
   private readonly accuracy: AccuracyWindow;
   private readonly builder: MiniBatchBuilder;
   private readonly probabilities: Float64Array;
   private buffer: TrainableReading[] = [];
   private head = 0;
   /** Partition → offset after the last record consumed (trained, skipped or rejected). */
-  private readonly positions = new Map<number, number>();
+  private readonly positions: Map<number, number>;
 
+  /** `positions`: partition → offset of the next record to read, where this learner starts. */
   constructor(
     private readonly settings: LearnerSettings,
     start?: LearnerStart,
+    positions: ReadonlyMap<number, number> = new Map(),
   ) {
-    // A checkpoint of another optimizer lacks this one's moments: they start at zero.
-    this.state = start ? withMomentsFor(start.state, settings.optimizer) : initialState(settings.optimizer);
-    this.version = start?.version ?? 0;
-    this.samples = start?.samples ?? 0;
-    this.batches = start?.batches ?? 0;
+    this.state = start ? start.state : initialState(settings.optimizer);
+    this.versionNow = start?.version ?? 0;
+    this.samplesNow = start?.samples ?? 0;
+    this.batchesNow = start?.batches ?? 0;
+    this.savedBatches = this.batchesNow;
     // A fresh model has theta = 0, whose cost is ln 2 on any data.
-    this.lastCost = start?.cost ?? Math.LN2;
+    this.costNow = start?.cost ?? Math.LN2;
+    this.positions = new Map(positions);
     this.accuracy = new AccuracyWindow(settings.accuracyWindow);
     this.builder = new MiniBatchBuilder(settings.batchSize);
     this.probabilities = new Float64Array(settings.batchSize);
+  }
+
+  get version(): number {
+    return this.versionNow;
+  }
+
+  get samples(): number {
+    return this.samplesNow;
+  }
+
+  get batches(): number {
+    return this.batchesNow;
+  }
+
+  get lastCost(): number {
+    return this.costNow;
   }
 
   get progressiveAccuracy(): number {
@@ -80,18 +109,27 @@ export class Learner {
     return this.buffer.length - this.head;
   }
 
+  /** Mini-batches applied since the last accepted checkpoint. */
+  get unsavedBatches(): number {
+    return this.batchesNow - this.savedBatches;
+  }
+
+  /** True when a checkpoint would say something new: batches applied, or records consumed past the last one. */
+  get hasUnsaved(): boolean {
+    return this.changes !== this.savedChanges;
+  }
+
   /** Every record consumed moves its partition's position forward, whatever became of it. */
   consumed(partition: number, offset: number): void {
-    if (offset + 1 > this.position(partition)) this.positions.set(partition, offset + 1);
+    if (offset + 1 > this.position(partition)) {
+      this.positions.set(partition, offset + 1);
+      this.changes += 1;
+    }
   }
 
   /** The offset of the next record to consume from a partition (records below it were seen). */
   position(partition: number): number {
     return this.positions.get(partition) ?? 0;
-  }
-
-  startAt(partition: number, offset: number): void {
-    this.positions.set(partition, offset);
   }
 
   add(reading: TrainableReading): void {
@@ -129,11 +167,32 @@ export class Learner {
     return Object.fromEntries([...next].sort(([a], [b]) => a - b).map(([p, o]) => [String(p), String(o)]));
   }
 
+  /** The next version as it stands now, for a checkpoint; copies everything it holds. */
+  snapshot(): LearnerSnapshot {
+    return {
+      version: this.versionNow + 1,
+      state: cloneState(this.state),
+      cost: this.costNow,
+      accuracy: this.accuracy.value,
+      samples: this.samplesNow,
+      batches: this.batchesNow,
+      offsets: this.offsets(),
+      changes: this.changes,
+    };
+  }
+
+  /** A checkpoint of this snapshot was accepted: what it holds is saved, what came after it is not. */
+  saved(snapshot: LearnerSnapshot): void {
+    this.versionNow = Math.max(this.versionNow, snapshot.version);
+    this.savedChanges = snapshot.changes;
+    this.savedBatches = snapshot.batches;
+  }
+
   private step(size: number): BatchOutcome {
     const started = performance.now();
-    const readings = this.buffer;
-    const batch = this.builder.build(readings, this.head, this.head + size);
+    const batch = this.builder.build(this.buffer, this.head, this.head + size);
     this.head += size;
+    this.changes += 1;
     const batchCost = cost(this.state.theta, batch);
     if (!(batchCost <= this.settings.costLimit)) {
       return { kind: 'gated', size, cost: batchCost, reason: 'cost_limit', message: `batch cost ${batchCost} exceeds the limit ${this.settings.costLimit}` };
@@ -141,10 +200,9 @@ export class Learner {
     const accuracy = this.score(batch);
     const result = optimizerStepInPlace(this.state, batch, this.settings.optimizer);
     if (!result.ok) return { kind: 'gated', size, cost: batchCost, reason: 'non_finite', message: result.message };
-    this.samples += size;
-    this.batches += 1;
-    this.unsaved += 1;
-    this.lastCost = batchCost;
+    this.samplesNow += size;
+    this.batchesNow += 1;
+    this.costNow = batchCost;
     return { kind: 'applied', size, cost: batchCost, accuracy, seconds: (performance.now() - started) / 1000 };
   }
 

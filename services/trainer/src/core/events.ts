@@ -1,0 +1,27 @@
+import type { ConsumedBatch } from '@sonar/kafka';
+import type { Checkpoint, CommitResult } from '@sonar/store';
+
+/**
+ * Everything that happens to a trainer, as data: what Kafka hands it (assignments,
+ * batches), the clock, a stop request, and the results of the effects it asked for.
+ * Results name the generation or the epoch they belong to, so a late one is recognised.
+ */
+export type TrainerEvent =
+  /** The consumer group gave this member these partitions (maybe none). */
+  | { kind: 'assigned'; partitions: readonly number[] }
+  | { kind: 'epoch-taken'; generation: number; epoch: number }
+  /** The stored epoch, read to check that nobody took the model between two rebalances. */
+  | { kind: 'epoch-read'; generation: number; epoch: number | undefined; error?: string }
+  | { kind: 'checkpoint-loaded'; generation: number; checkpoint: Checkpoint | undefined; earliest: ReadonlyMap<number, number> }
+  | { kind: 'resume-failed'; generation: number; error: string }
+  | { kind: 'retry-resume'; generation: number }
+  /** `stale`: a seek made the batch obsolete before it was handled. */
+  | { kind: 'batch'; batch: ConsumedBatch; stale: boolean }
+  | { kind: 'tick' }
+  | { kind: 'checkpoint-written'; epoch: number; version: number; result: WriteResult }
+  | { kind: 'stop' };
+
+export type WriteResult = CommitResult | { accepted: false; reason: 'failed'; error: string };
+
+export const TICK: TrainerEvent = { kind: 'tick' };
+export const STOP: TrainerEvent = { kind: 'stop' };

@@ -1,0 +1,59 @@
+import { continueTraining } from '@sonar/model';
+import type { Checkpoint } from '@sonar/store';
+import { Learner } from '../learner/learner.ts';
+import { log, type Effect } from './effects.ts';
+import type { CoreSettings } from './settings.ts';
+
+export interface ResumePlan {
+  learner: Learner;
+  effects: Effect[];
+}
+
+/**
+ * The checkpoint, not the group's committed offsets, is the truth: the learner
+ * starts from its theta and counters, and every partition is sought to its offset
+ * (the earliest retained one for a partition it does not know).
+ */
+export function resumeFrom(checkpoint: Checkpoint | undefined, partitions: readonly number[], earliest: ReadonlyMap<number, number>, settings: CoreSettings, epoch: number): ResumePlan {
+  const effects: Effect[] = [];
+  const sameTopic = checkpoint?.topic === settings.topic;
+  if (checkpoint && !sameTopic) {
+    effects.push(log('warn', 'checkpoint was trained on another topic: keeping theta, reading this topic from its start', { checkpointTopic: checkpoint.topic, topic: settings.topic }));
+  }
+  const optimizer = settings.learner.optimizer;
+  const trainedWith = checkpoint?.hyperparameters.optimizer;
+  if (checkpoint && trainedWith !== optimizer.optimizer) {
+    effects.push(log('warn', 'optimizer changed: theta carries over, the new optimizer starts afresh (step 0, zeroed moments)', { was: trainedWith, now: optimizer.optimizer }));
+  }
+  const offsets = sameTopic ? checkpoint.offsets : {};
+  const positions = new Map<number, number>();
+  for (const partition of partitions) {
+    const offset = Number(offsets[String(partition)] ?? earliest.get(partition) ?? 0);
+    positions.set(partition, offset);
+    effects.push({ kind: 'seek', partition, offset });
+  }
+  const start = checkpoint && {
+    state: continueTraining(checkpoint.state, optimizer, typeof trainedWith === 'string' ? trainedWith : undefined),
+    version: checkpoint.version,
+    samples: checkpoint.samples,
+    batches: checkpoint.batches,
+    cost: checkpoint.cost,
+  };
+  const learner = new Learner(settings.learner, start, positions);
+  effects.push(
+    { kind: 'report-model', version: learner.version, samples: learner.samples },
+    log('info', checkpoint ? 'resumed from checkpoint' : 'no checkpoint yet: training from the earliest retained reading', {
+      epoch,
+      version: learner.version,
+      samples: learner.samples,
+      offsets: Object.fromEntries(positions),
+    }),
+  );
+  return { learner, effects };
+}
+
+/** Partitions whose checkpointed offset is unknown: they start at the earliest retained reading. */
+export function partitionsWithoutOffsets(checkpoint: Checkpoint | undefined, partitions: readonly number[], topic: string): number[] {
+  const offsets = checkpoint?.topic === topic ? checkpoint.offsets : {};
+  return partitions.filter((p) => offsets[String(p)] === undefined);
+}

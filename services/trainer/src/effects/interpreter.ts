@@ -1,0 +1,161 @@
+import type { Admin, Consumer } from 'kafkajs';
+import { encodeModelUpdate } from '@sonar/contracts';
+import { publishDeadLetters, type BatchingProducer, type BatchSource, type ConsumerLag } from '@sonar/kafka';
+import type { Logger } from '@sonar/runtime';
+import type { Checkpoint, CheckpointStore } from '@sonar/store';
+import type { Effect } from '../core/effects.ts';
+import type { TrainerEvent } from '../core/events.ts';
+import { partitionsWithoutOffsets } from '../core/resume.ts';
+import type { TrainerMetrics } from '../metrics.ts';
+import { reportBatch } from './report-batch.ts';
+
+export interface InterpreterDeps {
+  topic: string;
+  modelsTopic: string;
+  deadLetterTopic: string;
+  model: string;
+  store: CheckpointStore;
+  admin: Admin;
+  consumer: Consumer;
+  source: BatchSource;
+  producer: BatchingProducer;
+  metrics: TrainerMetrics;
+  lag: ConsumerLag;
+  logger: Logger;
+}
+
+/**
+ * Performs the trainer's effects, in order. Those that ask Redis something answer
+ * later, as an event on `feedback`, so learning goes on meanwhile; the others are
+ * done before the next effect (a dead letter is acknowledged before a checkpoint
+ * that passes its record is written).
+ */
+export class EffectInterpreter {
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly deps: InterpreterDeps,
+    private readonly feedback: (event: TrainerEvent) => void,
+  ) {}
+
+  async perform(effects: readonly Effect[]): Promise<void> {
+    for (const effect of effects) await this.one(effect);
+  }
+
+  /** Cancels scheduled events: nothing is fed back once the trainer has stopped. */
+  close(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private async one(effect: Effect): Promise<void> {
+    const { deps } = this;
+    switch (effect.kind) {
+      case 'take-epoch':
+        return this.answer(deps.store.takeEpoch(), (epoch) => ({ kind: 'epoch-taken', generation: effect.generation, epoch }), effect.generation);
+      case 'read-epoch':
+        void deps.store.currentEpoch().then(
+          (epoch) => this.feedback({ kind: 'epoch-read', generation: effect.generation, epoch }),
+          (error: unknown) => this.feedback({ kind: 'epoch-read', generation: effect.generation, epoch: undefined, error: message(error) }),
+        );
+        return;
+      case 'load-checkpoint':
+        return this.answer(this.load(effect.partitions), ({ checkpoint, earliest }) => ({ kind: 'checkpoint-loaded', generation: effect.generation, checkpoint, earliest }), effect.generation);
+      case 'seek':
+        deps.consumer.seek({ topic: deps.topic, partition: effect.partition, offset: String(effect.offset) });
+        return;
+      case 'dead-letter':
+        return publishDeadLetters(deps.producer, deps.deadLetterTopic, 'trainer', { topic: deps.topic, partition: effect.partition }, effect.rejected);
+      case 'write-checkpoint':
+        return this.write(effect.checkpoint, effect.epoch);
+      case 'announce':
+        void this.announce(effect.checkpoint).catch((error: unknown) => deps.logger.warn({ err: message(error), version: effect.checkpoint.version }, 'model announcement failed; the scorer still finds the version by polling'));
+        return;
+      case 'release':
+        effect.batch.release();
+        return;
+      case 'report-batch':
+        return reportBatch(deps.metrics, deps.lag, deps.logger, effect.report);
+      case 'report-model':
+        deps.metrics.version.set(effect.version);
+        deps.metrics.samples.set(effect.samples);
+        return;
+      case 'count':
+        (effect.metric === 'fenced-write' ? deps.metrics.fencedWrites : deps.metrics.epochReestablished).inc();
+        return;
+      case 'log':
+        deps.logger[effect.level](effect.fields ?? {}, effect.message);
+        return;
+      case 'schedule': {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          this.feedback(effect.event);
+        }, effect.ms);
+        this.timers.add(timer);
+        return;
+      }
+      case 'rejoin':
+        void deps.source.rejoin().catch((error: unknown) => deps.logger.error({ err: message(error) }, 'rejoining the consumer group failed'));
+        return;
+      case 'fail':
+        throw new Error(effect.message);
+      case 'done':
+        return;
+    }
+  }
+
+  /** Starts a Redis request of a resume; its answer, or its failure, comes back as an event. */
+  private answer<T>(request: Promise<T>, event: (value: T) => TrainerEvent, generation: number): void {
+    void request.then(
+      (value) => this.feedback(event(value)),
+      (error: unknown) => this.feedback({ kind: 'resume-failed', generation, error: message(error) }),
+    );
+  }
+
+  private async load(partitions: readonly number[]): Promise<{ checkpoint: Checkpoint | undefined; earliest: Map<number, number> }> {
+    const checkpoint = await this.deps.store.load();
+    const missing = partitionsWithoutOffsets(checkpoint, partitions, this.deps.topic);
+    const earliest = new Map<number, number>();
+    if (missing.length > 0) {
+      for (const offset of await this.deps.admin.fetchTopicOffsets(this.deps.topic)) earliest.set(offset.partition, Number(offset.low));
+    }
+    return { checkpoint, earliest };
+  }
+
+  private write(checkpoint: Checkpoint, epoch: number): void {
+    const timer = this.deps.metrics.checkpointSeconds.startTimer();
+    const answer = (result: Extract<TrainerEvent, { kind: 'checkpoint-written' }>['result']) => {
+      timer();
+      if (result.accepted) this.deps.metrics.checkpointTime.set(checkpoint.updatedAt / 1000);
+      this.feedback({ kind: 'checkpoint-written', epoch, version: checkpoint.version, result });
+    };
+    void this.deps.store.commit(checkpoint, epoch).then(answer, (error: unknown) => answer({ accepted: false, reason: 'failed', error: message(error) }));
+  }
+
+  private async announce(checkpoint: Checkpoint): Promise<void> {
+    const { producer, store, consumer, topic, modelsTopic, model } = this.deps;
+    await producer.send(modelsTopic, [
+      {
+        key: model,
+        value: encodeModelUpdate({
+          model,
+          version: checkpoint.version,
+          theta: Array.from(checkpoint.state.theta),
+          cost: checkpoint.cost,
+          samples: checkpoint.samples,
+          updatedAt: checkpoint.updatedAt,
+          hyperparameters: checkpoint.hyperparameters,
+        }),
+      },
+    ]);
+    await store.publish(checkpoint.version);
+    // Committed offsets only feed lag monitoring: the checkpoint is what a trainer resumes from.
+    await consumer
+      .commitOffsets(Object.entries(checkpoint.offsets).map(([partition, offset]) => ({ topic, partition: Number(partition), offset })))
+      .catch((error: unknown) => this.deps.logger.debug({ err: message(error) }, 'offset commit for lag monitoring failed'));
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
