@@ -6,8 +6,9 @@
 // Both sides run plain SGD, θ ← θ - α Xᵀ(sigmoid(Xθ) - y) / n, over the Sonar
 // rows repeated, in consecutive mini-batches. The naive side stores the data as
 // number[][] and allocates its arrays per step, as straightforward code would.
-import { readFileSync } from 'node:fs';
-import { batchFromRows, initialState, optimizerStep, optimizerStepInPlace, parseSonarCsv, sliceRows } from '../packages/model/src/index.ts';
+import { THETA_LENGTH } from '@sonar/contracts';
+import { loadSonar } from '@sonar/dataset';
+import { batchFromRows, initialState, optimizerStep, optimizerStepInPlace, sliceRows } from '../packages/model/src/index.ts';
 import type { OptimizerConfig, TrainingState } from '../packages/model/src/index.ts';
 
 const BATCH_SIZES = [1, 32, 256];
@@ -17,7 +18,7 @@ const REPEATS = 3;
 const COPIES = 64; // 208 · 64 = 13 312 rows, a multiple of every batch size above
 const config: OptimizerConfig = { optimizer: 'sgd', alpha: 0.01 };
 
-const rows = parseSonarCsv(readFileSync(new URL('../packages/dataset/data/sonar.csv', import.meta.url), 'utf8'));
+const rows = loadSonar();
 const repeated = Array.from({ length: COPIES }, () => rows).flat();
 const batch = batchFromRows(repeated);
 const naiveX: number[][] = repeated.map((r) => [1, ...r.features]);
@@ -26,7 +27,7 @@ const naiveY: number[] = repeated.map((r) => r.label);
 type Trainer = (batchSize: number, samples: number) => Float64Array | number[];
 
 function trainPure(batchSize: number, samples: number): Float64Array {
-  let state: TrainingState = initialState(config);
+  let state: TrainingState = initialState(config, THETA_LENGTH);
   for (let start = 0, done = 0; done < samples; done += batchSize, start = (start + batchSize) % batch.n) {
     const result = optimizerStep(state, sliceRows(batch, start, start + batchSize), config);
     if (!result.ok) throw new Error(result.message);
@@ -36,7 +37,7 @@ function trainPure(batchSize: number, samples: number): Float64Array {
 }
 
 function trainInPlace(batchSize: number, samples: number): Float64Array {
-  const state = initialState(config);
+  const state = initialState(config, THETA_LENGTH);
   for (let start = 0, done = 0; done < samples; done += batchSize, start = (start + batchSize) % batch.n) {
     const result = optimizerStepInPlace(state, sliceRows(batch, start, start + batchSize), config);
     if (!result.ok) throw new Error(result.message);

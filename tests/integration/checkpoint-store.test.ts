@@ -1,10 +1,11 @@
+import { THETA_LENGTH } from '@sonar/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialState } from '@sonar/model';
 import { CheckpointStore, type Checkpoint } from '@sonar/store';
 import { testContext, type TestContext } from '../support/context.ts';
 
 function checkpoint(version: number, thetaValue: number): Checkpoint {
-  const state = initialState({ optimizer: 'adam', alpha: 0.01 });
+  const state = initialState({ optimizer: 'adam', alpha: 0.01 }, THETA_LENGTH);
   state.theta.fill(thetaValue);
   state.theta[1] = -0;
   state.step = version * 10;

@@ -1,3 +1,4 @@
+import { THETA_LENGTH } from '@sonar/contracts';
 import { fit, initialState } from '@sonar/model';
 import { loadSonar } from '@sonar/dataset';
 import { CheckpointStore, type Checkpoint } from '@sonar/store';
@@ -26,7 +27,7 @@ export function fittedTheta(iterations = 300): Float64Array {
 /** Writes a checkpoint straight to Redis (as a trainer would) and announces it. */
 export async function publishModel(ctx: TestContext, version: number, theta: Float64Array): Promise<Checkpoint> {
   const store = checkpointStore(ctx);
-  const state = initialState({ optimizer: 'sgd', alpha: 0.1 });
+  const state = initialState({ optimizer: 'sgd', alpha: 0.1 }, THETA_LENGTH);
   state.theta.set(theta);
   const checkpoint: Checkpoint = {
     model: ctx.model,

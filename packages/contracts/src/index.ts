@@ -2,6 +2,9 @@ export { DEFAULT_TOPICS, topicsFrom, topicsEnv, consumerGroups, type Topics } fr
 export { DECODE_REASON_CODES, REJECT_REASONS, REJECT_REASON_CODES, type RejectReason } from './reasons.ts';
 export {
   FEATURE_COUNT,
+  THETA_LENGTH,
+  labelValue,
+  labelOf,
   DEFAULT_MAX_READING_BYTES,
   MAX_ID_LENGTH,
   isLabel,
@@ -12,6 +15,7 @@ export {
   type Reading,
 } from './reading.ts';
 export { decodeReading, decodeReadingText } from './decode-reading.ts';
+export { decodeCsvReading } from './decode-csv.ts';
 export { readingFromJson, jsonParseFailure } from './decode-json.ts';
 export { encodeReading, encodeReadingJson, encodeReadingCsv, type ReadingFormat } from './encode-reading.ts';
 export { classOf, encodeClassified, decodeClassified, type ClassifiedEvent } from './classified.ts';
@@ -19,3 +23,4 @@ export { DEAD_LETTER_HEADERS, deadLetterHeaders, type DeadLetterCause } from './
 export { encodeModelUpdate, type ModelUpdateEvent } from './model-event.ts';
 export { modelKeys, type ModelKeys } from './redis-keys.ts';
 export { METRICS } from './metric-names.ts';
+export { DEFAULT_PORTS, DEFAULT_KAFKA_BROKERS, DEFAULT_REDIS_URL } from './endpoints.ts';

@@ -2,6 +2,7 @@
 export const METRICS = {
   ingestReadings: 'sonar_ingest_readings_total',
   ingestRejected: 'sonar_ingest_rejected_total',
+  ingestRequestSeconds: 'sonar_ingest_request_seconds',
   trainerReadings: 'sonar_trainer_readings_total',
   trainerBatches: 'sonar_trainer_batches_total',
   trainerCost: 'sonar_trainer_cost',
@@ -20,6 +21,8 @@ export const METRICS = {
   scorerLatency: 'sonar_scorer_latency_seconds',
   scorerModelVersion: 'sonar_scorer_model_version',
   scorerModelSwaps: 'sonar_scorer_model_swaps_total',
+  scorerModelAge: 'sonar_scorer_model_age_seconds',
+  scorerTransactions: 'sonar_scorer_transactions_total',
   scorerAccuracy: 'sonar_scorer_accuracy',
   scorerRejected: 'sonar_scorer_rejected_total',
   scorerPropagation: 'sonar_scorer_model_propagation_seconds',

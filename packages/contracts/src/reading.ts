@@ -1,7 +1,20 @@
-import { FEATURE_COUNT } from '@sonar/model';
 import type { RejectReason } from './reasons.ts';
 
+/** Band energies per sonar reading. */
+export const FEATURE_COUNT = 60;
+/** Coefficients of the model: a bias, then one weight per feature. */
+export const THETA_LENGTH = FEATURE_COUNT + 1;
+
 export type Label = 'R' | 'M';
+
+/** Rock is the positive class: R is 1, M is 0. */
+export function labelValue(label: Label): 0 | 1 {
+  return label === 'R' ? 1 : 0;
+}
+
+export function labelOf(value: 0 | 1): Label {
+  return value === 1 ? 'R' : 'M';
+}
 
 /** A sonar reading as the services see it, whichever wire format it came in. */
 export interface Reading {
@@ -27,5 +40,3 @@ export function isLabel(value: unknown): value is Label {
 export function validId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
 }
-
-export { FEATURE_COUNT };

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseSonarCsv, type LabeledRow } from '@sonar/model';
+import type { LabeledRow } from '@sonar/model';
+import { parseSonarFile } from './parse.ts';
 
 export const SONAR_CSV_SHA256 = 'e90434cdbf00fcf93ffa911fe447ae25606979658e60f1d32e155c3b5240234d';
 
@@ -15,7 +16,7 @@ export function loadSonar(path: string = SONAR_CSV_PATH): LabeledRow[] {
     const digest = createHash('sha256').update(bytes).digest('hex');
     if (digest !== SONAR_CSV_SHA256) throw new Error(`${path} is damaged: sha256 ${digest}, expected ${SONAR_CSV_SHA256}`);
   }
-  return parseSonarCsv(bytes.toString('utf8'));
+  return parseSonarFile(bytes.toString('utf8'));
 }
 
 /** The text of each data line, as kcat -P or `sonar produce --format csv` would send it. */

@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cost, l2Penalty } from './cost.ts';
-import { parseSonarCsv } from './dataset-csv.ts';
+import { loadSonar } from '@sonar/dataset';
 import { batchFromRows } from './labeled-batch.ts';
 import { designMatrix } from './matrix.ts';
 import { seededRng } from './random.ts';
 import { sigmoid } from './sigmoid.ts';
 import { stratifiedSplit } from './split.ts';
 
-const rows = parseSonarCsv(readFileSync(new URL('../../dataset/data/sonar.csv', import.meta.url), 'utf8'));
+const rows = loadSonar();
 const sonar = batchFromRows(rows);
 
 function textbookCost(theta: Float64Array, features: Float64Array[], labels: number[]): number {

@@ -9,8 +9,9 @@ import { assertNotEmpty, assertThetaMatches } from './shape.ts';
  * The bias θ_0 is not penalised. Finite whenever every score Xθ is finite.
  */
 export function cost(theta: Float64Array, batch: Batch, l2 = 0): number {
-  assertThetaMatches(theta, batch, 'cost');
+  // Emptiness first: a batch without rows has no width to compare.
   assertNotEmpty(batch, 'cost');
+  assertThetaMatches(theta, batch, 'cost');
   return meanLoss(theta, batch) + l2Penalty(theta, l2);
 }
 

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cost } from './cost.ts';
-import { parseSonarCsv } from './dataset-csv.ts';
+import { loadSonar } from '@sonar/dataset';
 import { gradientDescent } from './descent.ts';
 import { gradient } from './gradient.ts';
 import { batchFromRows } from './labeled-batch.ts';
 import { designMatrix } from './matrix.ts';
 
-const sonar = batchFromRows(parseSonarCsv(readFileSync(new URL('../../dataset/data/sonar.csv', import.meta.url), 'utf8')));
+const sonar = batchFromRows(loadSonar());
 
 describe('gradientDescent', () => {
   it('records the cost before and after every update, and it decreases', () => {

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { parseSonarCsv } from './dataset-csv.ts';
+import { loadSonar } from '@sonar/dataset';
 import { fit } from './fit.ts';
 import { gradientDescent } from './descent.ts';
 import { batchFromRows } from './labeled-batch.ts';
 
-const rows = parseSonarCsv(readFileSync(new URL('../../dataset/data/sonar.csv', import.meta.url), 'utf8'));
+const rows = loadSonar();
 
 describe('fit (sonar fit)', () => {
   it('is the derivation on the training rows of a stratified 80/20 split', () => {

@@ -1,4 +1,4 @@
-import type { LabeledRow } from './dataset-csv.ts';
+import type { LabeledRow } from './labeled-batch.ts';
 import { gradientDescent } from './descent.ts';
 import { cost } from './cost.ts';
 import { evaluate, type Evaluation } from './evaluation/evaluate.ts';
@@ -60,7 +60,7 @@ export function fit(rows: readonly LabeledRow[], options: FitOptions): FitResult
 
 function withOptimizer(train: ReturnType<typeof batchFromRows>, options: FitOptions) {
   const config = { optimizer: options.optimizer, alpha: options.alpha, l2: options.l2 };
-  const state = initialState(config);
+  const state = initialState(config, train.d);
   const costs = new Float64Array(options.iterations + 1);
   costs[0] = cost(state.theta, train, options.l2);
   for (let i = 1; i <= options.iterations; i++) {

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cost } from './cost.ts';
-import { parseSonarCsv } from './dataset-csv.ts';
+import { loadSonar } from '@sonar/dataset';
 import { gradient } from './gradient.ts';
 import { batchFromRows } from './labeled-batch.ts';
 import type { Batch } from './matrix.ts';
 import { seededRng } from './random.ts';
 
-const rows = parseSonarCsv(readFileSync(new URL('../../dataset/data/sonar.csv', import.meta.url), 'utf8'));
+const rows = loadSonar();
 const sonar = batchFromRows(rows);
 
 /** Central differences (J(θ + h e_j) - J(θ - h e_j)) / 2h, with the step scaled to θ_j. */

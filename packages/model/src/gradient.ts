@@ -7,8 +7,9 @@ import { assertNotEmpty, assertThetaMatches } from './shape.ts';
  * Writes into `out` when given (reused in hot loops) and returns it.
  */
 export function gradient(theta: Float64Array, batch: Batch, l2 = 0, out?: Float64Array): Float64Array {
-  assertThetaMatches(theta, batch, 'gradient');
+  // Emptiness first: a batch without rows has no width to compare.
   assertNotEmpty(batch, 'gradient');
+  assertThetaMatches(theta, batch, 'gradient');
   const { x, y, n, d } = batch;
   const g = out ?? new Float64Array(d);
   if (g.length !== d) throw new Error(`gradient: output has length ${g.length}, expected ${d}`);

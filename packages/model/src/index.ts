@@ -1,4 +1,4 @@
-export { FEATURE_COUNT, THETA_LENGTH, designMatrix, selectRows, sliceRows } from './matrix.ts';
+export { designMatrix, selectRows, sliceRows } from './matrix.ts';
 export type { Batch } from './matrix.ts';
 export { dot, sigmoid } from './sigmoid.ts';
 export { logisticLoss, softplus } from './logistic-loss.ts';
@@ -40,8 +40,6 @@ export type { Rng } from './random.ts';
 export { kFold, stratifiedSplit } from './split.ts';
 export { largestRemainder } from './largest-remainder.ts';
 export type { Split } from './split.ts';
-export { labelToNumber, numberToLabel, parseSonarCsv } from './dataset-csv.ts';
-export type { LabeledRow } from './dataset-csv.ts';
-export { batchFromRows } from './labeled-batch.ts';
+export { batchFromRows, type LabeledRow } from './labeled-batch.ts';
 export { AccuracyWindow } from './evaluation/accuracy-window.ts';
 export { fit, type FitOptions, type FitResult } from './fit.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LabeledRow } from './dataset-csv.ts';
+import type { LabeledRow } from './labeled-batch.ts';
 import { batchFromRows } from './labeled-batch.ts';
 
 const rows: LabeledRow[] = [

@@ -1,6 +1,11 @@
-import type { LabeledRow } from './dataset-csv.ts';
 import { designMatrix } from './matrix.ts';
 import type { Batch } from './matrix.ts';
+
+/** One example: its features and its 0/1 label. */
+export interface LabeledRow {
+  features: Float64Array;
+  label: 0 | 1;
+}
 
 /** Design matrix (bias first) and labels of parsed rows, optionally only the given row indices. */
 export function batchFromRows(rows: readonly LabeledRow[], indices?: readonly number[]): Batch {

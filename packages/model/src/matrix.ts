@@ -1,12 +1,7 @@
-/** Number of sonar band energies per reading. */
-export const FEATURE_COUNT = 60;
-/** Coefficients of the model: one bias term plus one weight per feature. */
-export const THETA_LENGTH = FEATURE_COUNT + 1;
-
 /**
  * A design matrix with its labels. `x` is row-major with `n` rows of `d`
  * columns; column 0 is the constant 1 so that theta[0] is the bias.
- * `y` holds 0/1 labels (1 = rock).
+ * `y` holds 0/1 labels (1 = the positive class).
  */
 export interface Batch {
   x: Float64Array;
@@ -16,10 +11,10 @@ export interface Batch {
 }
 
 /** Builds a batch from feature rows (without bias) and optional 0/1 labels. */
-export function designMatrix(features: readonly ArrayLike<number>[], labels?: readonly number[]): Batch {
+export function designMatrix(features: readonly ArrayLike<number>[], labels?: readonly number[], emptyWidth = 0): Batch {
   const n = features.length;
   // An empty batch still needs a width so it can be checked against theta.
-  const featureCount = features[0]?.length ?? FEATURE_COUNT;
+  const featureCount = features[0]?.length ?? emptyWidth;
   const d = featureCount + 1;
   if (labels !== undefined && labels.length !== n) {
     throw new Error(`designMatrix: ${n} feature rows but ${labels.length} labels`);

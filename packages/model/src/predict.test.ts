@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseSonarCsv } from './dataset-csv.ts';
+import { loadSonar } from '@sonar/dataset';
 import { batchFromRows } from './labeled-batch.ts';
 import { predictLabel, predictProbability, probabilities } from './predict.ts';
 import { seededRng } from './random.ts';
 import { sigmoid } from './sigmoid.ts';
 
-const rows = parseSonarCsv(readFileSync(new URL('../../dataset/data/sonar.csv', import.meta.url), 'utf8'));
+const rows = loadSonar();
 const sonar = batchFromRows(rows);
 const rng = seededRng(11);
 const theta = Float64Array.from({ length: 61 }, () => rng() * 2 - 1);

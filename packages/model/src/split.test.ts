@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseSonarCsv } from './dataset-csv.ts';
+import { loadSonar } from '@sonar/dataset';
 import { seededRng } from './random.ts';
 import { largestRemainder } from './largest-remainder.ts';
 import { kFold, stratifiedSplit } from './split.ts';
 
-const labels = parseSonarCsv(readFileSync(new URL('../../dataset/data/sonar.csv', import.meta.url), 'utf8')).map((r) => r.label as number);
+const labels = loadSonar().map((r) => r.label as number);
 const count = (rows: number[], label: number) => rows.filter((i) => labels[i] === label).length;
 const isAscending = (rows: number[]) => rows.every((v, i) => i === 0 || rows[i - 1]! < v);
 

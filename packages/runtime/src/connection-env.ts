@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { DEFAULT_TOPICS } from '@sonar/contracts';
+import { DEFAULT_TOPICS, DEFAULT_KAFKA_BROKERS, DEFAULT_REDIS_URL } from '@sonar/contracts';
 import { env } from './config.ts';
 import { LOG_LEVELS } from './logger.ts';
 
 /** The environment every service shares (see the connections and topics of the public contract). */
 export const connectionEnv = {
-  KAFKA_BROKERS: env.list().default(['127.0.0.1:9092']),
+  KAFKA_BROKERS: env.list().default([DEFAULT_KAFKA_BROKERS]),
   KAFKA_SSL: env.boolean().default(false),
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: z.string().optional(),
   KAFKA_SASL_PASSWORD: z.string().optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default(DEFAULT_REDIS_URL),
   REDIS_PREFIX: z.string().min(1).default('sonar'),
   SONAR_MODEL: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only (1 to 64)').default('sonar'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),

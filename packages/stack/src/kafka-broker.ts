@@ -1,3 +1,4 @@
+import { DEFAULT_KAFKA_BROKERS } from '@sonar/contracts';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -124,7 +125,7 @@ export class KafkaBroker {
   }
 
   private writeServerProperties(): string {
-    const [host, port] = splitHostPort(this.config.kafkaBrokers[0] ?? '127.0.0.1:9092');
+    const [host, port] = splitHostPort(this.config.kafkaBrokers[0] ?? DEFAULT_KAFKA_BROKERS);
     const template = readFileSync(join(repoRoot(), 'infra/kafka/server.properties'), 'utf8');
     const rendered = template
       .replaceAll('127.0.0.1', host)

@@ -1,3 +1,4 @@
+import { DEFAULT_PORTS } from '@sonar/contracts';
 import { join } from 'node:path';
 import { runningPid, spawnDetached, stopProcess } from './processes.ts';
 import { redisAnswers, waitUntil } from './probes.ts';
@@ -40,7 +41,7 @@ export class RedisServer {
       );
     }
     if (!runningPid(this.pidFile)) {
-      const port = url.port || '6379';
+      const port = url.port || String(DEFAULT_PORTS.redis);
       spawnDetached({
         command: binary,
         args: ['--bind', url.hostname, '--port', port, '--save', '', '--appendonly', 'no', '--dir', this.home, '--daemonize', 'no'],

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { DEFAULT_MAX_READING_BYTES } from '@sonar/contracts';
+import { DEFAULT_MAX_READING_BYTES, DEFAULT_PORTS } from '@sonar/contracts';
 import { checkSasl, connectionEnv, env, parseEnv } from '@sonar/runtime';
 
 const schema = z
   .object({
     ...connectionEnv,
     INGEST_HOST: z.string().default('127.0.0.1'),
-    INGEST_PORT: env.int(0, 65535).default(9100),
+    INGEST_PORT: env.int(0, 65535).default(DEFAULT_PORTS.ingest),
     /** When set, POST /readings needs `Authorization: Bearer <token>`. */
     INGEST_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
     INGEST_BODY_LIMIT: env.int(1024).default(1024 * 1024),

@@ -10,7 +10,7 @@ export function ingestMetrics(registry: Registry) {
     readings: new Counter({ name: METRICS.ingestReadings, help: 'Readings accepted and acknowledged by Kafka.', registers }),
     rejected: new Counter({ name: METRICS.ingestRejected, help: 'Readings refused, by reason.', labelNames: ['reason'], registers }),
     requestSeconds: new Histogram({
-      name: 'sonar_ingest_request_seconds',
+      name: METRICS.ingestRequestSeconds,
       help: 'POST /readings duration, Kafka acknowledgement included, by status.',
       labelNames: ['status'],
       buckets: DURATION_BUCKETS,

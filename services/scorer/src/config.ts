@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { DEFAULT_MAX_READING_BYTES } from '@sonar/contracts';
+import { DEFAULT_MAX_READING_BYTES, DEFAULT_PORTS } from '@sonar/contracts';
 import { checkSasl, connectionEnv, env, parseEnv } from '@sonar/runtime';
 
 const schema = z
   .object({
     ...connectionEnv,
     SCORER_HOST: z.string().default('127.0.0.1'),
-    SCORER_PORT: env.int(0, 65535).default(9102),
+    SCORER_PORT: env.int(0, 65535).default(DEFAULT_PORTS.scorer),
     /** Kafka transactions: read_committed consumers see exactly one event per reading. */
     SCORER_EXACTLY_ONCE: env.boolean().default(false),
     /** Pub/sub messages are lost across reconnects, so the scorer also polls for new versions. */

@@ -25,7 +25,7 @@ export function scorerMetrics(registry: Registry, group: string, lag: ConsumerLa
       },
     }),
     age: new Gauge({
-      name: 'sonar_scorer_model_age_seconds',
+      name: METRICS.scorerModelAge,
       help: 'Time since the model in use was checkpointed.',
       registers,
       collect() {
@@ -47,7 +47,7 @@ export function scorerMetrics(registry: Registry, group: string, lag: ConsumerLa
       registers,
     }),
     transactions: new Counter({
-      name: 'sonar_scorer_transactions_total',
+      name: METRICS.scorerTransactions,
       help: 'Kafka transactions in exactly-once mode, by outcome (committed, aborted).',
       labelNames: ['outcome'],
       registers,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { OPTIMIZER_NAMES, SCHEDULES, validateOptimizerConfig, type OptimizerConfig } from '@sonar/model';
-import { DEFAULT_MAX_READING_BYTES } from '@sonar/contracts';
+import { DEFAULT_MAX_READING_BYTES, DEFAULT_PORTS } from '@sonar/contracts';
 import { checkSasl, connectionEnv, env, parseEnv, ConfigError } from '@sonar/runtime';
 import type { CoreSettings } from './core/settings.ts';
 
@@ -8,7 +8,7 @@ const schema = z
   .object({
     ...connectionEnv,
     TRAINER_HOST: z.string().default('127.0.0.1'),
-    TRAINER_PORT: env.int(0, 65535).default(9101),
+    TRAINER_PORT: env.int(0, 65535).default(DEFAULT_PORTS.trainer),
     TRAIN_ALPHA: env.positive().default(0.1),
     TRAIN_BATCH_SIZE: env.int(1, 100_000).default(32),
     TRAIN_BATCH_MAX_WAIT_MS: env.int(0).default(0),

@@ -1,3 +1,4 @@
+import { THETA_LENGTH } from '@sonar/contracts';
 import { Command } from 'commander';
 import { cpus, totalmem } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -71,7 +72,7 @@ export function benchCommand(): Command {
 /** A checkpoint written as a trainer would, so a scorer has a model to serve; returns its time. */
 async function writeModel(run: BenchRun, model: string, version: number, theta: Float64Array): Promise<number> {
   const store = new CheckpointStore(run.redis, model, run.redisPrefix);
-  const state = initialState({ optimizer: 'sgd', alpha: 0.1 });
+  const state = initialState({ optimizer: 'sgd', alpha: 0.1 }, THETA_LENGTH);
   state.theta.set(theta);
   // A slightly different theta per version, as a training run would produce.
   state.theta[0] = theta[0]! + version * 1e-6;

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { consumerGroups } from '@sonar/contracts';
+import { consumerGroups, DEFAULT_PORTS } from '@sonar/contracts';
 import { loadSonar } from '@sonar/dataset';
 import { createKafka } from '@sonar/kafka';
 import { kafkaConnection } from '@sonar/runtime';
@@ -49,9 +49,9 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   const env = commandEnv();
   const ns = demoNamespace(flags.namespace);
   const ports: DemoPorts = {
-    ingest: Number(process.env.INGEST_PORT ?? 9100),
-    trainer: Number(process.env.TRAINER_PORT ?? 9101),
-    scorer: Number(process.env.SCORER_PORT ?? 9102),
+    ingest: Number(process.env.INGEST_PORT ?? DEFAULT_PORTS.ingest),
+    trainer: Number(process.env.TRAINER_PORT ?? DEFAULT_PORTS.trainer),
+    scorer: Number(process.env.SCORER_PORT ?? DEFAULT_PORTS.scorer),
   };
   const stack = new LocalStack();
   let startedStack: ComponentName[] = [];

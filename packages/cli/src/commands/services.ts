@@ -1,3 +1,4 @@
+import { DEFAULT_PORTS } from '@sonar/contracts';
 import { Command } from 'commander';
 import type { RunningService } from '@sonar/runtime';
 import { runIngest } from '@sonar/ingest';
@@ -9,9 +10,9 @@ type Runner = (env: NodeJS.ProcessEnv, options: { handleSignals: boolean }) => P
 /** `sonar ingest|trainer|scorer`: one service in the foreground, configured by the environment. */
 export function serviceCommands(): Command[] {
   const services: [string, string, Runner][] = [
-    ['ingest', 'HTTP POST /readings onto Kafka (port INGEST_PORT, default 9100)', runIngest],
-    ['trainer', 'mini-batch gradient descent on sonar.readings, checkpoints in Redis (port TRAINER_PORT, default 9101)', runTrainer],
-    ['scorer', 'classifies every reading with the newest model onto sonar.classified (port SCORER_PORT, default 9102)', runScorer],
+    ['ingest', `HTTP POST /readings onto Kafka (port INGEST_PORT, default ${DEFAULT_PORTS.ingest})`, runIngest],
+    ['trainer', `mini-batch gradient descent on sonar.readings, checkpoints in Redis (port TRAINER_PORT, default ${DEFAULT_PORTS.trainer})`, runTrainer],
+    ['scorer', `classifies every reading with the newest model onto sonar.classified (port SCORER_PORT, default ${DEFAULT_PORTS.scorer})`, runScorer],
   ];
   return services.map(([name, description, run]) =>
     new Command(name)

@@ -1,3 +1,4 @@
+import { DEFAULT_PORTS } from '@sonar/contracts';
 import { Command, InvalidArgumentError } from 'commander';
 import { integer } from '../parse.ts';
 import { watch } from '../watch/run.ts';
@@ -15,9 +16,9 @@ interface WatchFlags {
 export function watchCommand(): Command {
   return new Command('watch')
     .description("a live terminal dashboard from the services' /metrics: cost curve, accuracy, readings/s, model version, dead letters, latency")
-    .option('--ingest <url>', 'ingest service', httpUrl(), localUrl('INGEST_PORT', 9100))
-    .option('--trainer <url>', 'trainer service', httpUrl(), localUrl('TRAINER_PORT', 9101))
-    .option('--scorer <url>', 'scorer service', httpUrl(), localUrl('SCORER_PORT', 9102))
+    .option('--ingest <url>', 'ingest service', httpUrl(), localUrl('INGEST_PORT', DEFAULT_PORTS.ingest))
+    .option('--trainer <url>', 'trainer service', httpUrl(), localUrl('TRAINER_PORT', DEFAULT_PORTS.trainer))
+    .option('--scorer <url>', 'scorer service', httpUrl(), localUrl('SCORER_PORT', DEFAULT_PORTS.scorer))
     .option('--interval <ms>', 'refresh period in milliseconds', integer(100), 1000)
     .option('--once', 'print one frame, after two scrapes --interval apart so rates exist, and exit', false)
     .option('--frames <n>', 'draw n frames, then exit (for scripts)', integer(1))

@@ -33,16 +33,16 @@ describe('validateOptimizerConfig', () => {
 
 describe('initialState', () => {
   it('allocates zeroed moments only for the optimizer that needs them', () => {
-    const sgd = initialState({ optimizer: 'sgd', alpha: 0.1 });
+    const sgd = initialState({ optimizer: 'sgd', alpha: 0.1 }, 61);
     expect([sgd.theta.length, sgd.step, sgd.velocity, sgd.m, sgd.v]).toEqual([61, 0, null, null, null]);
     const momentum = initialState({ optimizer: 'momentum', alpha: 0.1 }, 4);
     expect(Array.from(momentum.velocity!)).toEqual([0, 0, 0, 0]);
-    const adam = initialState({ optimizer: 'adam', alpha: 0.1 });
+    const adam = initialState({ optimizer: 'adam', alpha: 0.1 }, 61);
     expect([adam.m?.length, adam.v?.length, adam.velocity]).toEqual([61, 61, null]);
   });
 
   it('throws on an invalid config', () => {
-    expect(() => initialState({ optimizer: 'sgd', alpha: -1 })).toThrow(/invalid optimizer config: alpha/);
+    expect(() => initialState({ optimizer: 'sgd', alpha: -1 }, 61)).toThrow(/invalid optimizer config: alpha/);
   });
 });
 

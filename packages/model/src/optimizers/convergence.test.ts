@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cost } from '../cost.ts';
-import { parseSonarCsv } from '../dataset-csv.ts';
+import { loadSonar } from '@sonar/dataset';
 import { batchFromRows } from '../labeled-batch.ts';
 import type { Batch } from '../matrix.ts';
 import type { OptimizerConfig } from './config.ts';
 import { initialState } from './state.ts';
 import { optimizerStepInPlace } from './step.ts';
 
-const sonar = batchFromRows(parseSonarCsv(readFileSync(new URL('../../../dataset/data/sonar.csv', import.meta.url), 'utf8')));
+const sonar = batchFromRows(loadSonar());
 
 /**
  * Reference optimum by Newton's method (IRLS), written independently of the
@@ -101,7 +100,7 @@ describe.each([0.01, 0.1])('with L2 λ = %s', (l2) => {
 
   it.each(optimizers)('$name converges to the regularised optimum', ({ config, steps }) => {
     const full: OptimizerConfig = { ...config, l2, schedule: 'constant' };
-    const state = initialState(full);
+    const state = initialState(full, 61);
     for (let i = 0; i < steps; i++) {
       const result = optimizerStepInPlace(state, sonar, full);
       if (!result.ok) throw new Error(result.message);

@@ -5,14 +5,14 @@ const zeros = Array(61).fill(0);
 
 describe('continueTraining', () => {
   it('keeps step count and moments when the optimizer stays the same', () => {
-    const adam = initialState({ optimizer: 'adam', alpha: 0.01 });
+    const adam = initialState({ optimizer: 'adam', alpha: 0.01 }, 61);
     adam.step = 40;
     adam.m![2] = 0.5;
     expect(continueTraining(adam, { optimizer: 'adam', alpha: 0.02 }, 'adam')).toBe(adam);
   });
 
   it('starts a new optimizer afresh from the old theta: step 0, its own zeroed moments, none of the old', () => {
-    const sgd = initialState({ optimizer: 'sgd', alpha: 0.1 });
+    const sgd = initialState({ optimizer: 'sgd', alpha: 0.1 }, 61);
     sgd.theta[3] = 0.25;
     sgd.step = 40;
     const adam = continueTraining(sgd, { optimizer: 'adam', alpha: 0.01 }, 'sgd');
@@ -24,7 +24,7 @@ describe('continueTraining', () => {
   });
 
   it('adam → sgd → adam does not resume the stale moments of the first run', () => {
-    const adam = initialState({ optimizer: 'adam', alpha: 0.01 });
+    const adam = initialState({ optimizer: 'adam', alpha: 0.01 }, 61);
     adam.m!.fill(0.3);
     adam.v!.fill(0.2);
     adam.step = 500;
@@ -39,7 +39,7 @@ describe('continueTraining', () => {
   });
 
   it('restarts a state that lacks the moments its optimizer needs (an unreadable or foreign state)', () => {
-    const sgd = initialState({ optimizer: 'sgd', alpha: 0.1 });
+    const sgd = initialState({ optimizer: 'sgd', alpha: 0.1 }, 61);
     sgd.step = 7;
     const momentum = continueTraining(sgd, { optimizer: 'momentum', alpha: 0.1 }, 'momentum');
     expect(momentum.step).toBe(0);

@@ -1,4 +1,3 @@
-import { THETA_LENGTH } from '../matrix.ts';
 import { validateOptimizerConfig } from './config.ts';
 import type { OptimizerConfig } from './config.ts';
 
@@ -17,8 +16,8 @@ export interface TrainingState {
   v: Float64Array | null;
 }
 
-/** θ = 0, step 0, with zeroed moments for the optimizer that needs them. Throws on an invalid config. */
-export function initialState(config: OptimizerConfig, d = THETA_LENGTH): TrainingState {
+/** θ = 0 of d coefficients, step 0, with zeroed moments for the optimizer that needs them. Throws on an invalid config. */
+export function initialState(config: OptimizerConfig, d: number): TrainingState {
   const problems = validateOptimizerConfig(config);
   if (problems.length > 0) throw new Error(`invalid optimizer config: ${problems.join('; ')}`);
   if (!(Number.isSafeInteger(d) && d > 0)) throw new Error(`initialState: d must be a positive integer, got ${d}`);

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseSonarCsv } from '../dataset-csv.ts';
+import { loadSonar } from '@sonar/dataset';
 import { gradientDescent } from '../descent.ts';
 import { gradient } from '../gradient.ts';
 import { batchFromRows } from '../labeled-batch.ts';
@@ -10,13 +9,13 @@ import { cloneState, initialState } from './state.ts';
 import type { TrainingState } from './state.ts';
 import { optimizerStep, optimizerStepInPlace } from './step.ts';
 
-const sonar = batchFromRows(parseSonarCsv(readFileSync(new URL('../../../dataset/data/sonar.csv', import.meta.url), 'utf8')));
+const sonar = batchFromRows(loadSonar());
 
 const bytes = (a: Float64Array | null) => (a === null ? null : Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
 const stateBytes = (s: TrainingState) => ({ step: s.step, theta: bytes(s.theta), velocity: bytes(s.velocity), m: bytes(s.m), v: bytes(s.v) });
 
 function run(config: OptimizerConfig, steps: number, batchSize = sonar.n): TrainingState {
-  let state = initialState(config);
+  let state = initialState(config, 61);
   for (let i = 0; i < steps; i++) {
     const start = (i * batchSize) % sonar.n;
     const result = optimizerStep(state, sliceRows(sonar, start, Math.min(sonar.n, start + batchSize)), config);
@@ -82,7 +81,7 @@ describe('momentum', () => {
 describe('adam', () => {
   it('takes a first step of α·sign(g) per coordinate (bias correction undoes the zero start)', () => {
     const config: OptimizerConfig = { optimizer: 'adam', alpha: 0.01, epsilon: 1e-12 };
-    const result = optimizerStep(initialState(config), sonar, config);
+    const result = optimizerStep(initialState(config, 61), sonar, config);
     if (!result.ok) throw new Error(result.message);
     const g = gradient(new Float64Array(61), sonar);
     for (let j = 0; j < 61; j++) expect(result.state.theta[j]).toBeCloseTo(-0.01 * Math.sign(g[j]!), 9);
@@ -106,8 +105,8 @@ describe('optimizerStep', () => {
 
   it('in place computes bit-identical states to the pure step', () => {
     for (const config of allOptimizers) {
-      let pure = initialState(config);
-      const inPlace = initialState(config);
+      let pure = initialState(config, 61);
+      const inPlace = initialState(config, 61);
       for (let i = 0; i < 40; i++) {
         const batch = sliceRows(sonar, (i * 17) % 190, ((i * 17) % 190) + 17);
         const a = optimizerStep(pure, batch, config);
@@ -121,7 +120,7 @@ describe('optimizerStep', () => {
   });
 
   it('throws when the state lacks the moments its optimizer needs, or theta does not fit the batch', () => {
-    const sgdState = initialState({ optimizer: 'sgd', alpha: 0.1 });
+    const sgdState = initialState({ optimizer: 'sgd', alpha: 0.1 }, 61);
     expect(() => optimizerStep(sgdState, sonar, { optimizer: 'adam', alpha: 0.1 })).toThrow(/adam needs m/);
     expect(() => optimizerStep(initialState({ optimizer: 'sgd', alpha: 0.1 }, 5), sonar, { optimizer: 'sgd', alpha: 0.1 })).toThrow(/5 coefficients/);
   });
@@ -169,7 +168,7 @@ describe('a step that would leave the finite numbers', () => {
 
   it('is refused on features near the largest double', () => {
     const config: OptimizerConfig = { optimizer: 'sgd', alpha: 1e308 };
-    const result = optimizerStep(initialState(config), designMatrix([new Float64Array(60).fill(1e300)], [1]), config);
+    const result = optimizerStep(initialState(config, 61), designMatrix([new Float64Array(60).fill(1e300)], [1]), config);
     expect(result.ok).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
-import { numberToLabel, seededRng, shuffleInPlace, stratifiedSplit, type LabeledRow, type Rng } from '@sonar/model';
+import { labelOf } from '@sonar/contracts';
+import { seededRng, shuffleInPlace, stratifiedSplit, type LabeledRow, type Rng } from '@sonar/model';
 import type { Label } from '@sonar/contracts';
 import { loadSonar } from '@sonar/dataset';
 import { syntheticReading } from './synthetic.ts';
@@ -11,7 +12,7 @@ export interface SourceRow {
 
 /** Labeled rows (1 = R, 0 = M) as rows to replay; by default the shipped data set. */
 export function sonarSourceRows(rows: readonly LabeledRow[] = loadSonar()): SourceRow[] {
-  return rows.map((r) => ({ features: r.features, label: numberToLabel(r.label) }));
+  return rows.map((r) => ({ features: r.features, label: labelOf(r.label) }));
 }
 
 export interface PlannedReading {

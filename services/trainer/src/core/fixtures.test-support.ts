@@ -1,5 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
-import { encodeReadingJson } from '@sonar/contracts';
+import { encodeReadingJson, THETA_LENGTH } from '@sonar/contracts';
 import type { ConsumedBatch } from '@sonar/kafka';
 import { initialState } from '@sonar/model';
 import type { Checkpoint } from '@sonar/store';
@@ -51,7 +51,7 @@ export function checkpointOf(version: number, fields: Partial<Checkpoint> = {}):
   return {
     model: 'm',
     version,
-    state: initialState(SETTINGS.learner.optimizer),
+    state: initialState(SETTINGS.learner.optimizer, THETA_LENGTH),
     cost: 0.6,
     accuracy: 0.7,
     samples: version * 10,

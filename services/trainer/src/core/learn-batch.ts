@@ -1,4 +1,4 @@
-import { labelToNumber } from '@sonar/model';
+import { labelValue } from '@sonar/contracts';
 import { decodeRecords, type ConsumedBatch } from '@sonar/kafka';
 import type { Learner } from '../learner/learner.ts';
 import type { BatchReport } from './effects.ts';
@@ -18,7 +18,7 @@ export function learnBatch(learner: Learner, batch: ConsumedBatch, maxReadingByt
   for (const { reading, offset } of decoded.readings) {
     if (reading.label === undefined) unlabeled += 1;
     else if (reading.holdout) holdout += 1;
-    else learner.add({ features: reading.features, y: labelToNumber(reading.label), partition, offset, arrivedAt: now });
+    else learner.add({ features: reading.features, y: labelValue(reading.label), partition, offset, arrivedAt: now });
   }
   const last = messages.at(-1);
   if (last) learner.consumed(partition, Number(last.offset));

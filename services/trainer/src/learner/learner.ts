@@ -1,3 +1,4 @@
+import { THETA_LENGTH } from '@sonar/contracts';
 import {
   AccuracyWindow,
   cloneState,
@@ -72,7 +73,7 @@ export class Learner {
     start?: LearnerStart,
     positions: ReadonlyMap<number, number> = new Map(),
   ) {
-    this.state = start ? start.state : initialState(settings.optimizer);
+    this.state = start ? start.state : initialState(settings.optimizer, THETA_LENGTH);
     this.versionNow = start?.version ?? 0;
     this.samplesNow = start?.samples ?? 0;
     this.batchesNow = start?.batches ?? 0;

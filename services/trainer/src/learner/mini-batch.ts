@@ -1,4 +1,5 @@
-import { THETA_LENGTH, type Batch } from '@sonar/model';
+import { THETA_LENGTH } from '@sonar/contracts';
+import type { Batch } from '@sonar/model';
 
 export interface TrainableReading {
   features: Float64Array;

@@ -1,0 +1,13 @@
+/** Default ports of the public contract; each is overridable by its environment variable. */
+export const DEFAULT_PORTS = {
+  kafka: 9092,
+  kafkaController: 9093,
+  redis: 6379,
+  prometheus: 9090,
+  ingest: 9100,
+  trainer: 9101,
+  scorer: 9102,
+} as const;
+
+export const DEFAULT_KAFKA_BROKERS = `127.0.0.1:${DEFAULT_PORTS.kafka}`;
+export const DEFAULT_REDIS_URL = `redis://127.0.0.1:${DEFAULT_PORTS.redis}`;
