@@ -1,5 +1,6 @@
 import type { Message, Producer, TopicMessages } from 'kafkajs';
 import { chunkMessages, DEFAULT_MAX_REQUEST_BYTES } from './chunk-messages.ts';
+import { KAFKA_TUNING } from './tuning.ts';
 
 export interface BatchingOptions {
   /** Send as soon as this many messages wait. */
@@ -45,10 +46,11 @@ export class BatchingProducer {
     private readonly producer: Producer,
     options: BatchingOptions = {},
   ) {
-    this.maxBatch = options.maxBatchMessages ?? 1000;
+    const defaults = KAFKA_TUNING.batching;
+    this.maxBatch = options.maxBatchMessages ?? defaults.maxBatchMessages;
     this.maxBytes = options.maxBatchBytes ?? DEFAULT_MAX_REQUEST_BYTES;
-    this.lingerMs = options.lingerMs ?? 5;
-    this.highWaterMark = options.highWaterMark ?? 20 * this.maxBatch;
+    this.lingerMs = options.lingerMs ?? defaults.lingerMs;
+    this.highWaterMark = options.highWaterMark ?? defaults.highWaterMarkBatches * this.maxBatch;
   }
 
   send(topic: string, messages: Message[]): Promise<void> {

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from '@sonar/runtime';
+import { KAFKA_TUNING } from './tuning.ts';
 
 export interface KafkaConnection {
   brokers: string[];
@@ -22,11 +23,7 @@ export function createKafka(connection: KafkaConnection, clientId: string, logge
     brokers: connection.brokers,
     ssl: connection.ssl,
     sasl: connection.sasl as SASLOptions | undefined,
-    connectionTimeout: 3000,
-    requestTimeout: 30_000,
-    // Capped backoff per request; past its retries a consumer restarts itself (kafkajs'
-    // restartOnFailure) and the producers retry without end, so a broker restart kills no service.
-    retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10 },
+    ...KAFKA_TUNING.client,
     logLevel: logger.isLevelEnabled('debug') ? logLevel.DEBUG : logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;

@@ -1,6 +1,4 @@
 import type { Admin } from 'kafkajs';
-import { Gauge, type Registry } from 'prom-client';
-import { METRICS } from '@sonar/contracts';
 
 /**
  * Consumer lag per partition: the log end offset (from the broker, refreshed at
@@ -44,18 +42,4 @@ export class ConsumerLag {
     }
     return lag;
   }
-}
-
-/** sonar_consumer_lag{group,partition}, computed when Prometheus scrapes. */
-export function consumerLagGauge(registry: Registry, group: string, lag: ConsumerLag): Gauge<'group' | 'partition'> {
-  return new Gauge({
-    name: METRICS.consumerLag,
-    help: 'Records in the topic not yet processed by this consumer group, per partition.',
-    labelNames: ['group', 'partition'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const [partition, value] of await lag.current()) this.set({ group, partition: String(partition) }, value);
-    },
-  });
 }

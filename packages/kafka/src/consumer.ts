@@ -1,13 +1,7 @@
 import type { ConsumerConfig, Kafka, Consumer } from 'kafkajs';
+import { KAFKA_TUNING } from './tuning.ts';
 
-/**
- * A consumer as the services use it: large fetches (throughput), and a short
- * fetch wait so that stopping never waits long for an idle long-poll.
- */
+/** A consumer as the services use it (see KAFKA_TUNING.consumer). */
 export function createConsumer(kafka: Kafka, config: ConsumerConfig): Consumer {
-  return kafka.consumer({
-    maxBytesPerPartition: 4 * 1024 * 1024,
-    maxWaitTimeInMs: 500,
-    ...config,
-  });
+  return kafka.consumer({ ...KAFKA_TUNING.consumer, ...config });
 }

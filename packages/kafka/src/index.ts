@@ -1,12 +1,10 @@
 export { createKafka, type KafkaConnection } from './client.ts';
-export { ensureTopics, type TopicSpec } from './topics.ts';
+export { ensureTopics } from './topics.ts';
 export { BatchingProducer, type BatchingOptions } from './batching-producer.ts';
 export { BatchSource, type BatchSourceOptions, type ConsumedBatch } from './consumer-batches.ts';
-export { deadLetter, publishDeadLetters, type Rejected, type Source } from './dead-letters.ts';
-export { decodeRecords, type DecodedRecord, type DecodedRecords, type RejectedRecord } from './decode-records.ts';
-export { ConsumerLag, consumerLagGauge } from './consumer-lag.ts';
-export { contractTopics } from './contract-topics.ts';
+export { ConsumerLag } from './consumer-lag.ts';
 export { createProducer } from './producer.ts';
 export { createConsumer } from './consumer.ts';
 export { chunkMessages, DEFAULT_MAX_REQUEST_BYTES } from './chunk-messages.ts';
 export { GroupMembership } from './group-membership.ts';
+export { KAFKA_TUNING } from './tuning.ts';

@@ -1,4 +1,5 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { KAFKA_TUNING } from './tuning.ts';
 
 /**
  * An idempotent producer (acks=all, one request in flight, so order holds) that
@@ -6,11 +7,11 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
  * Keys hash with the Java client's murmur2 partitioner, so other clients agree on partitions.
  */
 export function createProducer(kafka: Kafka, transactionalId?: string): Producer {
+  const { transactionTimeout, ...settings } = KAFKA_TUNING.producer;
   return kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
+    ...settings,
+    retry: { ...settings.retry },
     createPartitioner: Partitioners.DefaultPartitioner,
-    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5000 },
-    ...(transactionalId ? { transactionalId, transactionTimeout: 30_000 } : {}),
+    ...(transactionalId ? { transactionalId, transactionTimeout } : {}),
   });
 }

@@ -1,10 +1,10 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 
+/** How a topic is created when it is missing (the contract's TopicSpec has this shape). */
 export interface TopicSpec {
   topic: string;
   partitions: number;
   replication: number;
-  /** Topic configs, e.g. { 'cleanup.policy': 'compact' }. */
   configs?: Record<string, string>;
 }
 

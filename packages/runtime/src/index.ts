@@ -6,3 +6,4 @@ export { Shutdown, type RunningService } from './shutdown.ts';
 export { connectionEnv, checkSasl, kafkaConnection, type ConnectionEnv } from './connection-env.ts';
 export { zeroCounter } from './zero.ts';
 export { DeadlineExceeded, withDeadline } from './deadline.ts';
+export { consumerLagGauge, type LagSource } from './lag-gauge.ts';

@@ -1,5 +1,5 @@
-import { topicsFrom } from '@sonar/contracts';
-import { BatchingProducer, contractTopics, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
+import { topicsFrom, contractTopics } from '@sonar/contracts';
+import { BatchingProducer, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
 import { createLogger, createRegistry, kafkaConnection, Shutdown, startHttpServer, type RunningService } from '@sonar/runtime';
 import { loadConfig } from './config.ts';
 import { readingsRoute } from './http/readings-route.ts';

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRICS, REJECT_REASON_CODES } from '@sonar/contracts';
-import { DELAY_BUCKETS, zeroCounter } from '@sonar/runtime';
-import { consumerLagGauge, type ConsumerLag } from '@sonar/kafka';
+import { consumerLagGauge, DELAY_BUCKETS, zeroCounter } from '@sonar/runtime';
+import type { ConsumerLag } from '@sonar/kafka';
 import type { ModelHolder } from './model/model-holder.ts';
 
 export type ScorerMetrics = ReturnType<typeof scorerMetrics>;

@@ -1,6 +1,6 @@
 import { lastValueFrom, Subject } from 'rxjs';
-import { consumerGroups, topicsFrom } from '@sonar/contracts';
-import { BatchingProducer, BatchSource, ConsumerLag, contractTopics, createConsumer, createKafka, createProducer, ensureTopics, GroupMembership } from '@sonar/kafka';
+import { consumerGroups, topicsFrom, contractTopics } from '@sonar/contracts';
+import { BatchingProducer, BatchSource, ConsumerLag, createConsumer, createKafka, createProducer, ensureTopics, GroupMembership } from '@sonar/kafka';
 import { createLogger, createRegistry, kafkaConnection, Shutdown, startHttpServer, type RunningService } from '@sonar/runtime';
 import { CheckpointStore, connectRedis } from '@sonar/store';
 import { singleActiveAssigner } from './assigner.ts';

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { DECODE_REASON_CODES, METRICS } from '@sonar/contracts';
-import { DURATION_BUCKETS, zeroCounter } from '@sonar/runtime';
-import { consumerLagGauge, type ConsumerLag } from '@sonar/kafka';
+import { consumerLagGauge, DURATION_BUCKETS, zeroCounter } from '@sonar/runtime';
+import type { ConsumerLag } from '@sonar/kafka';
 import { STATE_KINDS, type StateKind } from './core/state.ts';
 
 export type TrainerMetrics = ReturnType<typeof trainerMetrics>;

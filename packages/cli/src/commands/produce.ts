@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { decodeReadingText, topicsFrom } from '@sonar/contracts';
-import { BatchingProducer, contractTopics, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
+import { decodeReadingText, topicsFrom, contractTopics } from '@sonar/contracts';
+import { BatchingProducer, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
 import { kafkaConnection } from '@sonar/runtime';
 import {
   holdoutRows,

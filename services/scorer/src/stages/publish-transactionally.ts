@@ -1,5 +1,6 @@
+import { deadLetterMessage } from '@sonar/contracts';
 import type { Consumer, Kafka, Message, Producer, Transaction } from 'kafkajs';
-import { chunkMessages, createProducer, deadLetter } from '@sonar/kafka';
+import { chunkMessages, createProducer } from '@sonar/kafka';
 import type { Logger } from '@sonar/runtime';
 import type { PublishedBatch, ScoredBatch } from './score.ts';
 import type { ScorerMetrics } from '../metrics.ts';
@@ -34,7 +35,7 @@ export class TransactionalPublisher {
     let transaction: Transaction | undefined;
     try {
       transaction = await (await this.producerFor(topic, partition)).transaction();
-      const deadLetters: Message[] = scored.rejected.map((r) => deadLetter(r.record, { topic, partition }, 'scorer', r));
+      const deadLetters: Message[] = scored.rejected.map((r) => deadLetterMessage(r, { service: 'scorer', topic, partition }));
       // Several requests in one transaction: each stays below the broker's message size limit.
       for (const [target, messages] of [
         [this.deps.classifiedTopic, scored.messages],

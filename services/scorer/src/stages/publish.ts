@@ -1,5 +1,6 @@
+import { deadLetterMessage } from '@sonar/contracts';
 import type { Consumer } from 'kafkajs';
-import { publishDeadLetters, type BatchingProducer } from '@sonar/kafka';
+import type { BatchingProducer } from '@sonar/kafka';
 import type { Logger } from '@sonar/runtime';
 import type { PublishedBatch, ScoredBatch } from './score.ts';
 
@@ -35,7 +36,7 @@ export class PipelinedPublisher {
     const { topic, partition, messages } = scored.batch;
     const acked = Promise.all([
       this.deps.producer.send(this.deps.classifiedTopic, scored.messages),
-      publishDeadLetters(this.deps.producer, this.deps.deadLetterTopic, 'scorer', { topic, partition }, scored.rejected),
+      this.deps.producer.send(this.deps.deadLetterTopic, scored.rejected.map((r) => deadLetterMessage(r, { service: 'scorer', topic, partition }))),
     ]).then(() => Date.now());
     const last = messages.at(-1);
     this.commits = this.commits.then(async () => {

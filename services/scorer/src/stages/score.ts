@@ -1,5 +1,5 @@
-import { classOf, encodeClassified, type ClassifiedEvent, type Reading } from '@sonar/contracts';
-import { decodeRecords, type ConsumedBatch, type RejectedRecord } from '@sonar/kafka';
+import { classOf, encodeClassified, type ClassifiedEvent, type Reading, decodeRecords, type RejectedRecord } from '@sonar/contracts';
+import type { ConsumedBatch } from '@sonar/kafka';
 import { predictProbability } from '@sonar/model';
 import type { Message } from 'kafkajs';
 import type { ModelHolder } from '../model/model-holder.ts';

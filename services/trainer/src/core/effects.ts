@@ -1,4 +1,5 @@
-import type { ConsumedBatch, RejectedRecord } from '@sonar/kafka';
+import type { RejectedRecord } from '@sonar/contracts';
+import type { ConsumedBatch } from '@sonar/kafka';
 import type { Checkpoint } from '@sonar/store';
 import type { BatchOutcome } from '../learner/learner.ts';
 import type { TrainerEvent } from './events.ts';

@@ -1,5 +1,5 @@
-import { labelValue } from '@sonar/contracts';
-import { decodeRecords, type ConsumedBatch } from '@sonar/kafka';
+import { labelValue, decodeRecords } from '@sonar/contracts';
+import type { ConsumedBatch } from '@sonar/kafka';
 import type { Learner } from '../learner/learner.ts';
 import type { BatchReport } from './effects.ts';
 

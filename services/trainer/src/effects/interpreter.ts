@@ -1,6 +1,6 @@
 import type { Admin, Consumer } from 'kafkajs';
-import { encodeModelUpdate } from '@sonar/contracts';
-import { publishDeadLetters, type BatchingProducer, type BatchSource, type ConsumerLag } from '@sonar/kafka';
+import { encodeModelUpdate, deadLetterMessage } from '@sonar/contracts';
+import type { BatchingProducer, BatchSource, ConsumerLag } from '@sonar/kafka';
 import type { Logger } from '@sonar/runtime';
 import type { Checkpoint, CheckpointStore } from '@sonar/store';
 import type { Effect } from '../core/effects.ts';
@@ -65,7 +65,7 @@ export class EffectInterpreter {
         deps.consumer.seek({ topic: deps.topic, partition: effect.partition, offset: String(effect.offset) });
         return;
       case 'dead-letter':
-        return publishDeadLetters(deps.producer, deps.deadLetterTopic, 'trainer', { topic: deps.topic, partition: effect.partition }, effect.rejected);
+        return deps.producer.send(deps.deadLetterTopic, effect.rejected.map((r) => deadLetterMessage(r, { service: 'trainer', topic: deps.topic, partition: effect.partition })));
       case 'write-checkpoint':
         return this.write(effect.checkpoint, effect.epoch);
       case 'announce':

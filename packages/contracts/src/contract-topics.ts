@@ -1,5 +1,13 @@
-import type { Topics } from '@sonar/contracts';
-import type { TopicSpec } from './topics.ts';
+import type { Topics } from './topics.ts';
+
+/** How a topic is created when it is missing. */
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+  replication: number;
+  /** Topic configs, e.g. { 'cleanup.policy': 'compact' }. */
+  configs?: Record<string, string>;
+}
 
 /** The contract's topics as services create them; sonar.models is compacted (the latest version per model). */
 export function contractTopics(topics: Topics, partitions: number, replication: number): TopicSpec[] {
