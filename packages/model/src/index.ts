@@ -45,3 +45,9 @@ export type { LabeledRow } from './dataset-csv.ts';
 export { batchFromRows } from './labeled-batch.ts';
 export { AccuracyWindow } from './evaluation/accuracy-window.ts';
 export { fit, type FitOptions, type FitResult } from './fit.ts';
+
+export type { DriftDetector } from './drift/detector.ts';
+export { PageHinkley } from './drift/page-hinkley.ts';
+export type { PageHinkleyOptions, PageHinkleyParameters, PageHinkleyState } from './drift/page-hinkley.ts';
+export { driftReport } from './drift/report.ts';
+export type { DriftReport, DriftTrial, DriftTrialOptions } from './drift/report.ts';
