@@ -49,5 +49,7 @@ export { fit, type FitOptions, type FitResult } from './fit.ts';
 export type { DriftDetector } from './drift/detector.ts';
 export { PageHinkley } from './drift/page-hinkley.ts';
 export type { PageHinkleyOptions, PageHinkleyParameters, PageHinkleyState } from './drift/page-hinkley.ts';
+export { Adwin } from './drift/adwin.ts';
+export type { AdwinLevel, AdwinOptions, AdwinParameters, AdwinState } from './drift/adwin.ts';
 export { driftReport } from './drift/report.ts';
 export type { DriftReport, DriftTrial, DriftTrialOptions } from './drift/report.ts';
