@@ -3,7 +3,7 @@ export type { Batch } from './matrix.ts';
 export { dot, sigmoid } from './sigmoid.ts';
 export { logisticLoss, softplus } from './logistic-loss.ts';
 export { MeanAccumulator } from './mean-accumulator.ts';
-export { cost, l2Penalty } from './cost.ts';
+export { cost, l2Penalty, regularisedObjective } from './cost.ts';
 export { gradient } from './gradient.ts';
 export { predictLabel, predictProbability, probabilities } from './predict.ts';
 export { gradientDescent } from './descent.ts';
