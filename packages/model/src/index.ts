@@ -53,3 +53,5 @@ export { Adwin } from './drift/adwin.ts';
 export type { AdwinLevel, AdwinOptions, AdwinParameters, AdwinState } from './drift/adwin.ts';
 export { driftReport } from './drift/report.ts';
 export type { DriftReport, DriftTrial, DriftTrialOptions } from './drift/report.ts';
+export { newtonOptimum } from './optimum/newton.ts';
+export type { NewtonOptions, NewtonResult } from './optimum/newton.ts';

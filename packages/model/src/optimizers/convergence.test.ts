@@ -4,6 +4,7 @@ import { cost } from '../cost.ts';
 import { parseSonarCsv } from '../dataset-csv.ts';
 import { batchFromRows } from '../labeled-batch.ts';
 import type { Batch } from '../matrix.ts';
+import { newtonOptimum as packageNewtonOptimum } from '../optimum/newton.ts';
 import type { OptimizerConfig } from './config.ts';
 import { initialState } from './state.ts';
 import { optimizerStepInPlace } from './step.ts';
@@ -97,6 +98,13 @@ describe.each([0.01, 0.1])('with L2 λ = %s', (l2) => {
         expect(cost(moved, sonar, l2)).toBeGreaterThan(optimalCost);
       }
     }
+  });
+
+  it("the package's Newton solver agrees with this independent one", () => {
+    const result = packageNewtonOptimum(sonar, l2);
+    if (!result.ok) throw new Error(result.message);
+    expect(Math.max(...optimum.map((t, j) => Math.abs(t - result.theta[j]!)))).toBeLessThanOrEqual(1e-12);
+    expect(result.objective).toBeCloseTo(optimalCost, 15);
   });
 
   it.each(optimizers)('$name converges to the regularised optimum', ({ config, steps }) => {
