@@ -20,8 +20,8 @@ export {
 } from './optimizers/config.ts';
 export type { OptimizerConfig, OptimizerName, Schedule } from './optimizers/config.ts';
 export { learningRate } from './optimizers/schedule.ts';
-export { cloneState, initialState, withMomentsFor } from './optimizers/state.ts';
-export type { TrainingState } from './optimizers/state.ts';
+export { cloneState, initialState, predictionTheta, withMomentsFor } from './optimizers/state.ts';
+export type { AveragedIterate, TrainingState } from './optimizers/state.ts';
 export { optimizerStep, optimizerStepInPlace } from './optimizers/step.ts';
 export type { StepFailure, StepResult } from './optimizers/step.ts';
 export { deserializeState, serializeState, stateFromJSON, stateToJSON } from './optimizers/serialize.ts';

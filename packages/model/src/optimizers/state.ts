@@ -15,6 +15,19 @@ export interface TrainingState {
   m: Float64Array | null;
   /** Adam's second (uncentred) moment estimate. */
   v: Float64Array | null;
+  /** Polyak–Ruppert average of the iterates; absent when the model was never trained with averaging. */
+  average?: AveragedIterate;
+}
+
+/**
+ * The running mean of the iterates θ_t from step `averageFrom` on:
+ * avg_k = avg_{k-1} + (θ_t - avg_{k-1}) / k, with `count` = k iterates so far
+ * (0: none yet, and `theta` is zeros).
+ * Reference: B. T. Polyak and A. B. Juditsky, "Acceleration of stochastic approximation by averaging", SIAM J. Control Optim. 30 (1992) 838–855.
+ */
+export interface AveragedIterate {
+  theta: Float64Array;
+  count: number;
 }
 
 /** θ = 0, step 0, with zeroed moments for the optimizer that needs them. Throws on an invalid config. */
@@ -22,7 +35,18 @@ export function initialState(config: OptimizerConfig, d = THETA_LENGTH): Trainin
   const problems = validateOptimizerConfig(config);
   if (problems.length > 0) throw new Error(`invalid optimizer config: ${problems.join('; ')}`);
   if (!(Number.isSafeInteger(d) && d > 0)) throw new Error(`initialState: d must be a positive integer, got ${d}`);
-  return { theta: new Float64Array(d), step: 0, ...zeroMoments(config, d) };
+  const state: TrainingState = { theta: new Float64Array(d), step: 0, ...zeroMoments(config, d) };
+  if (config.averageFrom !== undefined) state.average = emptyAverage(d);
+  return state;
+}
+
+function emptyAverage(d: number): AveragedIterate {
+  return { theta: new Float64Array(d), count: 0 };
+}
+
+/** The coefficients to predict with: the averaged iterate once it averages any, else θ. */
+export function predictionTheta(state: TrainingState): Float64Array {
+  return state.average !== undefined && state.average.count > 0 ? state.average.theta : state.theta;
 }
 
 /** The moments an optimizer keeps, zeroed; null for those it does not use. */
@@ -36,21 +60,27 @@ function zeroMoments(config: OptimizerConfig, d: number): Pick<TrainingState, 'v
 
 /** A deep copy sharing no memory with `state`. */
 export function cloneState(state: TrainingState): TrainingState {
-  return {
+  const clone: TrainingState = {
     theta: state.theta.slice(),
     step: state.step,
     velocity: state.velocity?.slice() ?? null,
     m: state.m?.slice() ?? null,
     v: state.v?.slice() ?? null,
   };
+  if (state.average !== undefined) clone.average = { theta: state.average.theta.slice(), count: state.average.count };
+  return clone;
 }
 
 /**
  * The state with zeroed moments for an optimizer it was not trained with (a model
  * trained with sgd and continued with Adam, say): theta and the step count carry
- * over, the new optimizer's moments start as they would from scratch.
+ * over, the new optimizer's moments start as they would from scratch. Likewise an
+ * average, when the config asks for one and the state has none: it then starts
+ * at the next step or at averageFrom, whichever is later.
  */
 export function withMomentsFor(state: TrainingState, config: OptimizerConfig): TrainingState {
   const zero = zeroMoments(config, state.theta.length);
-  return { ...state, velocity: state.velocity ?? zero.velocity, m: state.m ?? zero.m, v: state.v ?? zero.v };
+  const next: TrainingState = { ...state, velocity: state.velocity ?? zero.velocity, m: state.m ?? zero.m, v: state.v ?? zero.v };
+  if (config.averageFrom !== undefined && state.average === undefined) next.average = emptyAverage(state.theta.length);
+  return next;
 }
