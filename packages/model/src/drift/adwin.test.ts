@@ -36,7 +36,7 @@ describe('Adwin', () => {
     const json = detector.toJSON();
     expect(json.levels.every((level) => level.totals.length <= 5)).toBe(true);
     expect(json.levels.reduce((sum, level, i) => sum + level.totals.length * 2 ** i, 0)).toBe(200_000);
-    expect(json.total / 200_000).toBeCloseTo(detector.mean, 15);
+    expect(json.total / 200_000).toBeCloseTo(detector.mean!, 15);
   });
 
   it('keeps the variance of the window exactly for 0/1 values', () => {
@@ -48,14 +48,18 @@ describe('Adwin', () => {
     expect(detector.toJSON().variance).toBeCloseTo(squares, 9);
   });
 
-  it('refuses a non-finite value and leaves its state unchanged', () => {
+  it('refuses a non-finite or overflowing value and leaves its state unchanged', () => {
     const detector = new Adwin();
     detector.update(0.5);
     const before = JSON.stringify(detector);
-    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-      expect(() => detector.update(bad)).toThrow(/Adwin: input must be a finite number/);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e101, -Number.MAX_VALUE]) {
+      expect(() => detector.update(bad)).toThrow(/Adwin: input must be a finite number in \[-1e100, 1e100\]/);
     }
     expect(JSON.stringify(detector)).toBe(before);
+    // The largest accepted values, alternating, keep the window's sums finite.
+    for (let t = 0; t < 10_000; t++) detector.update(t % 2 === 0 ? 1e100 : -1e100);
+    const state = detector.toJSON();
+    expect([state.total, state.variance, ...state.levels.flatMap((l) => [...l.totals, ...l.variances])].every(Number.isFinite)).toBe(true);
   });
 
   it('rejects invalid parameters', () => {
@@ -67,8 +71,7 @@ describe('Adwin', () => {
     const detector = new Adwin({ delta: 0.01 });
     for (let t = 0; t < 100; t++) detector.update(t % 2);
     detector.reset();
-    expect([detector.width, detector.buckets, detector.parameters.delta]).toEqual([0, 0, 0.01]);
-    expect(detector.mean).toBeNaN();
+    expect([detector.width, detector.buckets, detector.parameters.delta, detector.mean]).toEqual([0, 0, 0.01, null]);
   });
 
   it('restores from JSON and continues exactly as the original', () => {

@@ -1,4 +1,4 @@
-import { assertFiniteInput } from './detector.ts';
+import { assertUsableInput } from './detector.ts';
 import type { DriftDetector } from './detector.ts';
 import { asRecord, countField, expectKind, finiteArray, finiteField } from './json-fields.ts';
 
@@ -44,7 +44,8 @@ const WHERE = 'Adwin';
  * the oldest part while the means of the two sides differ by more than
  *   ε_cut = sqrt((2/m)·σ²_W·ln(2/δ')) + (2/(3m))·ln(2/δ'),  1/m = 1/n0 + 1/n1, δ' = δ/ln W,
  * so the window keeps only values consistent with the current mean. The bound's
- * second term assumes values in [0, 1] (hits, or a loss scaled to it). Non-finite inputs throw.
+ * second term assumes values in [0, 1] (hits, or a loss scaled to it). A value that
+ * is not finite or beyond ±1e100 throws, leaving the state unchanged.
  * Reference: A. Bifet and R. Gavaldà, "Learning from time-changing data with adaptive windowing", SIAM SDM 2007.
  */
 export class Adwin implements DriftDetector {
@@ -60,7 +61,7 @@ export class Adwin implements DriftDetector {
   }
 
   update(x: number): boolean {
-    assertFiniteInput(WHERE, x);
+    assertUsableInput(WHERE, x);
     // +0 turns -0 into 0, so a state never holds a zero whose sign JSON would lose.
     this.insert(x + 0);
     this.seen += 1;
@@ -81,9 +82,9 @@ export class Adwin implements DriftDetector {
     return this.count;
   }
 
-  /** Mean of the window: the current estimate of the stream's mean; NaN while empty. */
-  get mean(): number {
-    return this.count === 0 ? Number.NaN : this.total / this.count;
+  /** Mean of the window: the current estimate of the stream's mean; null while empty. */
+  get mean(): number | null {
+    return this.count === 0 ? null : this.total / this.count;
   }
 
   /** Buckets held: the memory in use, O(M·log W). */

@@ -10,9 +10,18 @@ export interface DriftDetector {
 }
 
 /**
- * Detectors refuse NaN and ±Infinity: one such value would poison every later
- * mean, so a caller bug must fail where it happens, with the state unchanged.
+ * Beyond this magnitude a value's square or a long sum of such values could
+ * overflow; losses and 0/1 hits are nowhere near it.
  */
-export function assertFiniteInput(detector: string, x: number): void {
-  if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`${detector}: input must be a finite number, got ${String(x)}`);
+export const MAX_DETECTOR_INPUT = 1e100;
+
+/**
+ * Detectors refuse NaN, ±Infinity and values beyond ±1e100: one such value would
+ * poison every later mean, so a caller bug must fail where it happens, with the
+ * state unchanged, and no detector state can ever become non-finite.
+ */
+export function assertUsableInput(detector: string, x: number): void {
+  if (typeof x !== 'number' || !(Math.abs(x) <= MAX_DETECTOR_INPUT)) {
+    throw new Error(`${detector}: input must be a finite number in [-1e100, 1e100], got ${String(x)}`);
+  }
 }

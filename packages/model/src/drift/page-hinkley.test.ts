@@ -37,14 +37,17 @@ describe('PageHinkley', () => {
     expect(detector.update(10)).toBe(true);
   });
 
-  it('refuses a non-finite value and leaves its state unchanged', () => {
+  it('refuses a non-finite or overflowing value and leaves its state unchanged', () => {
     const detector = new PageHinkley();
     detector.update(0.5);
     const before = JSON.stringify(detector);
-    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-      expect(() => detector.update(bad)).toThrow(/PageHinkley: input must be a finite number/);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e101, -Number.MAX_VALUE, '1' as unknown as number]) {
+      expect(() => detector.update(bad)).toThrow(/PageHinkley: input must be a finite number in \[-1e100, 1e100\]/);
     }
     expect(JSON.stringify(detector)).toBe(before);
+    // The largest accepted values, alternating, keep every statistic finite.
+    for (let t = 0; t < 1000; t++) detector.update(t % 2 === 0 ? 1e100 : -1e100);
+    expect(Object.values(detector.toJSON()).filter((v) => typeof v === 'number').every(Number.isFinite)).toBe(true);
   });
 
   it('rejects invalid parameters, listing each problem', () => {

@@ -1,4 +1,4 @@
-import { assertFiniteInput } from './detector.ts';
+import { assertUsableInput } from './detector.ts';
 import type { DriftDetector } from './detector.ts';
 import { asRecord, countField, expectKind, finiteField } from './json-fields.ts';
 
@@ -38,7 +38,7 @@ const WHERE = 'PageHinkley';
  * PH_T = max(0, α·PH_{T-1} + x_T - x̄_T - δ), as in MOA: forgetting then shrinks
  * the statistic toward 0; applied to m_T instead it would cancel the -δ drift of a
  * long stationary stream and let noise alone reach λ. Defaults as in MOA and river.
- * Non-finite inputs throw.
+ * A value that is not finite or beyond ±1e100 throws, leaving the state unchanged.
  * Reference: E. S. Page, "Continuous inspection schemes", Biometrika 41 (1954) 100–115.
  */
 export class PageHinkley implements DriftDetector {
@@ -52,7 +52,7 @@ export class PageHinkley implements DriftDetector {
   }
 
   update(x: number): boolean {
-    assertFiniteInput(WHERE, x);
+    assertUsableInput(WHERE, x);
     const { delta, threshold, alpha, minInstances, direction } = this.parameters;
     // +0 turns -0 into 0, so a state never holds a zero whose sign JSON would lose.
     const value = (direction === 'increase' ? x : -x) + 0;
