@@ -49,7 +49,7 @@ const WHERE = 'Adwin';
  * Reference: A. Bifet and R. Gavaldà, "Learning from time-changing data with adaptive windowing", SIAM SDM 2007.
  */
 export class Adwin implements DriftDetector {
-  readonly parameters: AdwinParameters;
+  readonly parameters: Readonly<AdwinParameters>;
   private seen = 0;
   private count = 0;
   private total = 0;
@@ -57,7 +57,8 @@ export class Adwin implements DriftDetector {
   private levels: AdwinLevel[] = [];
 
   constructor(options: AdwinOptions = {}) {
-    this.parameters = resolve(options);
+    // Frozen: a parameter changed mid-stream would silently make a different test.
+    this.parameters = Object.freeze(resolve(options));
   }
 
   update(x: number): boolean {

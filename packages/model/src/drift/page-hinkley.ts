@@ -42,13 +42,14 @@ const WHERE = 'PageHinkley';
  * Reference: E. S. Page, "Continuous inspection schemes", Biometrika 41 (1954) 100–115.
  */
 export class PageHinkley implements DriftDetector {
-  readonly parameters: PageHinkleyParameters;
+  readonly parameters: Readonly<PageHinkleyParameters>;
   private n = 0;
   private mean = 0;
   private ph = 0;
 
   constructor(options: PageHinkleyOptions = {}) {
-    this.parameters = resolve(options);
+    // Frozen: a parameter changed mid-stream would silently make a different test.
+    this.parameters = Object.freeze(resolve(options));
   }
 
   update(x: number): boolean {
