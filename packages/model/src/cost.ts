@@ -15,6 +15,17 @@ export function cost(theta: Float64Array, batch: Batch, l2 = 0): number {
   return meanLoss(theta, batch) + l2Penalty(theta, l2);
 }
 
+/**
+ * The regularised objective J_λ(θ) = J(θ) + (λ/2)·Σ_{j≥1} θ_j², the function that
+ * training with L2 strength λ minimises (the bias θ_0 is not penalised); J_0 = J.
+ * Unlike `cost`, it refuses a λ that is negative or not finite.
+ * Reference: S. le Cessie and J. C. van Houwelingen, "Ridge estimators in logistic regression", Applied Statistics 41 (1992) 191–201.
+ */
+export function regularisedObjective(theta: Float64Array, batch: Batch, l2: number): number {
+  if (!(Number.isFinite(l2) && l2 >= 0)) throw new Error(`regularisedObjective: l2 must be a finite number >= 0, got ${l2}`);
+  return cost(theta, batch, l2);
+}
+
 /** (λ/2) Σ_{j≥1} θ_j². */
 export function l2Penalty(theta: Float64Array, l2: number): number {
   if (l2 === 0) return 0;

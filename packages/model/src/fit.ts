@@ -22,9 +22,12 @@ export interface FitOptions {
 
 export interface FitResult {
   theta: Float64Array;
-  /** The objective J (plus the L2 penalty when λ > 0) at the start and after every iteration. */
+  /** The objective minimised, J_λ (J when λ = 0), at the start and after every iteration. */
   costs: Float64Array;
+  /** The final training cost J(θ): the mean cross-entropy, without the penalty. */
   cost: number;
+  /** The final regularised objective J_λ(θ) = J(θ) + (λ/2)·Σ_{j≥1} θ_j²; equal to `cost` when λ = 0. */
+  objective: number;
   trainRows: number[];
   testRows: number[];
   train: Evaluation;
@@ -50,7 +53,8 @@ export function fit(rows: readonly LabeledRow[], options: FitOptions): FitResult
   return {
     theta,
     costs,
-    cost: costs[costs.length - 1]!,
+    cost: cost(theta, train),
+    objective: costs[costs.length - 1]!,
     trainRows,
     testRows,
     train: evaluate(theta, train),

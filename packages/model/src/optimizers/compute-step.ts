@@ -3,6 +3,7 @@ import { gradient } from '../gradient.ts';
 import { assertThetaMatches } from '../shape.ts';
 import type { OptimizerConfig } from './config.ts';
 import { DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON, DEFAULT_MOMENTUM } from './config.ts';
+import { averagesAt, averageUpdate, requireAverage } from './averaging.ts';
 import { learningRate } from './schedule.ts';
 import { scratchFor } from './scratch.ts';
 import type { StepTarget } from './scratch.ts';
@@ -11,7 +12,10 @@ import { checkNextState } from './step-failure.ts';
 import type { StepFailure } from './step-failure.ts';
 import { adamUpdate, momentumUpdate, sgdUpdate } from './updates.ts';
 
-/** Writes the optimizer's next θ and moments into `target`; returns why not when they are not finite. */
+/**
+ * Writes the optimizer's next θ and moments into `target`, and the next average
+ * when this step averages; returns why not when any of them is not finite.
+ */
 export function computeStep(state: TrainingState, batch: Batch, config: OptimizerConfig, target: StepTarget): StepFailure | null {
   const { theta } = state;
   assertThetaMatches(theta, batch, 'optimizerStep');
@@ -47,7 +51,12 @@ export function computeStep(state: TrainingState, batch: Batch, config: Optimize
     default:
       throw new Error(`optimizerStep: unknown optimizer ${String((config as { optimizer: unknown }).optimizer)}`);
   }
-  return checkNextState(config.optimizer, t, alpha, g, state, target);
+  const averaged = averagesAt(config, t);
+  if (averaged) {
+    const average = requireAverage(state);
+    averageUpdate(average.theta, average.count, target.theta, requireMoment(target.average, 'average', state, config));
+  }
+  return checkNextState(config.optimizer, averaged, t, alpha, g, state, target);
 }
 
 /** θ + μv, where Nesterov momentum evaluates the gradient. */

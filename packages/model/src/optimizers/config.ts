@@ -15,6 +15,13 @@ export interface OptimizerConfig {
   beta1?: number;
   beta2?: number;
   epsilon?: number;
+  /**
+   * Polyak–Ruppert averaging: from this step on (1-based, counted in optimizer
+   * steps, not readings) the state also keeps the running mean of the iterates θ_t.
+   * Undefined: no averaging. 1 averages every iterate, like scikit-learn's
+   * SGDClassifier(average=True).
+   */
+  averageFrom?: number;
 }
 
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'momentum', 'adam'];
@@ -43,6 +50,9 @@ export function validateOptimizerConfig(config: OptimizerConfig): string[] {
   checkUnitInterval(problems, 'beta2', config.beta2);
   if (config.epsilon !== undefined && (!isFiniteNumber(config.epsilon) || config.epsilon <= 0)) {
     problems.push(`epsilon must be a finite number > 0, got ${String(config.epsilon)}`);
+  }
+  if (config.averageFrom !== undefined && !(Number.isSafeInteger(config.averageFrom) && config.averageFrom >= 1)) {
+    problems.push(`averageFrom must be an integer >= 1, got ${String(config.averageFrom)}`);
   }
   if (config.nesterov !== undefined && typeof config.nesterov !== 'boolean') {
     problems.push(`nesterov must be true or false, got ${String(config.nesterov)}`);

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { cost } from '../cost.ts';
 import { loadSonar } from '@sonar/dataset';
 import { batchFromRows } from '../labeled-batch.ts';
+import { selectRows } from '../matrix.ts';
 import type { Batch } from '../matrix.ts';
+import { newtonOptimum as packageNewtonOptimum } from '../optimum/newton.ts';
 import type { OptimizerConfig } from './config.ts';
+import { seededRng, shuffleInPlace } from '../random.ts';
 import { initialState } from './state.ts';
 import { optimizerStepInPlace } from './step.ts';
 
@@ -98,6 +101,13 @@ describe.each([0.01, 0.1])('with L2 λ = %s', (l2) => {
     }
   });
 
+  it("the package's Newton solver agrees with this independent one", () => {
+    const result = packageNewtonOptimum(sonar, l2);
+    if (!result.ok) throw new Error(result.message);
+    expect(Math.max(...optimum.map((t, j) => Math.abs(t - result.theta[j]!)))).toBeLessThanOrEqual(1e-12);
+    expect(result.objective).toBeCloseTo(optimalCost, 15);
+  });
+
   it.each(optimizers)('$name converges to the regularised optimum', ({ config, steps }) => {
     const full: OptimizerConfig = { ...config, l2, schedule: 'constant' };
     const state = initialState(full, 61);
@@ -108,5 +118,32 @@ describe.each([0.01, 0.1])('with L2 λ = %s', (l2) => {
     const maxDiff = Math.max(...optimum.map((t, j) => Math.abs(t - state.theta[j]!)));
     expect(maxDiff).toBeLessThanOrEqual(1e-6);
     expect(cost(state.theta, sonar, l2) - optimalCost).toBeLessThanOrEqual(1e-8);
+  });
+});
+
+describe.each([0.01, 0.1])('Polyak–Ruppert averaging with L2 λ = %s', (l2) => {
+  const optimum = newtonOptimum(sonar, l2);
+  const optimalCost = cost(optimum, sonar, l2);
+  const distance = (theta: Float64Array) => Math.hypot(...theta.map((t, j) => t - optimum[j]!));
+
+  // Mini-batches of 8 with a constant rate: the iterate keeps bouncing around the
+  // optimum by the gradient noise, and averaging the second half of the run cancels much of it.
+  it.each([1, 2, 3, 4, 5])('brings mini-batch sgd closer to the optimum than its last iterate (seed %i)', (seed) => {
+    const epochs = 100;
+    const stepsPerEpoch = sonar.n / 8;
+    const config: OptimizerConfig = { optimizer: 'sgd', alpha: 0.5, l2, averageFrom: (epochs * stepsPerEpoch) / 2 };
+    const state = initialState(config, 61);
+    const rng = seededRng(seed);
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = shuffleInPlace(Array.from({ length: sonar.n }, (_, i) => i), rng);
+      for (let k = 0; k < stepsPerEpoch; k++) {
+        const result = optimizerStepInPlace(state, selectRows(sonar, order.slice(k * 8, k * 8 + 8)), config);
+        if (!result.ok) throw new Error(result.message);
+      }
+    }
+    const averaged = state.average!;
+    expect(averaged.count).toBe((epochs * stepsPerEpoch) / 2 + 1);
+    expect(distance(averaged.theta)).toBeLessThan(distance(state.theta));
+    expect(cost(averaged.theta, sonar, l2) - optimalCost).toBeLessThan(cost(state.theta, sonar, l2) - optimalCost);
   });
 });

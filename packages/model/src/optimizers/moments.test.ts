@@ -8,7 +8,12 @@ describe('continueTraining', () => {
     const adam = initialState({ optimizer: 'adam', alpha: 0.01 }, 61);
     adam.step = 40;
     adam.m![2] = 0.5;
-    expect(continueTraining(adam, { optimizer: 'adam', alpha: 0.02 }, 'adam')).toBe(adam);
+    const next = continueTraining(adam, { optimizer: 'adam', alpha: 0.02 }, 'adam');
+    expect(next.step).toBe(40);
+    expect(next.theta).toBe(adam.theta);
+    expect(next.m).toBe(adam.m);
+    expect(next.v).toBe(adam.v);
+    expect(next.average).toBeUndefined();
   });
 
   it('starts a new optimizer afresh from the old theta: step 0, its own zeroed moments, none of the old', () => {

@@ -4,6 +4,8 @@ export interface StepTarget {
   velocity: Float64Array | null;
   m: Float64Array | null;
   v: Float64Array | null;
+  /** The averaged iterate after the step, when the step averages. */
+  average: Float64Array | null;
 }
 
 export interface StepScratch {
@@ -21,7 +23,13 @@ export function scratchFor(d: number): StepScratch {
     cached = {
       gradient: new Float64Array(d),
       lookAhead: new Float64Array(d),
-      next: { theta: new Float64Array(d), velocity: new Float64Array(d), m: new Float64Array(d), v: new Float64Array(d) },
+      next: {
+        theta: new Float64Array(d),
+        velocity: new Float64Array(d),
+        m: new Float64Array(d),
+        v: new Float64Array(d),
+        average: new Float64Array(d),
+      },
     };
   }
   return cached;

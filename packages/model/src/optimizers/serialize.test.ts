@@ -15,6 +15,9 @@ const bytes = (a: Float64Array | null) => (a === null ? null : Array.from(new Ui
 function expectBitIdentical(actual: TrainingState, expected: TrainingState): void {
   expect(actual.step).toBe(expected.step);
   for (const key of ['theta', 'velocity', 'm', 'v'] as const) expect(bytes(actual[key])).toEqual(bytes(expected[key]));
+  expect('average' in actual).toBe('average' in expected);
+  expect(actual.average?.count).toBe(expected.average?.count);
+  expect(bytes(actual.average?.theta ?? null)).toEqual(bytes(expected.average?.theta ?? null));
 }
 
 describe('serializeState / deserializeState', () => {
@@ -23,6 +26,8 @@ describe('serializeState / deserializeState', () => {
     { optimizer: 'momentum', alpha: 0.1 },
     { optimizer: 'momentum', alpha: 0.1, nesterov: true },
     { optimizer: 'adam', alpha: 0.01, schedule: 'inverse-sqrt' },
+    { optimizer: 'sgd', alpha: 0.3, l2: 0.01, averageFrom: 10 },
+    { optimizer: 'adam', alpha: 0.01, averageFrom: 1 },
   ];
 
   it.each(configs)('round-trips a $optimizer state bit for bit after some mini-batch steps', (config) => {
@@ -52,6 +57,28 @@ describe('serializeState / deserializeState', () => {
     expectBitIdentical(restored, state);
   });
 
+  it('reads a state written before averaging existed, and writes a state without average as it did', () => {
+    const old = '{"version":1,"step":3,"theta":[0.5,-0.25],"velocity":null,"m":null,"v":null}';
+    const state = deserializeState(old);
+    expect('average' in state).toBe(false);
+    expect(serializeState(state)).toBe(old);
+    expect('average' in deserializeState('{"version":1,"step":3,"theta":[0.5,-0.25],"average":null}')).toBe(false);
+  });
+
+  it('round-trips an average holding -0 and awkward doubles', () => {
+    const state: TrainingState = {
+      theta: Float64Array.from([1, 2, 3]),
+      step: 9,
+      velocity: null,
+      m: null,
+      v: null,
+      average: { theta: Float64Array.from([-0, 0.1 + 0.2, 5e-324]), count: 9 },
+    };
+    const json = serializeState(state);
+    expect(json).toContain('"average":{"count":9,"theta":["-0",');
+    expectBitIdentical(deserializeState(json), state);
+  });
+
   it('produces plain JSON data through stateToJSON', () => {
     const state = initialState({ optimizer: 'momentum', alpha: 0.1 }, 3);
     expect(stateToJSON(state)).toEqual({ version: 1, step: 0, theta: [0, 0, 0], velocity: [0, 0, 0], m: null, v: null });
@@ -70,6 +97,13 @@ describe('serializeState / deserializeState', () => {
     ['{"version": 1, "step": 0, "theta": [0, null]}', /theta\[1\] must be a finite number, got null/],
     ['{"version": 1, "step": 0, "theta": [0, 1], "velocity": [0]}', /velocity has length 1, theta has 2/],
     ['{"version": 1, "step": 0, "theta": [0], "m": [0], "v": [-1]}', /v\[0\] must be >= 0/],
+    ['{"version": 1, "step": 2, "theta": [0, 1], "average": [0, 1]}', /average must be an object or null/],
+    ['{"version": 1, "step": 2, "theta": [0, 1], "average": {"count": 1, "theta": [0]}}', /average.theta has length 1, theta has 2/],
+    ['{"version": 1, "step": 2, "theta": [0, 1], "average": {"count": 1}}', /average.theta has length 0, theta has 2/],
+    ['{"version": 1, "step": 2, "theta": [0, 1], "average": {"count": 1, "theta": [0, 1e999]}}', /average.theta\[1\] must be a finite number/],
+    ['{"version": 1, "step": 2, "theta": [0, 1], "average": {"count": 1, "theta": [0, "NaN"]}}', /average.theta\[1\] must be a finite number, got "NaN"/],
+    ['{"version": 1, "step": 2, "theta": [0, 1], "average": {"count": 3, "theta": [0, 1]}}', /average.count must be an integer in \[0, step = 2\], got 3/],
+    ['{"version": 1, "step": 2, "theta": [0, 1], "average": {"count": -1, "theta": [0, 1]}}', /average.count must be/],
   ])('rejects %s', (json, message) => {
     expect(() => deserializeState(json)).toThrow(message);
   });

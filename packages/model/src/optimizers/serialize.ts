@@ -1,4 +1,4 @@
-import type { TrainingState } from './state.ts';
+import type { AveragedIterate, TrainingState } from './state.ts';
 
 /**
  * JSON form of a training state. Numbers are written by JSON.stringify, whose
@@ -14,10 +14,12 @@ export interface SerializedState {
   velocity: SerializedNumber[] | null;
   m: SerializedNumber[] | null;
   v: SerializedNumber[] | null;
+  /** Written only for a state that averages, so other states serialize as before averaging existed. */
+  average?: { count: number; theta: SerializedNumber[] };
 }
 
 export function stateToJSON(state: TrainingState): SerializedState {
-  return {
+  const json: SerializedState = {
     version: 1,
     step: state.step,
     theta: encodeArray(state.theta),
@@ -25,6 +27,8 @@ export function stateToJSON(state: TrainingState): SerializedState {
     m: state.m && encodeArray(state.m),
     v: state.v && encodeArray(state.v),
   };
+  if (state.average !== undefined) json.average = { count: state.average.count, theta: encodeArray(state.average.theta) };
+  return json;
 }
 
 export function serializeState(state: TrainingState): string {
@@ -63,7 +67,27 @@ export function stateFromJSON(value: unknown): TrainingState {
   // Adam divides by √v: a negative second moment can only come from a corrupted file.
   const negative = v?.findIndex((x) => x < 0) ?? -1;
   if (negative >= 0) throw new Error(`training state: v[${negative}] must be >= 0, got ${v?.[negative]}`);
-  return { theta, step, velocity: moment('velocity'), m: moment('m'), v };
+  const state: TrainingState = { theta, step, velocity: moment('velocity'), m: moment('m'), v };
+  const average = decodeAverage(record['average'], theta.length, step);
+  if (average !== undefined) state.average = average;
+  return state;
+}
+
+/** Absent (or null) in states written before averaging existed, or without it. */
+function decodeAverage(value: unknown, length: number, step: number): AveragedIterate | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new Error('training state: average must be an object or null');
+  const record = value as Record<string, unknown>;
+  const count = record['count'];
+  // Each step adds at most one iterate to the average.
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0 || count > step) {
+    throw new Error(`training state: average.count must be an integer in [0, step = ${step}], got ${JSON.stringify(count)}`);
+  }
+  const theta = decodeArray(record['theta'], 'average.theta');
+  if (theta === null || theta.length !== length) {
+    throw new Error(`training state: average.theta has length ${theta?.length ?? 0}, theta has ${length}`);
+  }
+  return { theta, count };
 }
 
 function encodeArray(values: Float64Array): SerializedNumber[] {

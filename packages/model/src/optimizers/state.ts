@@ -14,6 +14,19 @@ export interface TrainingState {
   m: Float64Array | null;
   /** Adam's second (uncentred) moment estimate. */
   v: Float64Array | null;
+  /** Polyak–Ruppert average of the iterates; absent when the model was never trained with averaging. */
+  average?: AveragedIterate;
+}
+
+/**
+ * The running mean of the iterates θ_t from step `averageFrom` on:
+ * avg_k = avg_{k-1} + (θ_t - avg_{k-1}) / k, with `count` = k iterates so far
+ * (0: none yet, and `theta` is zeros).
+ * Reference: B. T. Polyak and A. B. Juditsky, "Acceleration of stochastic approximation by averaging", SIAM J. Control Optim. 30 (1992) 838–855.
+ */
+export interface AveragedIterate {
+  theta: Float64Array;
+  count: number;
 }
 
 /** θ = 0 of d coefficients, step 0, with zeroed moments for the optimizer that needs them. Throws on an invalid config. */
@@ -21,7 +34,18 @@ export function initialState(config: OptimizerConfig, d: number): TrainingState 
   const problems = validateOptimizerConfig(config);
   if (problems.length > 0) throw new Error(`invalid optimizer config: ${problems.join('; ')}`);
   if (!(Number.isSafeInteger(d) && d > 0)) throw new Error(`initialState: d must be a positive integer, got ${d}`);
-  return { theta: new Float64Array(d), step: 0, ...zeroMoments(config, d) };
+  const state: TrainingState = { theta: new Float64Array(d), step: 0, ...zeroMoments(config, d) };
+  if (config.averageFrom !== undefined) state.average = emptyAverage(d);
+  return state;
+}
+
+function emptyAverage(d: number): AveragedIterate {
+  return { theta: new Float64Array(d), count: 0 };
+}
+
+/** The coefficients to predict with: the averaged iterate once it averages any, else θ. */
+export function predictionTheta(state: TrainingState): Float64Array {
+  return state.average !== undefined && state.average.count > 0 ? state.average.theta : state.theta;
 }
 
 /** The moments an optimizer keeps, zeroed; null for those it does not use. */
@@ -35,13 +59,15 @@ function zeroMoments(config: OptimizerConfig, d: number): Pick<TrainingState, 'v
 
 /** A deep copy sharing no memory with `state`. */
 export function cloneState(state: TrainingState): TrainingState {
-  return {
+  const clone: TrainingState = {
     theta: state.theta.slice(),
     step: state.step,
     velocity: state.velocity?.slice() ?? null,
     m: state.m?.slice() ?? null,
     v: state.v?.slice() ?? null,
   };
+  if (state.average !== undefined) clone.average = { theta: state.average.theta.slice(), count: state.average.count };
+  return clone;
 }
 
 /**
@@ -49,11 +75,17 @@ export function cloneState(state: TrainingState): TrainingState {
  * The same optimizer keeps its step count and moments. Another one keeps theta and
  * starts afresh from there: step 0 and zeroed moments of its own, none of the old
  * optimizer's (Adam's bias correction would otherwise run with zeroed moments and a
- * large step count, and a later switch back would resume stale moments).
+ * large step count, and a later switch back would resume stale moments). The
+ * iterate average is kept while the config asks for one and the optimizer stays;
+ * it starts empty when the config asks for one the state lacks, or afresh.
  */
 export function continueTraining(state: TrainingState, config: OptimizerConfig, trainedWith: string | undefined): TrainingState {
-  const zero = zeroMoments(config, state.theta.length);
+  const d = state.theta.length;
+  const zero = zeroMoments(config, d);
   const keepsItsMoments = (['velocity', 'm', 'v'] as const).every((k) => (zero[k] === null) === (state[k] === null));
-  if (trainedWith === config.optimizer && keepsItsMoments) return state;
-  return { theta: state.theta, step: 0, ...zero };
+  const same = trainedWith === config.optimizer && keepsItsMoments;
+  const next: TrainingState = same ? { ...state } : { theta: state.theta, step: 0, ...zero };
+  delete next.average;
+  if (config.averageFrom !== undefined) next.average = same && state.average !== undefined ? state.average : emptyAverage(d);
+  return next;
 }

@@ -16,13 +16,14 @@ export type StepFailure = { ok: false; reason: 'non_finite_gradient' | 'non_fini
  */
 export function checkNextState(
   optimizer: OptimizerName,
+  averaged: boolean,
   t: number,
   alpha: number,
   g: Float64Array,
   state: TrainingState,
   next: StepTarget,
 ): StepFailure | null {
-  let name: 'theta' | 'velocity' | 'm' | 'v' = 'theta';
+  let name: 'theta' | 'velocity' | 'm' | 'v' | 'average' = 'theta';
   let bad = firstNonFinite(next.theta);
   if (bad < 0 && optimizer === 'momentum' && next.velocity) {
     name = 'velocity';
@@ -36,6 +37,11 @@ export function checkNextState(
       name = 'v';
       bad = firstNonFinite(next.v);
     }
+  }
+  // The average is finite when θ is, except when θ - avg overflows near the largest double.
+  if (bad < 0 && averaged && next.average) {
+    name = 'average';
+    bad = firstNonFinite(next.average);
   }
   if (bad < 0) return null;
   const badGradient = firstNonFinite(g);
@@ -51,6 +57,6 @@ export function checkNextState(
     reason: 'non_finite_theta',
     message:
       `step ${t} refused: ${optimizer} would set ${name}[${bad}] to ${next[name]?.[bad]} ` +
-      `(was ${state[name]?.[bad]}, gradient[${bad}] = ${g[bad]}, learning rate ${alpha}); lower alpha or rescale the features`,
+      `(was ${name === 'average' ? state.average?.theta[bad] : state[name]?.[bad]}, gradient[${bad}] = ${g[bad]}, learning rate ${alpha}); lower alpha or rescale the features`,
   };
 }

@@ -1,5 +1,6 @@
 import type { Batch } from '../matrix.ts';
 import { computeStep } from './compute-step.ts';
+import { averagesAt } from './averaging.ts';
 import type { OptimizerConfig } from './config.ts';
 import { scratchFor } from './scratch.ts';
 import type { StepTarget } from './scratch.ts';
@@ -12,7 +13,8 @@ export type StepResult = { ok: true; state: TrainingState } | StepFailure;
 /**
  * One optimizer step on a mini-batch. Returns a new state and never modifies
  * `state`; a step that would produce a non-finite number is refused. Moments
- * the optimizer does not use are carried over as copies. The config is assumed
+ * the optimizer does not use, and an average the config does not extend, are
+ * carried over as copies. The config is assumed
  * valid (see validateOptimizerConfig); a state lacking the optimizer's moments throws.
  */
 export function optimizerStep(state: TrainingState, batch: Batch, config: OptimizerConfig): StepResult {
@@ -22,6 +24,7 @@ export function optimizerStep(state: TrainingState, batch: Batch, config: Optimi
     velocity: state.velocity ? new Float64Array(d) : null,
     m: state.m ? new Float64Array(d) : null,
     v: state.v ? new Float64Array(d) : null,
+    average: state.average ? new Float64Array(d) : null,
   };
   const failure = computeStep(state, batch, config, target);
   if (failure) return failure;
@@ -29,7 +32,14 @@ export function optimizerStep(state: TrainingState, batch: Batch, config: Optimi
   if (config.optimizer !== 'momentum' && state.velocity) target.velocity = state.velocity.slice();
   if (config.optimizer !== 'adam' && state.m) target.m = state.m.slice();
   if (config.optimizer !== 'adam' && state.v) target.v = state.v.slice();
-  return { ok: true, state: { ...target, step: state.step + 1 } };
+  const next: TrainingState = { theta: target.theta, step: state.step + 1, velocity: target.velocity, m: target.m, v: target.v };
+  if (state.average) {
+    const averaged = averagesAt(config, next.step);
+    next.average = averaged
+      ? { theta: target.average as Float64Array, count: state.average.count + 1 }
+      : { theta: state.average.theta.slice(), count: state.average.count };
+  }
+  return { ok: true, state: next };
 }
 
 /**
@@ -46,6 +56,10 @@ export function optimizerStepInPlace(state: TrainingState, batch: Batch, config:
   if (config.optimizer === 'adam') {
     (state.m as Float64Array).set(scratch.next.m as Float64Array);
     (state.v as Float64Array).set(scratch.next.v as Float64Array);
+  }
+  if (state.average && averagesAt(config, state.step + 1)) {
+    state.average.theta.set(scratch.next.average as Float64Array);
+    state.average.count += 1;
   }
   state.step += 1;
   return { ok: true, state };
