@@ -1,7 +1,8 @@
 import { inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { KafkaSecurity } from '@sonar/stack';
 import { topicsEnv, topicsFrom, type Topics } from '@sonar/contracts';
 
 /**
@@ -24,8 +25,16 @@ export interface TestContext {
   cleanup(): Promise<void>;
 }
 
-/** A context on the suite's broker and Redis, or on others (the fault suite's own). */
-export async function testContext(name: string, on: { brokers?: string[]; redisUrl?: string } = {}): Promise<TestContext> {
+/** Where a context's clients connect when not to the suite's broker and Redis (the fault suite's own, the secured stack). */
+export interface ContextTarget {
+  brokers?: string[];
+  redisUrl?: string;
+  kafkaSecurity?: KafkaSecurity;
+  redisOptions?: RedisOptions;
+}
+
+/** A context on the suite's broker and Redis, or on others. */
+export async function testContext(name: string, on: ContextTarget = {}): Promise<TestContext> {
   const id = `${name}-${randomBytes(4).toString('hex')}`;
   const brokers = on.brokers ?? inject('kafkaBrokers').split(',');
   const redisUrl = on.redisUrl ?? inject('redisUrl');
@@ -35,10 +44,10 @@ export async function testContext(name: string, on: { brokers?: string[]; redisU
     TOPIC_DLQ: `test.${id}.dlq`,
     TOPIC_MODELS: `test.${id}.models`,
   });
-  const kafka = new Kafka({ clientId: `test-${id}`, brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: `test-${id}`, brokers, ...on.kafkaSecurity, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const redis = new Redis(redisUrl, { ...on.redisOptions, maxRetriesPerRequest: null });
   redis.on('error', () => undefined);
   const redisPrefix = `test:${id}`;
   const model = `m-${id}`;

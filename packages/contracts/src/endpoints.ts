@@ -3,6 +3,10 @@ export const DEFAULT_PORTS = {
   kafka: 9092,
   kafkaController: 9093,
   redis: 6379,
+  /** The secured local stack (`sonar stack up --secure`). */
+  kafkaSecure: 9094,
+  kafkaSecureController: 9095,
+  redisSecure: 6380,
   prometheus: 9090,
   ingest: 9100,
   trainer: 9101,

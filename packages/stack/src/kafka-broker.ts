@@ -1,13 +1,30 @@
 import { DEFAULT_KAFKA_BROKERS } from '@sonar/contracts';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { runningPid, spawnDetached, stopProcess } from './processes.ts';
-import { kafkaAnswers, waitUntil } from './probes.ts';
+import { kafkaAnswers, waitUntil, type KafkaSecurity } from './probes.ts';
 import { repoRoot } from './paths.ts';
+import { mergeProperties } from './properties.ts';
 import type { ComponentStatus, Reporter, StackConfig } from './types.ts';
+
+export type BrokerConfig = Pick<StackConfig, 'home' | 'kafkaBrokers' | 'kafkaIsLocal' | 'kafkaControllerPort' | 'kafkaLibDir' | 'kafkaHeap'>;
+
+/** What makes a broker a secured one (see secure/secure-broker.ts); the plain broker has none. */
+export interface BrokerSecurity {
+  /** A properties template whose settings replace or extend server.properties', with the same placeholders. */
+  template: string;
+  /** Its own placeholders: file locations, the broker's password. */
+  values: Record<string, string>;
+  /** `kafka-storage format` arguments holding secrets (the SCRAM users): passed in a 0600 file, never on the command line. */
+  formatArgs: string[];
+  /** How the readiness probe connects. */
+  client: KafkaSecurity;
+  /** For the status line. */
+  description: string;
+}
 
 const run = promisify(execFile);
 
@@ -26,7 +43,10 @@ export class KafkaBroker {
   readonly logFile: string;
   readonly dataDir: string;
 
-  constructor(private readonly config: StackConfig) {
+  constructor(
+    private readonly config: BrokerConfig,
+    private readonly security?: BrokerSecurity,
+  ) {
     this.home = join(config.home, 'kafka');
     this.libDir = config.kafkaLibDir ?? join(this.home, 'lib');
     this.pidFile = join(this.home, 'broker.pid');
@@ -40,14 +60,14 @@ export class KafkaBroker {
 
   async status(): Promise<ComponentStatus> {
     const pid = this.pid;
-    const answers = await kafkaAnswers(this.config.kafkaBrokers);
+    const answers = await this.answers();
     return {
       name: 'kafka',
       address: this.config.kafkaBrokers.join(','),
       state: answers ? (pid ? 'running' : 'external') : pid ? 'starting' : 'stopped',
       pid,
       detail: pid
-        ? `Apache Kafka ${kafkaVersion()} (KRaft), heap ${this.config.kafkaHeap}, data ${this.dataDir}, log ${this.logFile}`
+        ? `Apache Kafka ${kafkaVersion()} (KRaft${this.security ? `, ${this.security.description}` : ''}), heap ${this.config.kafkaHeap}, data ${this.dataDir}, log ${this.logFile}`
         : answers
           ? 'a broker this stack did not start; reused as is'
           : `Apache Kafka ${kafkaVersion()} from Maven, not running`,
@@ -56,7 +76,7 @@ export class KafkaBroker {
 
   /** Starts the broker unless one already answers; resolves when it serves consumer groups. */
   async up(report: Reporter): Promise<ComponentStatus> {
-    if (await kafkaAnswers(this.config.kafkaBrokers)) return this.status();
+    if (await this.answers()) return this.status();
     if (!this.config.kafkaIsLocal) {
       throw new Error(
         `no Kafka broker answers at ${this.config.kafkaBrokers.join(',')}, and it is not a loopback address this stack could start one on`,
@@ -84,7 +104,7 @@ export class KafkaBroker {
         pidFile: this.pidFile,
       });
       report(`kafka: starting Apache Kafka ${kafkaVersion()} on ${this.config.kafkaBrokers.join(',')} (log ${this.logFile})`);
-      await waitUntil(() => kafkaAnswers(this.config.kafkaBrokers), {
+      await waitUntil(() => this.answers(), {
         timeoutMs: 120_000,
         what: 'kafka broker',
         abort: () => (this.pid ? undefined : `the broker exited; last lines of ${this.logFile}:\n${tail(this.logFile, 20)}`),
@@ -92,9 +112,13 @@ export class KafkaBroker {
       report(`kafka: ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } else {
       report('kafka: broker process is running; waiting until it answers');
-      await waitUntil(() => kafkaAnswers(this.config.kafkaBrokers), { timeoutMs: 120_000, what: 'kafka broker' });
+      await waitUntil(() => this.answers(), { timeoutMs: 120_000, what: 'kafka broker' });
     }
     return this.status();
+  }
+
+  private answers(): Promise<boolean> {
+    return kafkaAnswers(this.config.kafkaBrokers, 3000, this.security?.client);
   }
 
   async down(report: Reporter): Promise<void> {
@@ -125,26 +149,48 @@ export class KafkaBroker {
   }
 
   private writeServerProperties(): string {
-    const [host, port] = splitHostPort(this.config.kafkaBrokers[0] ?? DEFAULT_KAFKA_BROKERS);
-    const template = readFileSync(join(repoRoot(), 'infra/kafka/server.properties'), 'utf8');
-    const rendered = template
-      .replaceAll('127.0.0.1', host)
-      .replaceAll('{{PORT}}', String(port))
-      .replaceAll('{{CONTROLLER_PORT}}', String(this.config.kafkaControllerPort))
-      .replaceAll('{{DATA_DIR}}', this.dataDir);
+    const base = this.render(readFileSync(join(repoRoot(), 'infra/kafka/server.properties'), 'utf8'));
+    const rendered = this.security
+      ? mergeProperties(base, this.render(readFileSync(this.security.template, 'utf8')), `Security, from ${relative(repoRoot(), this.security.template)}`)
+      : base;
     const file = join(this.home, 'server.properties');
     mkdirSync(this.home, { recursive: true });
-    writeFileSync(file, rendered);
+    // A secured broker's file holds its own password.
+    writeFileSync(file, rendered, { mode: 0o600 });
+    chmodSync(file, 0o600);
     return file;
+  }
+
+  private render(template: string): string {
+    const [host, port] = splitHostPort(this.config.kafkaBrokers[0] ?? DEFAULT_KAFKA_BROKERS);
+    const values: Record<string, string> = {
+      PORT: String(port),
+      CONTROLLER_PORT: String(this.config.kafkaControllerPort),
+      DATA_DIR: this.dataDir,
+      ...this.security?.values,
+    };
+    return Object.entries(values).reduce((text, [name, value]) => text.replaceAll(`{{${name}}}`, value), template.replaceAll('127.0.0.1', host));
   }
 
   private async formatStorage(properties: string, report: Reporter): Promise<void> {
     if (existsSync(join(this.dataDir, 'meta.properties'))) return;
     report(`kafka: formatting storage in ${this.dataDir}`);
     mkdirSync(this.dataDir, { recursive: true });
-    await run('java', ['-cp', join(this.libDir, '*'), 'kafka.tools.StorageTool', 'format', '--standalone', '--ignore-formatted', '-t', clusterId(), '-c', properties], {
-      env: { ...process.env, KAFKA_LOG4J_OPTS: '' },
-    });
+    // The storage tool reads further arguments from an @file (argparse4j), one per line.
+    const argsFile = join(this.home, 'format.args');
+    const secrets = this.security?.formatArgs ?? [];
+    if (secrets.length > 0) writeFileSync(argsFile, `${secrets.join('\n')}\n`, { mode: 0o600 });
+    try {
+      const args = ['format', '--standalone', '--ignore-formatted', '-t', clusterId(), '-c', properties, ...(secrets.length > 0 ? [`@${argsFile}`] : [])];
+      // Its output lists the SCRAM records (salts and keys): never shown.
+      await run('java', ['-cp', join(this.libDir, '*'), 'kafka.tools.StorageTool', ...args], { env: { ...process.env, KAFKA_LOG4J_OPTS: '' } });
+    } catch (error) {
+      const { stderr = '', message } = error as { stderr?: string; message: string };
+      const reason = stderr.trim().split('\n').filter((line) => line && !line.includes('Scram')).slice(-3).join(' ') || message;
+      throw new Error(`kafka-storage format failed: ${reason}`);
+    } finally {
+      rmSync(argsFile, { force: true });
+    }
   }
 }
 

@@ -1,13 +1,17 @@
-import { Kafka, logLevel } from 'kafkajs';
-import { Redis } from 'ioredis';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { Redis, type RedisOptions } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withDeadline } from '@sonar/runtime';
 
+/** How a client authenticates: TLS and SASL settings of kafkajs (none for the plain stack). */
+export type KafkaSecurity = Pick<KafkaConfig, 'ssl' | 'sasl'>;
+
 /** True when a Kafka broker answers at these bootstrap servers and its group coordinator is up. */
-export async function kafkaAnswers(brokers: string[], timeoutMs = 3000): Promise<boolean> {
+export async function kafkaAnswers(brokers: string[], timeoutMs = 3000, security: KafkaSecurity = {}): Promise<boolean> {
   const kafka = new Kafka({
     clientId: 'sonar-stack-probe',
     brokers,
+    ...security,
     connectionTimeout: Math.min(timeoutMs, 1000),
     requestTimeout: timeoutMs,
     retry: { retries: 0 },
@@ -32,8 +36,9 @@ export async function kafkaAnswers(brokers: string[], timeoutMs = 3000): Promise
   }
 }
 
-export async function redisAnswers(url: string, timeoutMs = 2000): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+/** `options` carries what the URL cannot, such as the CA of a TLS connection. */
+export async function redisAnswers(url: string, timeoutMs = 2000, options: RedisOptions = {}): Promise<boolean> {
+  const redis = new Redis(url, { ...options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
   redis.on('error', () => undefined);
   try {
     await withDeadline(redis.connect().then(() => redis.ping()), timeoutMs);

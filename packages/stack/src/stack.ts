@@ -1,6 +1,7 @@
 import { KafkaBroker } from './kafka-broker.ts';
 import { PrometheusServer } from './prometheus-server.ts';
 import { RedisServer } from './redis-server.ts';
+import { SecureStack } from './secure/secure-stack.ts';
 import { stackConfig } from './config.ts';
 import type { ComponentStatus, Reporter, StackConfig } from './types.ts';
 
@@ -9,6 +10,8 @@ export type ComponentName = 'kafka' | 'redis' | 'prometheus';
 export interface StackOptions {
   /** Start Prometheus too (when installed). */
   prometheus?: boolean;
+  /** The secured Kafka and Redis (TLS, SCRAM, ACLs) instead of the plain ones. */
+  secure?: boolean;
 }
 
 /** The local stack: Kafka broker, Redis and Prometheus on loopback, reusing whatever already answers. */
@@ -16,17 +19,18 @@ export class LocalStack {
   readonly kafka: KafkaBroker;
   readonly redis: RedisServer;
   readonly prometheus: PrometheusServer;
+  readonly secure: SecureStack;
 
   constructor(readonly config: StackConfig = stackConfig()) {
     this.kafka = new KafkaBroker(config);
     this.redis = new RedisServer(config);
     this.prometheus = PrometheusServer.forStack(config);
+    this.secure = new SecureStack(config.secure);
   }
 
   async up(report: Reporter, options: StackOptions = {}): Promise<ComponentStatus[]> {
     // Independent components start side by side; the broker's first start dominates.
-    const [kafka, redis] = await Promise.all([this.kafka.up(report), this.redis.up(report)]);
-    const statuses = [kafka, redis];
+    const statuses = options.secure ? await this.secure.up(report) : await Promise.all([this.kafka.up(report), this.redis.up(report)]);
     if (options.prometheus ?? true) statuses.push(await this.prometheus.up(report));
     return statuses;
   }
@@ -49,13 +53,14 @@ export class LocalStack {
   /** Stops what this stack started, newest first; continues past a failing step. */
   async down(report: Reporter): Promise<void> {
     const failures: string[] = [];
-    for (const component of [this.prometheus, this.kafka, this.redis]) {
+    for (const component of [this.prometheus, this.kafka, this.redis, this.secure]) {
       await component.down(report).catch((error: Error) => failures.push(error.message));
     }
     if (failures.length > 0) throw new Error(`stack down: ${failures.join('; ')}`);
   }
 
-  status(): Promise<ComponentStatus[]> {
-    return Promise.all([this.kafka.status(), this.redis.status(), this.prometheus.status()]);
+  async status(): Promise<ComponentStatus[]> {
+    const [plain, secure] = await Promise.all([Promise.all([this.kafka.status(), this.redis.status(), this.prometheus.status()]), this.secure.status()]);
+    return [...plain, ...secure];
   }
 }

@@ -1,3 +1,5 @@
+import type { Topics } from '@sonar/contracts';
+
 export type Reporter = (message: string) => void;
 
 export interface StackConfig {
@@ -11,6 +13,24 @@ export interface StackConfig {
   kafkaHeap: string;
   redisUrl: string;
   prometheusPort: number;
+  /** The secured stack of `sonar stack up --secure`, beside the plain one. */
+  secure: SecureStackConfig;
+}
+
+export interface SecureStackConfig {
+  /** Its own folder in the stack home: certificates, credentials, broker data, logs. */
+  home: string;
+  kafkaPort: number;
+  kafkaControllerPort: number;
+  kafkaLibDir: string;
+  kafkaHeap: string;
+  redisPort: number;
+  /** The Redis key prefix the service users are confined to (REDIS_PREFIX). */
+  redisPrefix: string;
+  /** The topics created at start, and the ones the service ACLs name (TOPIC_*). */
+  topics: Topics;
+  topicPartitions: number;
+  topicReplication: number;
 }
 
 export interface ComponentStatus {

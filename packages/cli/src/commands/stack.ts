@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { LocalStack, type ComponentStatus } from '@sonar/stack';
+import { LocalStack, SECURE_SERVICES, type ComponentStatus, type SecureService } from '@sonar/stack';
 
 const say = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -9,9 +9,10 @@ export function stackCommand(): Command {
     .command('up')
     .description('start what is not running yet (reusing what already answers) and wait until it is ready')
     .option('--no-prometheus', 'do not start Prometheus')
-    .action(async (options: { prometheus: boolean }) => {
+    .option('--secure', 'Kafka with SASL_SSL (SCRAM-SHA-512) and ACLs per service, Redis with TLS and ACL users, on their own ports')
+    .action(async (options: { prometheus: boolean; secure?: boolean }) => {
       const started = Date.now();
-      const statuses = await new LocalStack().up(say, { prometheus: options.prometheus });
+      const statuses = await new LocalStack().up(say, { prometheus: options.prometheus, secure: options.secure });
       printStatus(statuses);
       say(`stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
@@ -23,10 +24,27 @@ export function stackCommand(): Command {
       say('stack down');
     });
   stack
+    .command('env')
+    .description("print a service's connection settings as shell exports: eval \"$(sonar stack env --secure --service trainer)\"")
+    .requiredOption('--service <name>', `one of ${SECURE_SERVICES.join(', ')} (admin: the operator's, for produce, tail, model)`)
+    .option('--secure', 'of the secured stack (its passwords come from the credentials file in the stack home)')
+    .action((options: { service: string; secure?: boolean }) => {
+      if (!SECURE_SERVICES.includes(options.service as SecureService)) throw new Error(`--service must be one of ${SECURE_SERVICES.join(', ')}`);
+      const stack = new LocalStack();
+      const env = options.secure
+        ? stack.secure.serviceEnv(options.service as SecureService)
+        : { KAFKA_BROKERS: stack.config.kafkaBrokers.join(','), REDIS_URL: stack.config.redisUrl };
+      for (const [name, value] of Object.entries(env)) process.stdout.write(`export ${name}=${shellQuoted(value)}\n`);
+    });
+  stack
     .command('status')
     .description('what runs where')
     .action(async () => printStatus(await new LocalStack().status()));
   return stack;
+}
+
+function shellQuoted(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
 }
 
 function printStatus(statuses: ComponentStatus[]): void {
