@@ -11,6 +11,7 @@ WORKDIR /app
 
 # Manifests first: the dependency layer is rebuilt only when one of them changes.
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY packages/bench/package.json packages/bench/
 COPY packages/cli/package.json packages/cli/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/dataset/package.json packages/dataset/
@@ -19,6 +20,7 @@ COPY packages/model/package.json packages/model/
 COPY packages/runtime/package.json packages/runtime/
 COPY packages/stack/package.json packages/stack/
 COPY packages/store/package.json packages/store/
+COPY packages/testkit/package.json packages/testkit/
 COPY services/ingest/package.json services/ingest/
 COPY services/scorer/package.json services/scorer/
 COPY services/trainer/package.json services/trainer/

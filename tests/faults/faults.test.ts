@@ -1,5 +1,5 @@
-import { afterAll, afterEach, describe, it } from 'vitest';
-import { testContext, type TestContext } from '../support/context.ts';
+import { afterAll, describe, it } from 'vitest';
+import { testScope } from '../support/scope.ts';
 import { FaultReport, LONG, MODE } from './support/report.ts';
 import { trainerKills } from './scenarios/trainer-kills.ts';
 import { zombieTrainer } from './scenarios/zombie.ts';
@@ -14,18 +14,9 @@ import { badInputFlood } from './scenarios/flood.ts';
 // form; SONAR_FAULTS_SEED changes the random moments (the report gives the seed).
 const SEED = Number(process.env.SONAR_FAULTS_SEED ?? 2026);
 const report = new FaultReport();
-const contexts: TestContext[] = [];
+const scope = testScope();
+const context = (name: string, partitions = 1) => scope.context(name, partitions);
 
-async function context(name: string, partitions = 1): Promise<TestContext> {
-  const ctx = await testContext(name);
-  contexts.push(ctx);
-  await ctx.createTopics(partitions);
-  return ctx;
-}
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.cleanup()));
-});
 afterAll(() => {
   report.write(MODE);
 });
@@ -57,8 +48,6 @@ describe(`fault injection (${MODE})`, () => {
   });
 
   it('bad-input flood: 10,000 malformed among 100,000 valid readings', async () => {
-    const ctx = await testContext('fault-flood');
-    contexts.push(ctx);
-    report.add(await badInputFlood(ctx, SEED));
+    report.add(await badInputFlood(await scope.context('fault-flood', 0), SEED));
   });
 });

@@ -1,39 +1,25 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { repoRoot } from '@sonar/stack';
-import { testContext, type TestContext } from '../support/context.ts';
-import { freePort } from '../support/services.ts';
+import { describe, expect, it } from 'vitest';
+import { freePort, runSonar } from '@sonar/testkit';
+import { testScope } from '../support/scope.ts';
 
-const contexts: TestContext[] = [];
-afterEach(async () => {
-  for (const ctx of contexts.splice(0)) {
-    const mine = (await ctx.admin.listTopics()).filter((topic) => topic.startsWith(`${ctx.model}.`));
-    if (mine.length > 0) await ctx.admin.deleteTopics({ topics: mine });
-    await ctx.cleanup();
-  }
-});
+const scope = testScope();
 
 // The main job end to end, as `sonar demo` runs it, shorter: stack, the three services
 // as processes, the data set streamed through ingest with a stratified 80/20 holdout.
 describe('sonar demo (end to end)', () => {
   it('classifies every reading and reaches a holdout accuracy of at least 0.80', async () => {
-    const ctx = await testContext('e2e');
-    contexts.push(ctx);
+    const ctx = await scope.context('e2e', 0);
+    // The demo names its topics after its namespace (here the context's model).
+    ctx.defer(async () => {
+      const mine = (await ctx.admin.listTopics()).filter((topic) => topic.startsWith(`${ctx.model}.`));
+      if (mine.length > 0) await ctx.admin.deleteTopics({ topics: mine });
+    });
     const [ingest, trainer, scorer] = await Promise.all([freePort(), freePort(), freePort()]);
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(repoRoot(), 'packages/cli/src/main.ts'), 'demo', '--namespace', ctx.model, '--epochs', '100', '--rate', '4000', '--json'],
-      {
-        cwd: repoRoot(),
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...ctx.env({ INGEST_PORT: ingest, TRAINER_PORT: trainer, SCORER_PORT: scorer }) },
-      },
+    const { code, stdout, stderr } = await runSonar(
+      ['demo', '--namespace', ctx.model, '--epochs', '100', '--rate', '4000', '--json'],
+      ctx.env({ INGEST_PORT: ingest, TRAINER_PORT: trainer, SCORER_PORT: scorer }),
+      600_000,
     );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code, stderr).toBe(0);
     const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
       readings: { sent: number; classified: number; malformed: number };

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { decodeReading, type Reading } from '@sonar/contracts';
 import { loadSonar, sonarLines } from '@sonar/dataset';
-import { repoRoot } from '@sonar/stack';
 import type { TestContext } from '../support/context.ts';
 import { testScope } from '../support/scope.ts';
-import { eventually, freePort, spawnService, type ServiceProcess } from '../support/services.ts';
-import { produceReadings } from '../support/produce.ts';
-import { readTopic } from '../support/topics.ts';
+import { eventually, freePort, produceReadings, readTopic, runSonar } from '@sonar/testkit';
 
 const scope = testScope();
 
@@ -24,14 +19,8 @@ async function readings(ctx: TestContext, count: number): Promise<{ reading: Rea
 }
 
 /** `sonar produce` as a user runs it, with the test's topics. */
-function sonarProduce(ctx: TestContext, args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot(), 'packages/cli/src/main.ts'), 'produce', '--no-progress', ...args], {
-    cwd: repoRoot(),
-    env: { PATH: process.env.PATH, ...ctx.env() },
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+function sonarProduce(ctx: TestContext, args: string[]) {
+  return runSonar(['produce', '--no-progress', ...args], ctx.env());
 }
 
 const rowOf = (id: string) => Number(/^r(\d+)-e\d+$/.exec(id)![1]);
@@ -108,8 +97,7 @@ describe('ingest service', () => {
 
   async function ingest(ctx: TestContext, extra: Record<string, string | number> = {}) {
     const port = await freePort();
-    const proc = spawnService('ingest', ctx.env({ INGEST_PORT: port, INGEST_BODY_LIMIT: 65_536, ...extra }));
-    scope.track(proc);
+    const proc = ctx.service('ingest', ctx.env({ INGEST_PORT: port, INGEST_BODY_LIMIT: 65_536, ...extra }));
     const url = `http://127.0.0.1:${port}`;
     await eventually(async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.ok, 30_000, 'ingest to be ready');
     const post = (payload: unknown, headers: Record<string, string> = {}) =>

@@ -5,19 +5,15 @@ import { CheckpointStore } from '@sonar/store';
 import { predictProbability } from '@sonar/model';
 import type { TestContext } from '../support/context.ts';
 import { testScope } from '../support/scope.ts';
-import { eventually, freePort, metricValue, spawnService } from '../support/services.ts';
-import { produceReadings, sonarRows } from '../support/produce.ts';
-import { readTopic } from '../support/topics.ts';
-import { fittedTheta, publishModel } from '../support/models.ts';
 import { schemaValidator } from '../support/schemas.ts';
+import { eventually, fittedTheta, freePort, metricValue, produceReadings, readTopic, sonarRows, writeModel } from '@sonar/testkit';
 
 const scope = testScope();
 const context = (name: string, partitions: number) => scope.context(name, partitions);
 
 async function scorer(ctx: TestContext, extra: Record<string, string | number | boolean> = {}, label = 'scorer') {
   const port = await freePort();
-  const proc = spawnService('scorer', ctx.env({ SCORER_PORT: port, SCORER_POLL_MS: 500, ...extra }), label);
-  scope.track(proc);
+  const proc = ctx.service('scorer', ctx.env({ SCORER_PORT: port, SCORER_POLL_MS: 500, ...extra }), label);
   return { proc, port };
 }
 
@@ -33,7 +29,7 @@ async function classifiedIds(ctx: TestContext, expected: number, readCommitted =
 describe('scorer service', () => {
   it('classifies every reading with a valid event, and a kill -9 mid-run loses none', async () => {
     const ctx = await context('scorer-kill', 3);
-    await publishModel(ctx, 1, fittedTheta());
+    await writeModel(ctx, { version: 1, theta: fittedTheta() });
     const producing = produceReadings(ctx.kafka, ctx.topics.readings, { synthetic: 20_000, holdout: 0.2, rate: 5000 });
     const first = await scorer(ctx, FAST_FAILOVER);
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -54,7 +50,7 @@ describe('scorer service', () => {
 
   it('exactly once: with transactions a read_committed consumer sees one event per reading across a kill -9', async () => {
     const ctx = await context('scorer-eos', 3);
-    await publishModel(ctx, 1, fittedTheta());
+    await writeModel(ctx, { version: 1, theta: fittedTheta() });
     const producing = produceReadings(ctx.kafka, ctx.topics.readings, { synthetic: 15_000, rate: 5000 });
     const first = await scorer(ctx, { ...FAST_FAILOVER, SCORER_EXACTLY_ONCE: true });
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -72,11 +68,11 @@ describe('scorer service', () => {
     const ctx = await context('scorer-swap', 1);
     const v1 = fittedTheta(50);
     const v2 = fittedTheta(800);
-    await publishModel(ctx, 1, v1);
+    await writeModel(ctx, { version: 1, theta: v1 });
     const { proc, port } = await scorer(ctx);
     const producing = produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 12, rate: 400, idPrefix: 'swap-' });
     await eventually(async () => (await metricValue(port, 'sonar_scorer_readings_total')) > 300, 30_000, 'events with v1');
-    await publishModel(ctx, 2, v2);
+    await writeModel(ctx, { version: 2, theta: v2 });
     await eventually(async () => (await metricValue(port, 'sonar_scorer_model_version')) === 2, 10_000, 'v2 swapped in');
     await eventually(async () => (await metricValue(port, 'sonar_scorer_readings_total')) > 1200, 30_000, 'events with v2');
     const rolledBack = await new CheckpointStore(ctx.redis, ctx.model, ctx.redisPrefix).rollback(1);
@@ -99,7 +95,7 @@ describe('scorer service', () => {
 
   it('two scorers on a 4-partition topic share it: both progress, nothing is lost', async () => {
     const ctx = await context('scorer-scale', 4);
-    await publishModel(ctx, 1, fittedTheta());
+    await writeModel(ctx, { version: 1, theta: fittedTheta() });
     const a = await scorer(ctx, {}, 'scorer-a');
     const b = await scorer(ctx, {}, 'scorer-b');
     await eventually(async () => (await membersWithPartitions(ctx, consumerGroups.scorer(ctx.model))) === 2, 30_000, 'both scorers to hold partitions');
@@ -113,9 +109,7 @@ describe('scorer service', () => {
   it('classifies the holdout readings with accuracy >= 0.80 once the trainer learnt the training rows', async () => {
     const ctx = await context('scorer-holdout', 3);
     const trainerPort = await freePort();
-    scope.track(
-      spawnService('trainer', ctx.env({ TRAINER_PORT: trainerPort, TRAIN_OPTIMIZER: 'adam', TRAIN_ALPHA: 0.01, TRAIN_BATCH_SIZE: 16, TRAIN_CHECKPOINT_INTERVAL_MS: 500 })),
-    );
+    ctx.service('trainer', ctx.env({ TRAINER_PORT: trainerPort, TRAIN_OPTIMIZER: 'adam', TRAIN_ALPHA: 0.01, TRAIN_BATCH_SIZE: 16, TRAIN_CHECKPOINT_INTERVAL_MS: 500 }));
     const { port } = await scorer(ctx);
     // A live stream rather than one backlog: a backlog would be learnt a partition at a time.
     await produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 100, shuffle: true, holdout: 0.2, seed: 42, idPrefix: 'learn-', rate: 4000 });

@@ -11,10 +11,8 @@ import { initialState } from '@sonar/model';
 import { freePort, grantRedisPrefix, grantServiceAcls, SecureStack, stackConfig, type SecureService } from '@sonar/stack';
 import { CheckpointStore, type Checkpoint } from '@sonar/store';
 import { testContext, type TestContext } from '../support/context.ts';
-import { trained } from '../support/models.ts';
-import { eventually, spawnService, type ServiceProcess } from '../support/services.ts';
-import { readTopic } from '../support/topics.ts';
 import { consumeFirst, failureOf, probingKafka, redisRefusal } from '../support/secure-clients.ts';
+import { eventually, readTopic, trained, type ServiceProcess } from '@sonar/testkit';
 
 // `sonar stack up --secure` through the same code, on its own ports and home: every principal
 // connects with SCRAM-SHA-512 over TLS, may do what its service needs and is refused the rest.
@@ -57,9 +55,10 @@ beforeAll(async () => {
   // The test's own topics and prefix, granted as the stack grants its own.
   const { brokers, ...kafkaSecurity } = stack.kafkaClient('admin');
   ctx = await testContext('secure', { brokers, kafkaSecurity, redisUrl: stack.redisUrl('admin'), redisOptions: stack.redisOptions() });
-  gradients = `test.${ctx.id}.gradients`;
+  gradients = `${ctx.topicPrefix}gradients`;
   await ctx.createTopics(1);
-  await ctx.admin.createTopics({ waitForLeaders: true, topics: [{ topic: gradients }, { topic: `test.${ctx.id}.private` }] });
+  await ctx.createTopic(gradients, 1);
+  await ctx.createTopic(`${ctx.topicPrefix}private`, 1);
   await grantServiceAcls(ctx.admin, { topics: ctx.topics, gradients });
   await grantRedisPrefix(ctx.redis, ctx.redisPrefix);
 });
@@ -76,7 +75,7 @@ describe('the secured stack: Kafka SASL_SSL + SCRAM-SHA-512 + ACLs, Redis TLS + 
     for (const service of ['ingest', 'trainer', 'scorer'] as const) {
       const admin = as(service).kafka.admin();
       await admin.connect();
-      const visible = (await admin.listTopics()).filter((topic) => topic.startsWith(`test.${ctx.id}.`));
+      const visible = (await admin.listTopics()).filter((topic) => topic.startsWith(ctx.topicPrefix));
       await admin.disconnect();
       // The trainer's WRITE on gradients implies DESCRIBE; nobody sees the private topic.
       expect(visible.sort(), service).toEqual((service === 'trainer' ? [...deployment, gradients] : deployment).sort());
@@ -196,7 +195,7 @@ describe('the secured stack: Kafka SASL_SSL + SCRAM-SHA-512 + ACLs, Redis TLS + 
     const ports = { ingest: await freePort(), trainer: await freePort(), scorer: await freePort() };
     const services: ServiceProcess[] = [];
     const start = (service: 'ingest' | 'trainer' | 'scorer', extra: Record<string, string | number | boolean>) =>
-      services.push(spawnService(service, { ...deployment, ...stack.serviceEnv(service), ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, String(v)])) }, `secure-${service}`));
+      services.push(ctx.service(service, { ...deployment, ...stack.serviceEnv(service), ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, String(v)])) }, `secure-${service}`));
     try {
       start('ingest', { INGEST_PORT: ports.ingest });
       start('trainer', { TRAINER_PORT: ports.trainer, TRAIN_CHECKPOINT_EVERY: 1, TRAIN_CHECKPOINT_INTERVAL_MS: 200 });

@@ -6,11 +6,8 @@ import { CheckpointStore } from '@sonar/store';
 import { holdoutRows } from '@sonar/ingest';
 import type { TestContext } from '../support/context.ts';
 import { testScope } from '../support/scope.ts';
-import { eventually, freePort, metricValue, spawnService, type ServiceProcess } from '../support/services.ts';
-import { produceReadings, sonarRows } from '../support/produce.ts';
-import { readTopic } from '../support/topics.ts';
-import { checkpointStore, trained } from '../support/models.ts';
 import { ZOMBIE_SETTINGS, zombieTakeover } from '../support/zombie.ts';
+import { DETERMINISTIC_TRAINING, checkpointStore, eventually, freePort, fullBatches, metricValue, produceReadings, readTopic, sonarRows, trained, type ServiceProcess } from '@sonar/testkit';
 
 const scope = testScope();
 
@@ -18,8 +15,7 @@ const context = (name: string, partitions = 1) => scope.context(name, partitions
 
 async function trainer(ctx: TestContext, extra: Record<string, string | number> = {}, model = ctx.model): Promise<{ proc: ServiceProcess; port: number }> {
   const port = await freePort();
-  const proc = spawnService('trainer', ctx.env({ SONAR_MODEL: model, TRAINER_PORT: port, ...extra }));
-  scope.track(proc);
+  const proc = ctx.service('trainer', ctx.env({ SONAR_MODEL: model, TRAINER_PORT: port, ...extra }));
   return { proc, port };
 }
 
@@ -43,17 +39,7 @@ describe('trainer service', () => {
 
   it('crash equivalence: kill -9 at three random moments, theta bit-identical to an uninterrupted run', async () => {
     const ctx = await context('crash');
-    const settings = {
-      TRAIN_BATCH_SIZE: 32,
-      TRAIN_BATCH_MAX_WAIT_MS: 0,
-      TRAIN_CHECKPOINT_EVERY: 5,
-      TRAIN_CHECKPOINT_INTERVAL_MS: 200,
-      TRAIN_OPTIMIZER: 'adam',
-      TRAIN_ALPHA: 0.01,
-      // A killed member holds its partitions until its session times out.
-      TRAINER_SESSION_TIMEOUT_MS: 6000,
-      TRAINER_HEARTBEAT_MS: 1000,
-    };
+    const settings = { ...DETERMINISTIC_TRAINING, TRAIN_CHECKPOINT_EVERY: 5, TRAIN_CHECKPOINT_INTERVAL_MS: 200 };
     const options = { synthetic: 24_000, holdout: 0.1, seed: 7 };
     // Readings arrive over ~8 s while the trainer is killed and restarted.
     const producing = produceReadings(ctx.kafka, ctx.topics.readings, { ...options, rate: 3000 });
@@ -173,6 +159,6 @@ async function expectedTrainingCount(ctx: TestContext): Promise<number> {
     const reading = JSON.parse(m.value!.toString()) as { label?: string; holdout?: boolean };
     return reading.label !== undefined && !reading.holdout;
   }).length;
-  return trainable - (trainable % 32);
+  return fullBatches(trainable, DETERMINISTIC_TRAINING.TRAIN_BATCH_SIZE);
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { PrometheusServer, which } from '@sonar/stack';
-import { freePort } from './services.ts';
+import { freePort } from '@sonar/testkit';
 
 /** One sample of an instant query's result. */
 export interface PromSample {

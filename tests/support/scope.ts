@@ -1,29 +1,26 @@
 import { afterEach } from 'vitest';
-import { testContext, type TestContext } from './context.ts';
-import type { ServiceProcess } from './services.ts';
+import { testContext, type ContextTarget, type TestContext } from './context.ts';
 
 /**
- * What the tests of a file create — contexts (topics, model, Redis keys) and service
- * processes — stopped and removed after each test.
+ * What the tests of a file create — contexts (topics, model, Redis keys, their service
+ * processes) and anything else deferred — removed after each test, last first.
  */
 export function testScope() {
-  const contexts: TestContext[] = [];
-  const processes: ServiceProcess[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
   afterEach(async () => {
-    await Promise.all(processes.splice(0).map((p) => p.stop()));
-    await Promise.all(contexts.splice(0).map((c) => c.cleanup()));
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   });
   return {
-    /** A context whose topics exist, the readings topic with this many partitions. */
-    async context(name: string, partitions = 1): Promise<TestContext> {
-      const ctx = await testContext(name);
-      contexts.push(ctx);
-      await ctx.createTopics(partitions);
+    /** A context whose topics exist, the readings topic with this many partitions (none created with 0). */
+    async context(name: string, partitions = 1, on: ContextTarget = {}): Promise<TestContext> {
+      const ctx = await testContext(name, on);
+      cleanups.push(() => ctx.cleanup());
+      if (partitions > 0) await ctx.createTopics(partitions);
       return ctx;
     },
-    track<P extends ServiceProcess>(proc: P): P {
-      processes.push(proc);
-      return proc;
+    /** Something else to undo after the test. */
+    defer(cleanup: () => Promise<unknown>): void {
+      cleanups.push(cleanup);
     },
   };
 }

@@ -2,9 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import type { Checkpoint, CheckpointStore } from '@sonar/store';
 import type { TestContext } from './context.ts';
-import { checkpointStore } from './models.ts';
-import { produceReadings } from './produce.ts';
-import { eventually, metricValue, type ServiceProcess } from './services.ts';
+import { checkpointStore, eventually, metricValue, produceReadings, type ServiceProcess } from '@sonar/testkit';
 
 /**
  * Checkpoints by time only, every 2 s, so that a trainer paused a moment after one of

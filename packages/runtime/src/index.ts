@@ -7,3 +7,6 @@ export { connectionEnv, checkSasl, kafkaConnection, type ConnectionEnv } from '.
 export { zeroCounter } from './zero.ts';
 export { DeadlineExceeded, withDeadline } from './deadline.ts';
 export { consumerLagGauge, type LagSource } from './lag-gauge.ts';
+export { eventually, type EventuallyOptions } from './eventually.ts';
+export { parseMetrics, sumOf, type Sample } from './scrape/parse-metrics.ts';
+export { metricsUrl, scrape, type Scrape } from './scrape/scrape.ts';

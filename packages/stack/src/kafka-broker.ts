@@ -1,3 +1,4 @@
+import { eventually } from '@sonar/runtime';
 import { DEFAULT_KAFKA_BROKERS } from '@sonar/contracts';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -5,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, wr
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { runningPid, spawnDetached, stopProcess } from './processes.ts';
-import { kafkaAnswers, waitUntil, type KafkaSecurity } from './probes.ts';
+import { kafkaAnswers, type KafkaSecurity } from './probes.ts';
 import { repoRoot } from './paths.ts';
 import { mergeProperties } from './properties.ts';
 import type { ComponentStatus, Reporter, StackConfig } from './types.ts';
@@ -104,15 +105,13 @@ export class KafkaBroker {
         pidFile: this.pidFile,
       });
       report(`kafka: starting Apache Kafka ${kafkaVersion()} on ${this.config.kafkaBrokers.join(',')} (log ${this.logFile})`);
-      await waitUntil(() => this.answers(), {
-        timeoutMs: 120_000,
-        what: 'kafka broker',
+      await eventually(() => this.answers(), 120_000, 'kafka broker', {
         abort: () => (this.pid ? undefined : `the broker exited; last lines of ${this.logFile}:\n${tail(this.logFile, 20)}`),
       });
       report(`kafka: ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } else {
       report('kafka: broker process is running; waiting until it answers');
-      await waitUntil(() => this.answers(), { timeoutMs: 120_000, what: 'kafka broker' });
+      await eventually(() => this.answers(), 120_000, 'kafka broker');
     }
     return this.status();
   }

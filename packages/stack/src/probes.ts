@@ -1,6 +1,5 @@
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { Redis, type RedisOptions } from 'ioredis';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { withDeadline } from '@sonar/runtime';
 
 /** How a client authenticates: TLS and SASL settings of kafkajs (none for the plain stack). */
@@ -56,20 +55,5 @@ export async function httpAnswers(url: string, timeoutMs = 2000): Promise<boolea
     return response.ok;
   } catch {
     return false;
-  }
-}
-
-/** Polls `check` until it is true; fails with `what` and the hint when the deadline passes or `abort` says so. */
-export async function waitUntil(
-  check: () => Promise<boolean>,
-  options: { timeoutMs: number; what: string; intervalMs?: number; abort?: () => string | undefined },
-): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    const aborted = options.abort?.();
-    if (aborted) throw new Error(`${options.what}: ${aborted}`);
-    if (Date.now() > deadline) throw new Error(`${options.what}: not ready after ${options.timeoutMs} ms`);
-    await sleep(options.intervalMs ?? 250);
   }
 }

@@ -1,6 +1,7 @@
+import { eventually } from '@sonar/runtime';
 import { join } from 'node:path';
 import { runningPid, spawnDetached, stopProcess } from './processes.ts';
-import { httpAnswers, waitUntil } from './probes.ts';
+import { httpAnswers } from './probes.ts';
 import { repoRoot } from './paths.ts';
 import { which } from './which.ts';
 import type { ComponentStatus, Reporter, StackConfig } from './types.ts';
@@ -66,9 +67,7 @@ export class PrometheusServer {
       });
       report(`prometheus: started on ${this.url}`);
     }
-    await waitUntil(() => httpAnswers(`${this.url}/-/ready`), {
-      timeoutMs: 30_000,
-      what: 'prometheus',
+    await eventually(() => httpAnswers(`${this.url}/-/ready`), 30_000, 'prometheus', {
       abort: () => (runningPid(this.pidFile) ? undefined : `prometheus exited; see ${this.logFile}`),
     });
     return this.status();

@@ -1,8 +1,9 @@
+import { eventually } from '@sonar/runtime';
 import { DEFAULT_PORTS } from '@sonar/contracts';
 import { join } from 'node:path';
 import type { RedisOptions } from 'ioredis';
 import { runningPid, spawnDetached, stopProcess } from './processes.ts';
-import { redisAnswers, waitUntil } from './probes.ts';
+import { redisAnswers } from './probes.ts';
 import { isLoopbackHost } from './config.ts';
 import { which } from './which.ts';
 import type { ComponentStatus, Reporter, StackConfig } from './types.ts';
@@ -68,9 +69,7 @@ export class RedisServer {
       });
       report(`redis: started redis-server on ${url.hostname}:${port}`);
     }
-    await waitUntil(() => this.answers(), {
-      timeoutMs: 20_000,
-      what: 'redis',
+    await eventually(() => this.answers(), 20_000, 'redis', {
       abort: () => (runningPid(this.pidFile) ? undefined : `redis-server exited; see ${this.logFile}`),
     });
     return this.status();

@@ -16,16 +16,21 @@ export interface ServiceProcess {
   stop(graceMs?: number): Promise<number | null>;
 }
 
-/** Starts `sonar <service>` with exactly this environment (plus PATH and HOME), its output in logFile. */
-export function startService(service: ServiceName, env: Record<string, string>, logFile: string, label: string = service): ServiceProcess {
+/** The `sonar` command as a process, with exactly this environment (plus PATH and HOME); its output piped. */
+export function spawnSonar(args: string[], env: Record<string, string>): ChildProcess {
   const root = repoRoot();
-  mkdirSync(dirname(logFile), { recursive: true });
-  const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'packages/cli/src/main.ts'), service], {
+  return spawn(process.execPath, ['--import', 'tsx', join(root, 'packages/cli/src/main.ts'), ...args], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Starts `sonar <service>` with exactly this environment (plus PATH and HOME), its output in logFile. */
+export function startService(service: ServiceName, env: Record<string, string>, logFile: string, label: string = service): ServiceProcess {
+  mkdirSync(dirname(logFile), { recursive: true });
+  const log = createWriteStream(logFile);
+  const child = spawnSonar([service], env);
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

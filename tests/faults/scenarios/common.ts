@@ -1,8 +1,7 @@
 import { expect } from 'vitest';
 import type { Checkpoint } from '@sonar/store';
-import { trained } from '../../support/models.ts';
 import type { TestContext } from '../../support/context.ts';
-import { freePort, spawnService, type ServiceName, type ServiceProcess } from '../../support/services.ts';
+import { DETERMINISTIC_TRAINING, freePort, trained, type ServiceName, type ServiceProcess } from '@sonar/testkit';
 
 /** Processes a scenario started, stopped by its cleanup. */
 export class Processes {
@@ -11,7 +10,7 @@ export class Processes {
   async start(ctx: TestContext, service: ServiceName, extra: Record<string, string | number | boolean> = {}, model = ctx.model, label: string = service) {
     const portVar = { ingest: 'INGEST_PORT', trainer: 'TRAINER_PORT', scorer: 'SCORER_PORT' }[service];
     const port = await freePort();
-    const proc = spawnService(service, ctx.env({ SONAR_MODEL: model, [portVar]: port, ...extra }), label);
+    const proc = ctx.service(service, ctx.env({ SONAR_MODEL: model, [portVar]: port, ...extra }), label);
     this.all.push(proc);
     return { proc, port, url: `http://127.0.0.1:${port}` };
   }
@@ -41,17 +40,7 @@ export function check(ok: boolean, what: string): boolean {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Count-only, one-partition training: the configuration under which theta is reproducible bit for bit. */
-export const DETERMINISTIC = {
-  TRAIN_BATCH_SIZE: 32,
-  TRAIN_BATCH_MAX_WAIT_MS: 0,
-  TRAIN_CHECKPOINT_EVERY: 10,
-  TRAIN_CHECKPOINT_INTERVAL_MS: 500,
-  TRAIN_OPTIMIZER: 'adam',
-  TRAIN_ALPHA: 0.01,
-  // A killed member holds its partitions until its session times out: keep that short.
-  TRAINER_SESSION_TIMEOUT_MS: 6000,
-  TRAINER_HEARTBEAT_MS: 1000,
-};
+export const DETERMINISTIC = DETERMINISTIC_TRAINING;
 
 /** min / median / max of durations in ms, in seconds. */
 export function summary(ms: number[]): string {

@@ -1,9 +1,7 @@
 import type { TestContext } from '../../support/context.ts';
-import { checkpointStore } from '../../support/models.ts';
-import { plannedTrainable, produceReadings } from '../../support/produce.ts';
-import { eventually, metricValue } from '../../support/services.ts';
 import type { FaultRow } from '../support/report.ts';
 import { check, DETERMINISTIC, Processes, sameBits, trainedAll } from './common.ts';
+import { checkpointStore, eventually, fullBatches, metricValue, plannedTrainable, produceReadings } from '@sonar/testkit';
 
 /**
  * Redis loses the fencing epoch's last writes while the trainer runs (AOF everysec,
@@ -16,7 +14,7 @@ export async function epochSetBack(ctx: TestContext, seed: number): Promise<Faul
   try {
     const plan = { synthetic: 40_000, holdout: 0.1, seed };
     const expected = plannedTrainable(plan);
-    const full = expected - (expected % DETERMINISTIC.TRAIN_BATCH_SIZE);
+    const full = fullBatches(expected, DETERMINISTIC.TRAIN_BATCH_SIZE);
     const producing = produceReadings(ctx.kafka, ctx.topics.readings, { ...plan, rate: 3000 });
     const trainer = await processes.start(ctx, 'trainer', DETERMINISTIC);
     const store = checkpointStore(ctx);
@@ -55,7 +53,6 @@ export async function epochSetBack(ctx: TestContext, seed: number): Promise<Faul
       injected: `DECR, then DEL, of the epoch counter while the trainer trains ${expected.toLocaleString('en-US')} labeled readings`,
       recovery: `two checkpoints past each set-back within ${delays.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(' and ')}; the epoch re-established ${reestablished} times (metric), no write fenced`,
       held: `theta bit-identical to an uninterrupted run; samples ${crashed.samples} = ${full}`,
-      ok: identical && crashed.samples === full && reestablished >= 2 && fenced === 0,
     };
   } finally {
     await processes.stopAll();

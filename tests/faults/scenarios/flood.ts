@@ -5,11 +5,9 @@ import { randomIndex, seededRng, type Rng } from '@sonar/model';
 import type { Message } from 'kafkajs';
 import type { TestContext } from '../../support/context.ts';
 import { testContext } from '../../support/context.ts';
-import { eventually, metricValue } from '../../support/services.ts';
-import { sonarRows } from '../../support/produce.ts';
-import { readTopic } from '../../support/topics.ts';
 import type { FaultRow } from '../support/report.ts';
 import { check, DETERMINISTIC, Processes, sameBits, trainedAll } from './common.ts';
+import { eventually, fullBatches, metricValue, readTopic, sonarRows } from '@sonar/testkit';
 
 const features = (n: number) => Array.from({ length: n }, (_, i) => (i % 7) / 10);
 const json = (fields: object) => JSON.stringify({ features: features(60), label: 'R', ...fields });
@@ -73,7 +71,7 @@ export async function badInputFlood(ctx: TestContext, seed: number): Promise<Fau
     await processes.start(clean, 'trainer', DETERMINISTIC, clean.model, 'clean-trainer');
     // The scorer waits for a model: the trainer's first checkpoint.
     const trainable = plan.filter((r) => !r.holdout).length;
-    const full = trainable - (trainable % DETERMINISTIC.TRAIN_BATCH_SIZE);
+    const full = fullBatches(trainable, DETERMINISTIC.TRAIN_BATCH_SIZE);
     const flooded = await trainedAll(ctx, full);
     const reference = await trainedAll(clean, full);
     await eventually(async () => (await metricValue(scorer.port, 'sonar_scorer_readings_total')) >= 100_000, 120_000, 'the scorer to classify everything');
@@ -102,7 +100,6 @@ export async function badInputFlood(ctx: TestContext, seed: number): Promise<Fau
       fault: 'bad-input flood',
       injected: '10,000 malformed records (every reason code and random bytes) among 100,000 valid readings, by a raw producer',
       held: `dead letters: trainer ${perService.trainer}, scorer ${perService.scorer}, ${wrong.length} with a wrong reason (${Object.entries(byReason).map(([r, n]) => `${r} ${n / 2}`).join(', ')}); services never restarted; theta ${identical ? 'bit-identical to' : 'DIFFERENT from'} the valid-only run`,
-      ok: perService.trainer === 10_000 && perService.scorer === 10_000 && wrong.length === 0 && everyReason && stillRunning && identical,
     };
   } finally {
     await processes.stopAll();

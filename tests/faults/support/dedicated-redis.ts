@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, redisAnswers, waitUntil, which } from '@sonar/stack';
+import { eventually } from '@sonar/runtime';
+import { freePort, redisAnswers, which } from '@sonar/stack';
 
 export type Persistence = 'aof-always' | 'none';
 
@@ -33,7 +34,7 @@ export class DedicatedRedis {
     this.child = spawn(which('redis-server')!, ['--bind', '127.0.0.1', '--port', String(this.port), '--dir', this.dir, '--save', '', ...persistence], {
       stdio: 'ignore',
     });
-    await waitUntil(() => redisAnswers(this.url, 500), { timeoutMs: 10_000, what: 'dedicated redis' });
+    await eventually(() => redisAnswers(this.url, 500), 10_000, 'dedicated redis');
     return Date.now() - started;
   }
 

@@ -2,12 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sonarHome } from '@sonar/stack';
 
+/** What a scenario injected and what held (a row is reported only once every check held: a broken one fails the suite). */
 export interface FaultRow {
   fault: string;
   injected: string;
   recovery?: string;
   held: string;
-  ok: boolean;
 }
 
 /** The suite's report: what was injected and what held, printed at the end and kept as JSON. */
@@ -16,7 +16,7 @@ export class FaultReport {
 
   add(row: FaultRow): void {
     this.rows.push(row);
-    process.stdout.write(`[faults] ${row.ok ? 'held' : 'BROKEN'}: ${row.fault}: ${row.injected}${row.recovery ? `; recovery ${row.recovery}` : ''}; ${row.held}\n`);
+    process.stdout.write(`[faults] held: ${row.fault}: ${row.injected}${row.recovery ? `; recovery ${row.recovery}` : ''}; ${row.held}\n`);
   }
 
   write(mode: string): string {
@@ -24,7 +24,7 @@ export class FaultReport {
     mkdirSync(join(sonarHome(), 'faults'), { recursive: true });
     writeFileSync(file, `${JSON.stringify({ mode, date: new Date().toISOString(), rows: this.rows }, null, 2)}\n`);
     const widths = [28, 60];
-    const lines = this.rows.map((r) => `${(r.ok ? 'held  ' : 'BROKEN')} ${r.fault.padEnd(widths[0]!)} ${r.injected}${r.recovery ? ` | recovery ${r.recovery}` : ''}\n${' '.repeat(7 + widths[0]! + 1)}${r.held}`);
+    const lines = this.rows.map((r) => `held   ${r.fault.padEnd(widths[0]!)} ${r.injected}${r.recovery ? ` | recovery ${r.recovery}` : ''}\n${' '.repeat(7 + widths[0]! + 1)}${r.held}`);
     process.stdout.write(`\nfault-injection report (${mode})\n${lines.join('\n')}\nreport: ${file}\n`);
     return file;
   }

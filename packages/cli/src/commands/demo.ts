@@ -4,9 +4,9 @@ import { Redis } from 'ioredis';
 import { consumerGroups, DEFAULT_PORTS } from '@sonar/contracts';
 import { loadSonar } from '@sonar/dataset';
 import { createKafka } from '@sonar/kafka';
-import { kafkaConnection } from '@sonar/runtime';
+import { eventually, kafkaConnection } from '@sonar/runtime';
 import { CheckpointStore } from '@sonar/store';
-import { httpAnswers, LocalStack, redact, waitUntil, type ComponentName, type ServiceProcess } from '@sonar/stack';
+import { httpAnswers, LocalStack, redact, type ComponentName, type ServiceProcess } from '@sonar/stack';
 import { holdoutRows, httpSink, plannedCount, produce, replayPlan, sonarSourceRows } from '@sonar/ingest';
 import { commandEnv, commandLogger } from '../env.ts';
 import { fraction, integer, number } from '../parse.ts';
@@ -162,10 +162,8 @@ function progressLine(elapsedMs: number, total: number, s: PipelineSnapshot): st
 }
 
 async function waitReady(url: string, services: ServiceProcess[], signal: AbortSignal): Promise<void> {
-  await waitUntil(async () => signal.aborted || (await httpAnswers(url)), {
-    timeoutMs: 60_000,
+  await eventually(async () => signal.aborted || (await httpAnswers(url)), 60_000, url, {
     intervalMs: 100,
-    what: url,
     abort: () => {
       const exited = services.find((s) => s.child.exitCode !== null);
       return exited && `${exited.name} exited with code ${exited.child.exitCode}; see ${exited.logFile}`;

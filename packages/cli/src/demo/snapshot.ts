@@ -1,6 +1,5 @@
 import { METRICS } from '@sonar/contracts';
-import { sumOf } from '../watch/parse-metrics.ts';
-import { scrape } from '../watch/scrape.ts';
+import { scrape, sumOf } from '@sonar/runtime';
 import type { DemoPorts } from './services.ts';
 
 /** What the demo reads from the services' /metrics for its progress line and summary. */

@@ -1,5 +1,5 @@
 import { METRICS } from '@sonar/contracts';
-import { sumOf, type Sample } from './parse-metrics.ts';
+import { sumOf, type Sample } from '@sonar/runtime';
 import type { SeriesStore } from './series.ts';
 
 export const SERVICES = ['ingest', 'trainer', 'scorer'] as const;

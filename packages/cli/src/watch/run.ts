@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { renderFrame } from './render.ts';
 import { SERVICES, type Service } from './record.ts';
-import { metricsUrl, scrape, type Scrape } from './scrape.ts';
+import { metricsUrl, scrape, type Scrape } from '@sonar/runtime';
 import { plainScreen, terminalScreen, type Screen } from './screen.ts';
 import { WatchState } from './state.ts';
 import { dashboardView } from './view.ts';

@@ -1,5 +1,5 @@
 import { recordScrape, SERVICES, type Service } from './record.ts';
-import type { Scrape } from './scrape.ts';
+import type { Scrape } from '@sonar/runtime';
 import { SeriesStore } from './series.ts';
 
 export interface ServiceStatus {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMetrics } from './parse-metrics.ts';
-import type { Scrape } from './scrape.ts';
+import { parseMetrics, type Scrape } from '@sonar/runtime';
 import { WatchState } from './state.ts';
 import { dashboardView } from './view.ts';
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
 import { decodeClassified } from '@sonar/contracts';
+import { eventually } from '@sonar/runtime';
 import { freePort } from '@sonar/stack';
-import { BatchingProducer, createProducer } from '@sonar/kafka';
-import { kafkaSink, produce, ReadingPublisher, replayPlan, sonarSourceRows } from '@sonar/ingest';
-import type { BenchRun } from './harness.ts';
-import { quantile, sampleRss, waitFor, type RssTrace } from './measure.ts';
+import { produceReadings, type RunScope } from '@sonar/testkit';
+import { runBaseline } from './baseline-script.ts';
+import { quantile, sampleRss, type RssTrace } from './measure.ts';
 
 export interface Latency {
   count: number;
@@ -29,19 +29,19 @@ const WARM_UP_MS = 2000;
  * time → the first reading scored with that version.
  */
 export async function latencies(
-  run: BenchRun,
+  run: RunScope,
   rate: number,
   seconds: number,
   versions: number,
   publishModel: (model: string, version: number) => Promise<number>,
 ): Promise<LatencyFigures> {
-  const topics = run.topics('latency');
+  const topics = run.topicsFor('latency');
   await createTopics(run, [topics.readings, topics.classified]);
-  const model = `${run.id}-latency`;
+  const model = `${run.model}-latency`;
   await publishModel(model, 1);
   const port = await freePort();
-  run.service('scorer', run.env(model, topics, { SCORER_PORT: port, SCORER_POLL_MS: 1000 }), 'latency-scorer');
-  await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined), 60_000, 'the scorer');
+  run.service('scorer', run.env({ SCORER_PORT: port, SCORER_POLL_MS: 1000 }, { model, topics }), 'latency-scorer');
+  await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000, 'the scorer');
 
   const firstScored = new Map<number, number>();
   const scorerProbe = await probe(run, topics.classified, (value, arrivedAt, samples) => {
@@ -63,12 +63,12 @@ export async function latencies(
   const scorer = await scorerProbe.stop(rate * seconds);
   const scorerRss = rss.stop();
 
-  const relayTopics = run.topics('latency-relay');
+  const relayTopics = run.topicsFor('latency-relay');
   await createTopics(run, [relayTopics.readings, relayTopics.classified]);
   let stopRelay!: () => void;
   const relayStopped = new Promise<void>((resolve) => (stopRelay = resolve));
-  const relayDone = run.script(
-    'relay.ts',
+  const relayDone = runBaseline(
+    './relay.ts',
     { BENCH_BROKERS: run.brokers.join(','), BENCH_TOPIC: relayTopics.readings, BENCH_OUTPUT: relayTopics.classified, BENCH_GROUP: `${run.id}-latency-relay` },
     relayStopped,
   );
@@ -88,23 +88,18 @@ export async function latencies(
   return { scorer, scorerRss, relay, propagation: summarize(propagation) };
 }
 
-async function createTopics(run: BenchRun, topics: string[]): Promise<void> {
-  await run.admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
+async function createTopics(run: RunScope, topics: string[]): Promise<void> {
+  for (const topic of topics) await run.createTopic(topic, 3);
 }
 
 /** Readings stamped and sent at a fixed rate, whatever happens downstream (open loop). */
-async function openLoop(run: BenchRun, topic: string, rate: number, seconds: number): Promise<void> {
-  const producer = createProducer(run.kafka);
-  await producer.connect();
-  const rows = sonarSourceRows();
+async function openLoop(run: RunScope, topic: string, rate: number, seconds: number): Promise<void> {
   const count = Math.round(rate * seconds);
-  const plan = replayPlan(rows, { epochs: 1, shuffle: false, seed: 5, holdout: 0.2, synthetic: count, idPrefix: 'l' });
-  await produce(plan, count, kafkaSink(new ReadingPublisher(new BatchingProducer(producer, { lingerMs: 1 }), topic)), { rate });
-  await producer.disconnect();
+  await produceReadings(run.kafka, topic, { seed: 5, holdout: 0.2, synthetic: count, idPrefix: 'l', rate, lingerMs: 1 });
 }
 
 /** A consumer that records, per output record, how long after its reading was sent it arrived. */
-async function probe(run: BenchRun, topic: string, record: (value: string, arrivedAt: number, samples: number[]) => void) {
+async function probe(run: RunScope, topic: string, record: (value: string, arrivedAt: number, samples: number[]) => void) {
   const consumer: Consumer = run.kafka.consumer({ groupId: `${run.id}-probe-${randomBytes(3).toString('hex')}`, maxWaitTimeInMs: 100 });
   const samples: number[] = [];
   let seen = 0;
@@ -122,7 +117,7 @@ async function probe(run: BenchRun, topic: string, record: (value: string, arriv
   });
   return {
     stop: async (expected: number): Promise<Latency> => {
-      await waitFor(async () => (seen >= expected ? true : undefined), 60_000, `${expected} output records`).catch(() => undefined);
+      await eventually(() => seen >= expected, 60_000, `${expected} output records`).catch(() => undefined);
       await consumer.disconnect();
       return summarize(samples);
     },

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { scrape } from '../watch/scrape.ts';
-import { sumOf, type Sample } from '../watch/parse-metrics.ts';
+import { scrape, sumOf, type Sample } from '@sonar/runtime';
 
 /** A metric's total on a service (0 when it has none yet). */
 export const total = (samples: readonly Sample[], name: string): number => sumOf(samples, name) ?? 0;
@@ -82,14 +81,4 @@ export function quantile(sorted: readonly number[], q: number): number {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
-}
-
-export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }

@@ -1,15 +1,15 @@
 // Mini-batch training throughput of the model package against a naive
 // array-of-arrays implementation of the same update, in the same process.
 //
-//   pnpm tsx bench/model-throughput.ts
+//   pnpm bench:model
 //
 // Both sides run plain SGD, θ ← θ - α Xᵀ(sigmoid(Xθ) - y) / n, over the Sonar
 // rows repeated, in consecutive mini-batches. The naive side stores the data as
 // number[][] and allocates its arrays per step, as straightforward code would.
 import { THETA_LENGTH } from '@sonar/contracts';
 import { loadSonar } from '@sonar/dataset';
-import { batchFromRows, initialState, optimizerStep, optimizerStepInPlace, sliceRows } from '../packages/model/src/index.ts';
-import type { OptimizerConfig, TrainingState } from '../packages/model/src/index.ts';
+import { batchFromRows, initialState, optimizerStep, optimizerStepInPlace, sliceRows } from '@sonar/model';
+import type { OptimizerConfig, TrainingState } from '@sonar/model';
 
 const BATCH_SIZES = [1, 32, 256];
 const SAMPLES = 400_000;

@@ -5,12 +5,13 @@
  * runs until SIGTERM, printing {"relayed": n} on exit.
  */
 import { Kafka, logLevel } from 'kafkajs';
-import { chunkMessages } from '@sonar/kafka';
+import { DEFAULT_KAFKA_BROKERS } from '@sonar/contracts';
+import { chunkMessages, KAFKA_TUNING } from '@sonar/kafka';
 
-const { BENCH_BROKERS = '127.0.0.1:9092', BENCH_TOPIC, BENCH_OUTPUT, BENCH_GROUP } = process.env;
+const { BENCH_BROKERS = DEFAULT_KAFKA_BROKERS, BENCH_TOPIC, BENCH_OUTPUT, BENCH_GROUP } = process.env;
 const kafka = new Kafka({ clientId: 'bench-relay', brokers: BENCH_BROKERS.split(','), logLevel: logLevel.NOTHING });
-const consumer = kafka.consumer({ groupId: BENCH_GROUP!, maxBytesPerPartition: 4 * 1024 * 1024, maxWaitTimeInMs: 500 });
-const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+const consumer = kafka.consumer({ groupId: BENCH_GROUP!, ...KAFKA_TUNING.consumer });
+const producer = kafka.producer({ idempotent: KAFKA_TUNING.producer.idempotent, maxInFlightRequests: KAFKA_TUNING.producer.maxInFlightRequests });
 let relayed = 0;
 await Promise.all([consumer.connect(), producer.connect()]);
 await consumer.subscribe({ topic: BENCH_TOPIC!, fromBeginning: true });

@@ -4,11 +4,14 @@
  * prints {"first": ms, "last": ms, "count": n} when it has seen BENCH_COUNT records.
  */
 import { Kafka, logLevel } from 'kafkajs';
+import { DEFAULT_KAFKA_BROKERS } from '@sonar/contracts';
+import { KAFKA_TUNING } from '@sonar/kafka';
 
-const { BENCH_BROKERS = '127.0.0.1:9092', BENCH_TOPIC, BENCH_GROUP, BENCH_COUNT } = process.env;
+const { BENCH_BROKERS = DEFAULT_KAFKA_BROKERS, BENCH_TOPIC, BENCH_GROUP, BENCH_COUNT } = process.env;
 const target = Number(BENCH_COUNT);
 const kafka = new Kafka({ clientId: 'bench-noop', brokers: BENCH_BROKERS.split(','), logLevel: logLevel.NOTHING });
-const consumer = kafka.consumer({ groupId: BENCH_GROUP!, maxBytesPerPartition: 4 * 1024 * 1024, maxWaitTimeInMs: 500 });
+// The services' consumer settings: the baseline differs from them only in doing nothing.
+const consumer = kafka.consumer({ groupId: BENCH_GROUP!, ...KAFKA_TUNING.consumer });
 let count = 0;
 let first = 0;
 await consumer.connect();

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
+import { METRICS } from '@sonar/contracts';
+import { eventually } from '@sonar/runtime';
 import { freePort, which } from '@sonar/stack';
-import type { BenchRun } from './harness.ts';
-import { total, watchCounter, waitFor, type RssTrace, type Throughput } from './measure.ts';
+import { fullBatches, type RunScope } from '@sonar/testkit';
+import { runBaseline } from './baseline-script.ts';
+import { total, watchCounter, type RssTrace, type Throughput } from './measure.ts';
 
 const BATCH = 32;
 
@@ -13,13 +16,13 @@ export interface TrainerFigures {
 }
 
 /** Trainer readings/s on a pre-filled topic, beside a no-op kafkajs consumer and kcat on the same topic. */
-export async function trainerThroughput(run: BenchRun, topic: string, count: number): Promise<TrainerFigures> {
-  const topics = { ...run.topics('trainer'), readings: topic };
+export async function trainerThroughput(run: RunScope, topic: string, count: number): Promise<TrainerFigures> {
+  const topics = { ...run.topicsFor('trainer'), readings: topic };
   const port = await freePort();
-  run.service('trainer', run.env(`${run.id}-trainer`, topics, { TRAINER_PORT: port, TRAIN_BATCH_SIZE: BATCH, TRAIN_CHECKPOINT_INTERVAL_MS: 2000 }));
+  run.service('trainer', run.env({ TRAINER_PORT: port, TRAIN_BATCH_SIZE: BATCH, TRAIN_CHECKPOINT_INTERVAL_MS: 2000 }, { model: `${run.model}-trainer`, topics }));
   // Readings of a last partial mini-batch wait in the buffer: they are not counted yet.
-  const trained = await watchCounter(port, (s) => total(s, 'sonar_trainer_readings_total'), count - (count % BATCH));
-  const noop = await run.script<{ first: number; last: number; count: number }>('noop-consumer.ts', {
+  const trained = await watchCounter(port, (s) => total(s, METRICS.trainerReadings), fullBatches(count, BATCH));
+  const noop = await runBaseline<{ first: number; last: number; count: number }>('./noop-consumer.ts', {
     BENCH_BROKERS: run.brokers.join(','),
     BENCH_TOPIC: topic,
     BENCH_GROUP: `${run.id}-noop`,
@@ -34,7 +37,7 @@ export async function trainerThroughput(run: BenchRun, topic: string, count: num
 }
 
 /** kcat -C from the beginning to the end of the topic, output thrown away; the whole command timed. */
-async function kcatThroughput(run: BenchRun, topic: string, count: number): Promise<Throughput> {
+async function kcatThroughput(run: RunScope, topic: string, count: number): Promise<Throughput> {
   const started = performance.now();
   const lines = await new Promise<number>((resolve, reject) => {
     const child = spawn('kcat', ['-C', '-b', run.brokers.join(','), '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%o\n'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,20 +59,19 @@ export interface ScorerFigures {
 }
 
 /** Scorer readings/s (events acknowledged) on the pre-filled topic, beside a no-op consume→produce relay. */
-export async function scorerThroughput(run: BenchRun, topic: string, count: number, publishModel: (model: string) => Promise<void>): Promise<ScorerFigures> {
-  const topics = { ...run.topics('scorer'), readings: topic };
-  const model = `${run.id}-scorer`;
+export async function scorerThroughput(run: RunScope, topic: string, count: number, publishModel: (model: string) => Promise<void>): Promise<ScorerFigures> {
+  const topics = { ...run.topicsFor('scorer'), readings: topic };
+  const model = `${run.model}-scorer`;
   await publishModel(model);
   const port = await freePort();
-  run.service('scorer', run.env(model, topics, { SCORER_PORT: port }));
-  const scored = await watchCounter(port, (s) => total(s, 'sonar_scorer_readings_total'), count);
+  run.service('scorer', run.env({ SCORER_PORT: port }, { model, topics }));
+  const scored = await watchCounter(port, (s) => total(s, METRICS.scorerReadings), count);
 
-  const output = run.topics('relay').classified;
-  await run.admin.createTopics({ topics: [{ topic: output, numPartitions: 3 }], waitForLeaders: true });
+  const output = await run.createTopic(run.topicsFor('relay').classified, 3);
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
-  const relayDone = run.script<{ relayed: number }>(
-    'relay.ts',
+  const relayDone = runBaseline<{ relayed: number }>(
+    './relay.ts',
     { BENCH_BROKERS: run.brokers.join(','), BENCH_TOPIC: topic, BENCH_OUTPUT: output, BENCH_GROUP: `${run.id}-relay` },
     stopped,
   );
@@ -80,9 +82,9 @@ export async function scorerThroughput(run: BenchRun, topic: string, count: numb
 }
 
 /** Rate at which a topic's end offsets grow, from the first growth seen until they reach `target`. */
-async function watchOffsets(run: BenchRun, topic: string, target: number): Promise<Throughput> {
+async function watchOffsets(run: RunScope, topic: string, target: number): Promise<Throughput> {
   let started: { at: number; count: number } | undefined;
-  return waitFor(async () => {
+  return eventually(async () => {
     const count = (await run.admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);
     const now = performance.now();
     if (!started && count > 0) started = { at: now, count };

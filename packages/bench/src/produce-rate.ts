@@ -1,31 +1,27 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { encodeReadingJson } from '@sonar/contracts';
-import { BatchingProducer, createProducer } from '@sonar/kafka';
-import { kafkaSink, produce, ReadingPublisher, replayPlan, sonarSourceRows } from '@sonar/ingest';
+import { replayPlan } from '@sonar/ingest';
 import { sonarHome } from '@sonar/stack';
-import type { BenchRun } from './harness.ts';
+import { produceReadings, sonarRows, type RunScope } from '@sonar/testkit';
 import type { Throughput } from './measure.ts';
 
 /** Fills a topic with synthetic labeled readings the way `sonar produce --synthetic N --rate 0` does, timing it. */
-export async function prefill(run: BenchRun, topic: string, count: number): Promise<Throughput & { messageBytes: number }> {
-  await run.admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
-  const producer = createProducer(run.kafka);
-  await producer.connect();
+export async function prefill(run: RunScope, topic: string, count: number): Promise<Throughput & { messageBytes: number }> {
+  await run.createTopic(topic, 3);
   const options = { epochs: 1, shuffle: false, seed: 11, holdout: 0, synthetic: count, idPrefix: 'b' };
-  const rows = sonarSourceRows();
-  const sample = [...take(replayPlan(rows, options), 100)];
+  const sample = [...take(replayPlan(sonarRows(), options), 100)];
   const messageBytes = Math.round(sample.reduce((n, r) => n + Buffer.byteLength(encodeReadingJson({ ...r, ts: Date.now() })), 0) / sample.length);
+  // Timed as `sonar produce` runs: connecting the producer included.
   const started = performance.now();
-  const result = await produce(replayPlan(rows, options), count, kafkaSink(new ReadingPublisher(new BatchingProducer(producer), topic)), { rate: 0 });
+  const acked = await produceReadings(run.kafka, topic, options);
   const seconds = (performance.now() - started) / 1000;
-  await producer.disconnect();
-  return { count: result.acked, seconds, perSecond: result.acked / seconds, messageBytes };
+  return { count: acked, seconds, perSecond: acked / seconds, messageBytes };
 }
 
 /** Kafka's own producer benchmark (kafka-producer-perf-test), from the broker's jars, same record size and acks. */
-export async function producerPerfTest(run: BenchRun, topic: string, count: number, recordBytes: number): Promise<Throughput> {
-  await run.admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+export async function producerPerfTest(run: RunScope, topic: string, count: number, recordBytes: number): Promise<Throughput> {
+  await run.createTopic(topic, 3);
   const args = [
     '-cp',
     join(sonarHome(), 'kafka', 'lib', '*'),

@@ -1,0 +1,2 @@
+export { BENCH_MODES, runBench, type BenchMode, type BenchOptions } from './run.ts';
+export type { BenchResults } from './report.ts';
