@@ -3,6 +3,7 @@ import { decodeJsonReading } from './decode-json.ts';
 import { decodeCsvReading } from './decode-csv.ts';
 import { decodeReadingAvroInto } from './avro/decode-reading-avro.ts';
 import { hasAvroMarker } from './avro/reading-schema.ts';
+import { decodeJsonReadingFast } from './fast-json/decode-json-fast.ts';
 import { assertRowFits, copyIntoRow, settleRow, withFeatures } from './feature-row.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -37,10 +38,13 @@ export function decodeReadingInto(
     return settleRow(target, offset, reject('too_large', `the value has ${value.byteLength} bytes; the limit is ${maxBytes}`));
   }
   if (hasAvroMarker(value)) return decodeReadingAvroInto(value, target, offset);
+  // JSON as producers commonly write it, in one pass over the bytes; the exact path for the rest.
+  const fast = decodeJsonReadingFast(value, target, offset);
+  if (fast !== undefined) return fast;
   return settleRow(target, offset, copyIntoRow(decodeTextValue(value), target, offset));
 }
 
-/** A value that is text: UTF-8, then JSON or CSV. */
+/** A value that is text: UTF-8, then JSON.parse or the CSV split. The exact path, and the fast path's reference. */
 export function decodeTextValue(value: Uint8Array): Decoded<Reading> {
   let text: string;
   try {
