@@ -15,6 +15,8 @@ export class AvroCursor {
   /** Where `bytes` starts in `view`. */
   base = 0;
   pos = 0;
+  /** Whether every double the last doublesInto wrote was finite: then no second pass is needed to check. */
+  allFinite = true;
 
   reset(bytes: Uint8Array, pos: number): this {
     if (this.view.buffer !== bytes.buffer) this.view = new DataView(bytes.buffer);
@@ -66,9 +68,13 @@ export class AvroCursor {
    */
   doublesInto(target: Float64Array, offset: number, limit: number): number {
     let count = 0;
+    let poison = 0; // x - x is 0 for a finite x, NaN otherwise
     for (;;) {
       let items = this.long();
-      if (items === 0) return count;
+      if (items === 0) {
+        this.allFinite = poison === 0;
+        return count;
+      }
       if (items < 0) {
         items = -items;
         if (this.long() !== items * 8) return -1;
@@ -77,7 +83,11 @@ export class AvroCursor {
       const view = this.view;
       const start = this.base + this.pos;
       const writable = Math.min(items, limit - count);
-      for (let i = 0; i < writable; i++) target[offset + count + i] = view.getFloat64(start + 8 * i, true);
+      for (let i = 0; i < writable; i++) {
+        const x = view.getFloat64(start + 8 * i, true);
+        target[offset + count + i] = x;
+        poison += x - x;
+      }
       this.pos += 8 * items;
       count += items;
     }

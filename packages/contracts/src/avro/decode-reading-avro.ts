@@ -51,7 +51,7 @@ function decodeDatum(bytes: Uint8Array, target: Float64Array, offset: number): D
     if (ts !== ts) return malformed(c, 'ts is not a long: a varint cut short or past 64 bits');
   } else if (tsBranch !== 0) return malformed(c, 'the ts union index is neither 0 (null) nor 1 (long)');
   if (c.remaining !== 0) return reject('invalid_avro', `${c.remaining} bytes follow the datum`);
-  return checkValues(count, target, offset, id, ts) ?? { ok: true, id, label, holdout: holdout === 1, ts };
+  return checkValues(count, c.allFinite, target, offset, id, ts) ?? { ok: true, id, label, holdout: holdout === 1, ts };
 }
 
 function checkHeader(bytes: Uint8Array): DecodedHeader | undefined {
@@ -66,9 +66,16 @@ function checkHeader(bytes: Uint8Array): DecodedHeader | undefined {
 }
 
 /** The rules of a reading, in the order the JSON decoder checks them. */
-function checkValues(count: number, target: Float64Array, offset: number, id: string | undefined, ts: number | undefined): DecodedHeader | undefined {
+function checkValues(
+  count: number,
+  allFinite: boolean,
+  target: Float64Array,
+  offset: number,
+  id: string | undefined,
+  ts: number | undefined,
+): DecodedHeader | undefined {
   if (count !== FEATURE_COUNT) return reject('wrong_feature_count', `expected ${FEATURE_COUNT} features, got ${count}`);
-  for (let i = 0; i < FEATURE_COUNT; i++) {
+  for (let i = 0; !allFinite && i < FEATURE_COUNT; i++) {
     if (!Number.isFinite(target[offset + i])) return reject('non_finite_feature', `feature ${i} is ${target[offset + i]}`);
   }
   if (id !== undefined && !validId(id)) return reject('invalid_id', `id must be a string of 1 to ${MAX_ID_LENGTH} characters`);

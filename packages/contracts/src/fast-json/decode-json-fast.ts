@@ -1,10 +1,18 @@
 import { FEATURE_COUNT, validId, type DecodedHeader, type Label } from '../reading.ts';
 import { textOfBytes } from '../text-of-bytes.ts';
 import { readNumber } from './json-number.ts';
-import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, JsonScanner, OPEN_BRACE, OPEN_BRACKET } from './json-scanner.ts';
+import { JsonScanner } from './json-scanner.ts';
 import { skipJsonValue } from './skip-json-value.ts';
 
 const scanner = new JsonScanner();
+
+// Local, not imported: V8 folds a module's own constants into compiled code, but loads imported ones.
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
 
 // A reading's fields as bits, to notice one given twice (JSON.parse keeps the last).
 const ID = 1;

@@ -2,20 +2,16 @@
 const TAB = 0x09;
 const LINE_FEED = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
-export const SPACE = 0x20;
+const SPACE = 0x20;
 export const QUOTE = 0x22;
-export const PLUS = 0x2b;
 export const COMMA = 0x2c;
 export const MINUS = 0x2d;
-export const DOT = 0x2e;
 export const ZERO = 0x30;
 export const NINE = 0x39;
 export const COLON = 0x3a;
-export const E = 0x45;
 export const OPEN_BRACKET = 0x5b;
 const BACKSLASH = 0x5c;
 export const CLOSE_BRACKET = 0x5d;
-export const LOWER_E = 0x65;
 export const OPEN_BRACE = 0x7b;
 export const CLOSE_BRACE = 0x7d;
 
