@@ -54,7 +54,8 @@ const cases: [string, () => Uint8Array[], Decode][] = [
   ['JSON, into a row', json, intoRow],
   ['Avro, decodeReading', avro, general],
   ['Avro, into a row', avro, intoRow],
-  ['CSV, reference', csv, reference],
+  ['CSV, reference (split, Number)', csv, reference],
+  ['CSV, decodeReading', csv, general],
   ['CSV, into a row', csv, intoRow],
 ];
 

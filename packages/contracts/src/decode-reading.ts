@@ -3,7 +3,8 @@ import { decodeJsonReading } from './decode-json.ts';
 import { decodeCsvReading } from './decode-csv.ts';
 import { decodeReadingAvroInto } from './avro/decode-reading-avro.ts';
 import { hasAvroMarker } from './avro/reading-schema.ts';
-import { decodeJsonReadingFast } from './fast-json/decode-json-fast.ts';
+import { decodeCsvReadingFast } from './fast-text/decode-csv-fast.ts';
+import { decodeJsonReadingFast } from './fast-text/decode-json-fast.ts';
 import { assertRowFits, copyIntoRow, settleRow, withFeatures } from './feature-row.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -38,8 +39,8 @@ export function decodeReadingInto(
     return settleRow(target, offset, reject('too_large', `the value has ${value.byteLength} bytes; the limit is ${maxBytes}`));
   }
   if (hasAvroMarker(value)) return decodeReadingAvroInto(value, target, offset);
-  // JSON as producers commonly write it, in one pass over the bytes; the exact path for the rest.
-  const fast = decodeJsonReadingFast(value, target, offset);
+  // JSON and UCI lines as producers commonly write them, in one pass over the bytes; the exact path for the rest.
+  const fast = decodeJsonReadingFast(value, target, offset) ?? decodeCsvReadingFast(value, target, offset);
   if (fast !== undefined) return fast;
   return settleRow(target, offset, copyIntoRow(decodeTextValue(value), target, offset));
 }

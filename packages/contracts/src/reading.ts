@@ -31,6 +31,11 @@ export function isLabel(value: unknown): value is Label {
   return value === 'R' || value === 'M';
 }
 
+/** The label spelled by this one byte (R or M in ASCII), for decoders that read bytes. */
+export function labelOfByte(byte: number): Label | undefined {
+  return byte === 0x52 ? 'R' : byte === 0x4d ? 'M' : undefined;
+}
+
 export function validId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
 }

@@ -1,10 +1,9 @@
 import { shuffleInPlace, type Rng } from '@sonar/model';
 
 /**
- * Random JSON reading texts for the differential test of the fast JSON path:
- * mostly well-formed readings as producers write them (the fast path must decode
- * these itself), with every variation the exact path accepts or refuses mixed in.
- * Test input only.
+ * Random reading texts for the differential tests of the fast paths: mostly
+ * readings as producers write them (the fast paths must decode these themselves),
+ * with every variation the exact path accepts or refuses mixed in. Test input only.
  */
 export function randomJsonReading(rng: Rng): string {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
@@ -28,6 +27,23 @@ export function randomJsonReading(rng: Rng): string {
   if (wild && chance(0.05)) fields.push(fields[Math.floor(rng() * fields.length)]!); // a field given twice
   shuffleInPlace(fields, rng);
   const text = `${space()}{${fields.join(',')}}${space()}`;
+  return wild && chance(0.3) ? mutate(rng, text) : text;
+}
+
+/** One line of the UCI file's shape, or something near it. */
+export function randomCsvReading(rng: Rng): string {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
+  const chance = (p: number) => rng() < p;
+  const wild = chance(0.4);
+  const common = (p: number) => !wild || chance(p);
+  const count = common(0.9) ? 60 : pick([0, 1, 59, 61, 62]);
+  // Number() reads more than JSON does: leading zeros, hex, Infinity, spaces, the empty string.
+  const odd = ['', ' ', '007', '.5', '5.', '+1', '0x1F', '0b11', 'Infinity', '-Infinity', 'NaN', '1_0', ' 0.5', '0.5 ', '\t0.5', '\v0.5', '1e400', 'abc', '-'];
+  const number = () => (common(0.95) ? (wild ? randomNumber(rng) : (Math.round(rng() * 1e4) / 1e4).toFixed(4)) : pick(odd));
+  const label = common(0.9) ? pick(['', ',R', ',M']) : pick([',X', ', R ', ',r', ',R,', ',', ',0.5', ',RM', ',\tM', ',M\v']);
+  const end = common(0.9) ? pick(['', '\n', '\r\n', '  ']) : pick(['\v', '\u00a0\n', '\ufeff', ',']);
+  const start = common(0.95) ? pick(['', '', ' ']) : pick(['\ufeff', '\t', '\v', '{']);
+  const text = `${start}${Array.from({ length: count }, number).join(',')}${label}${end}`;
   return wild && chance(0.3) ? mutate(rng, text) : text;
 }
 

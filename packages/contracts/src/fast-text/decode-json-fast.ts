@@ -1,4 +1,4 @@
-import { FEATURE_COUNT, validId, type DecodedHeader, type Label } from '../reading.ts';
+import { FEATURE_COUNT, labelOfByte, validId, type DecodedHeader, type Label } from '../reading.ts';
 import { textOfBytes } from '../text-of-bytes.ts';
 import { readNumber } from './json-number.ts';
 import { JsonScanner } from './json-scanner.ts';
@@ -69,7 +69,7 @@ export function decodeJsonReadingFast(bytes: Uint8Array, target: Float64Array, o
     } else if (field === LABEL) {
       const start = s.pos + 1;
       const end = s.string();
-      label = end === start + 1 ? labelOf(bytes[start]!) : undefined;
+      label = end === start + 1 ? labelOfByte(bytes[start]!) : undefined;
       if (label === undefined) return undefined;
     } else if (field === HOLDOUT) {
       holdout = s.literal('true');
@@ -107,8 +107,4 @@ function fieldAt(bytes: Uint8Array, start: number, end: number): number {
     if (i === name.length) return bit;
   }
   return 0;
-}
-
-function labelOf(byte: number): Label | undefined {
-  return byte === 0x52 ? 'R' : byte === 0x4d ? 'M' : undefined;
 }

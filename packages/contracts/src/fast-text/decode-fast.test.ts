@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { decodeReading, decodeTextValue } from '../decode-reading.ts';
 import { encodeReadingJson } from '../encode-reading.ts';
 import type { Decoded, Reading } from '../reading.ts';
+import { decodeCsvReadingFast } from './decode-csv-fast.ts';
 import { decodeJsonReadingFast } from './decode-json-fast.ts';
-import { randomJsonReading, randomNumber } from './random-json-readings.ts';
+import { randomCsvReading, randomJsonReading, randomNumber } from './random-readings.ts';
 
 const utf8 = new TextEncoder();
 const bitsOf = (x: number) => Buffer.from(Float64Array.of(x).buffer).toString('hex');
@@ -62,5 +63,30 @@ describe('the fast JSON path decodes exactly as JSON.parse and readingFromJson d
       '{"features": [1, 2',
     ];
     for (const text of rest) expect([text, fastOnly(utf8.encode(text))]).toEqual([text, false]);
+  });
+});
+
+describe('the fast CSV path decodes exactly as split and Number() do', () => {
+  const fastCsv = (bytes: Uint8Array) => decodeCsvReadingFast(bytes, new Float64Array(60), 0) !== undefined;
+
+  it('on 20,000 random lines, UCI-like and not (seeded)', () => {
+    const rng = seededRng(208);
+    const mismatches: string[] = [];
+    let fast = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const bytes = utf8.encode(randomCsvReading(rng));
+      if (bytes.length === 0) continue;
+      if (fastCsv(bytes)) fast++;
+      const got = outcome(decodeReading(bytes));
+      const want = outcome(decodeTextValue(bytes));
+      if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push(`${JSON.stringify(new TextDecoder().decode(bytes))}\n  fast:  ${JSON.stringify(got)}\n  exact: ${JSON.stringify(want)}`);
+    }
+    expect(mismatches.slice(0, 3)).toEqual([]);
+    expect(fast).toBeGreaterThan(8_000);
+  }, 60_000);
+
+  it('decides a line of the data file itself', () => {
+    const line = `${'0.0200,0.0371,'.repeat(30).slice(0, -1)},R\r\n`;
+    expect(fastCsv(utf8.encode(line))).toBe(true);
   });
 });
