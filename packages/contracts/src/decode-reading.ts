@@ -45,7 +45,7 @@ export function decodeReadingInto(
   return settleRow(target, offset, copyIntoRow(decodeTextValue(value), target, offset));
 }
 
-/** A value that is text: UTF-8, then JSON.parse or the CSV split. The exact path, and the fast path's reference. */
+/** A value that is text: UTF-8, then JSON.parse or the CSV split. The exact path, and the fast paths' reference. */
 export function decodeTextValue(value: Uint8Array): Decoded<Reading> {
   let text: string;
   try {

@@ -20,13 +20,8 @@ const FEATURES = 2;
 const LABEL = 4;
 const HOLDOUT = 8;
 const TS = 16;
-const FIELDS: [Uint8Array, number][] = [
-  ['features', FEATURES],
-  ['id', ID],
-  ['label', LABEL],
-  ['ts', TS],
-  ['holdout', HOLDOUT],
-].map(([name, bit]) => [new TextEncoder().encode(name as string), bit as number]);
+const field = (name: string, bit: number): [Uint8Array, number] => [new TextEncoder().encode(name), bit];
+const FIELDS = [field('features', FEATURES), field('id', ID), field('label', LABEL), field('ts', TS), field('holdout', HOLDOUT)];
 
 /**
  * A JSON reading as producers commonly write it, decoded in one pass over its
