@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { decodeReading, decodeReadingText } from './decode-reading.ts';
-import { encodeReadingCsv, encodeReadingJson } from './encode-reading.ts';
+import { encodeReading, encodeReadingCsv, encodeReadingJson } from './encode-reading.ts';
 import { DECODE_REASON_CODES, type RejectReason } from './reasons.ts';
 import type { Reading } from './reading.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const features = (n = 60, value = 0.5) => Array.from({ length: n }, (_, i) => (i === 0 ? value : (i % 10) / 10));
 const json = (fields: Record<string, unknown>) => bytes(JSON.stringify({ features: features(), ...fields }));
+const avro = (fields: Partial<Reading> = {}) =>
+  encodeReading({ id: undefined, features: Float64Array.from(features()), label: undefined, holdout: false, ts: undefined, ...fields }, 'avro');
+const otherFingerprint = (value: Uint8Array) => Uint8Array.from(value, (byte, i) => (i === 9 ? byte ^ 1 : byte));
 
 describe('decodeReading rejects with a stable reason', () => {
   const cases: [string, Uint8Array | null, RejectReason][] = [
@@ -44,6 +47,10 @@ describe('decodeReading rejects with a stable reason', () => {
     ['holdout "yes"', json({ holdout: 'yes' }), 'invalid_holdout'],
     ['a negative ts', json({ ts: -5 }), 'invalid_ts'],
     ['a string ts', json({ ts: '2026-01-01' }), 'invalid_ts'],
+    ['Avro of another schema', otherFingerprint(avro()), 'unknown_schema'],
+    ['Avro cut short', avro().subarray(0, 100), 'invalid_avro'],
+    ['59 features (Avro)', avro({ features: Float64Array.from(features(59)) }), 'wrong_feature_count'],
+    ['an Avro value over the limit', avro({ id: 'x'.repeat(600) }), 'too_large'],
   ];
 
   it.each(cases)('%s', (_name, value, reason) => {
@@ -82,6 +89,17 @@ describe('decodeReading accepts', () => {
     expect(decoded).toMatchObject({ ok: true, value: { id: undefined, label: undefined, holdout: false, ts: undefined } });
   });
 
+  it('JSON, CSV and Avro records side by side, as on one topic', () => {
+    const values = [json({ id: 'j', label: 'R' }), bytes(`${features().join(',')},M`), avro({ id: 'a', holdout: true, ts: 5 })];
+    const decoded = values.map((value) => decodeReading(value));
+    expect(decoded.map((d) => d.ok && [d.value.id, d.value.label, d.value.holdout, d.value.ts])).toEqual([
+      ['j', 'R', false, undefined],
+      [undefined, 'M', false, undefined],
+      ['a', undefined, true, 5],
+    ]);
+    expect(decoded.map((d) => d.ok && d.value.features[0])).toEqual([0.5, 0.5, 0.5]);
+  });
+
   it('finite values outside [0, 1]', () => {
     expect(decodeReadingText(JSON.stringify({ features: features(60, -3.5e12) })).ok).toBe(true);
   });
@@ -98,6 +116,12 @@ describe('encoders round-trip bit for bit', () => {
       expect(new Uint8Array(decoded.value.features.buffer)).toEqual(new Uint8Array(tricky.buffer));
       expect({ ...decoded.value, features: null }).toEqual({ ...reading, features: null });
     }
+  });
+
+  it('Avro', () => {
+    const decoded = decodeReading(encodeReading(reading, 'avro'));
+    expect(decoded.ok && new Uint8Array(decoded.value.features.buffer)).toEqual(new Uint8Array(tricky.buffer));
+    expect(decoded.ok && { ...decoded.value, features: null }).toEqual({ ...reading, features: null });
   });
 
   it('CSV keeps features and label', () => {

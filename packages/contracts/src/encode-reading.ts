@@ -1,6 +1,7 @@
 import type { Reading } from './reading.ts';
+import { encodeReadingAvro } from './avro/encode-reading-avro.ts';
 
-export type ReadingFormat = 'json' | 'csv';
+export type ReadingFormat = 'json' | 'csv' | 'avro';
 
 /**
  * JSON wire form of a reading. Numbers print in JavaScript's shortest round-trip
@@ -22,6 +23,13 @@ export function encodeReadingCsv(reading: Reading): string {
   return reading.label === undefined ? features : `${features},${reading.label}`;
 }
 
-export function encodeReading(reading: Reading, format: ReadingFormat): string {
-  return format === 'json' ? encodeReadingJson(reading) : encodeReadingCsv(reading);
+/** The text formats come back as strings; Avro as a Buffer, the binary kafkajs takes as a value. */
+export function encodeReading(reading: Reading, format: 'json' | 'csv'): string;
+export function encodeReading(reading: Reading, format: 'avro'): Buffer;
+export function encodeReading(reading: Reading, format: ReadingFormat): string | Buffer;
+export function encodeReading(reading: Reading, format: ReadingFormat): string | Buffer {
+  if (format === 'json') return encodeReadingJson(reading);
+  if (format === 'csv') return encodeReadingCsv(reading);
+  const bytes = encodeReadingAvro(reading);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

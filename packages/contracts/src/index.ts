@@ -11,12 +11,20 @@ export {
   validId,
   reject,
   type Decoded,
+  type DecodedHeader,
   type Label,
   type Reading,
+  type ReadingHeader,
+  type Rejection,
 } from './reading.ts';
-export { decodeReading, decodeReadingText } from './decode-reading.ts';
+export { decodeReading, decodeReadingInto, decodeReadingText, decodeTextValue } from './decode-reading.ts';
 export { decodeCsvReading } from './decode-csv.ts';
 export { readingFromJson, jsonParseFailure } from './decode-json.ts';
+export { decodeReadingAvro, decodeReadingAvroInto } from './avro/decode-reading-avro.ts';
+export { encodeReadingAvro } from './avro/encode-reading-avro.ts';
+export { READING_AVRO_CANONICAL_FORM, READING_AVRO_FINGERPRINT } from './avro/reading-schema.ts';
+export { parsingCanonicalForm } from './avro/canonical-form.ts';
+export { crc64Avro, schemaFingerprint } from './avro/fingerprint.ts';
 export { encodeReading, encodeReadingJson, encodeReadingCsv, type ReadingFormat } from './encode-reading.ts';
 export { classOf, encodeClassified, decodeClassified, type ClassifiedEvent } from './classified.ts';
 export { DEAD_LETTER_HEADERS, deadLetterHeaders, deadLetterMessage, type DeadLetterCause, type DeadLetterSource } from './dead-letter.ts';

@@ -26,15 +26,27 @@ export interface Reading {
   ts: number | undefined;
 }
 
-export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: RejectReason; message: string };
+export type Rejection = { ok: false; reason: RejectReason; message: string };
+
+export type Decoded<T> = { ok: true; value: T } | Rejection;
+
+/** A reading's fields but its features: what decoding into a caller's Float64Array returns. */
+export type ReadingHeader = Omit<Reading, 'features'>;
+
+export type DecodedHeader = ({ ok: true } & ReadingHeader) | Rejection;
 
 export const DEFAULT_MAX_READING_BYTES = 64 * 1024;
 export const MAX_ID_LENGTH = 128;
 
-export const reject = (reason: RejectReason, message: string): Decoded<never> => ({ ok: false, reason, message });
+export const reject = (reason: RejectReason, message: string): Rejection => ({ ok: false, reason, message });
 
 export function isLabel(value: unknown): value is Label {
   return value === 'R' || value === 'M';
+}
+
+/** The label spelled by this one byte (R or M in ASCII), for decoders that read bytes. */
+export function labelOfByte(byte: number): Label | undefined {
+  return byte === 0x52 ? 'R' : byte === 0x4d ? 'M' : undefined;
 }
 
 export function validId(value: unknown): value is string {

@@ -16,6 +16,8 @@ export const REJECT_REASONS = {
   invalid_id: 'the id is not a string of 1 to 128 characters',
   invalid_holdout: '"holdout" is not a boolean',
   invalid_ts: '"ts" is not a non-negative number of epoch milliseconds',
+  unknown_schema: 'an Avro single-object record (marker C3 01) whose schema fingerprint is not that of the reading schema',
+  invalid_avro: 'an Avro record that is not a well-formed datum of the reading schema (truncated, a bad varint, length, union or enum index, boolean, UTF-8, or bytes after the datum)',
   unscorable: 'valid, but the model cannot score it: theta · [1, x] is not a number (features too large)',
 } as const;
 

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_HEADERS, DECODE_REASON_CODES, encodeReadingJson, type RejectReason } from '@sonar/contracts';
+import { DEAD_LETTER_HEADERS, DECODE_REASON_CODES, encodeReading, encodeReadingJson, type RejectReason } from '@sonar/contracts';
 import { chunkMessages, createProducer } from '@sonar/kafka';
 import { replayPlan } from '@sonar/ingest';
 import { randomIndex, seededRng, type Rng } from '@sonar/model';
@@ -11,8 +11,17 @@ import { eventually, fullBatches, metricValue, readTopic, sonarRows } from '@son
 
 const features = (n: number) => Array.from({ length: n }, (_, i) => (i % 7) / 10);
 const json = (fields: object) => JSON.stringify({ features: features(60), label: 'R', ...fields });
+const avro = () => encodeReading({ id: 'a', features: Float64Array.from(features(60)), label: 'R', holdout: false, ts: undefined }, 'avro');
+const otherSchema = () => {
+  const value = avro();
+  value[2]! ^= 0xff; // a fingerprint byte
+  return value;
+};
 
-/** One malformed value per reason code; random bytes always hold 0xFF, so they are never UTF-8. */
+/**
+ * One malformed value per reason code; random bytes start with 0xFF, so they are
+ * never UTF-8 and never the Avro marker C3 01.
+ */
 const MALFORMED: Record<Exclude<RejectReason, 'unscorable'> | 'random_bytes', (rng: Rng) => Buffer | string | null> = {
   empty: (rng) => (rng() < 0.5 ? null : ''),
   too_large: () => `{"features": [${'0.5,'.repeat(17_000)}0.5]}`,
@@ -27,7 +36,9 @@ const MALFORMED: Record<Exclude<RejectReason, 'unscorable'> | 'random_bytes', (r
   invalid_id: () => json({ id: '' }),
   invalid_holdout: () => json({ holdout: 'yes' }),
   invalid_ts: () => json({ ts: -1 }),
-  random_bytes: (rng) => Buffer.from(Array.from({ length: 20 + randomIndex(rng, 180) }, (_, i) => (i === 5 ? 0xff : randomIndex(rng, 256)))),
+  unknown_schema: otherSchema,
+  invalid_avro: (rng) => avro().subarray(0, 10 + randomIndex(rng, 480)), // cut inside the datum
+  random_bytes: (rng) => Buffer.from(Array.from({ length: 20 + randomIndex(rng, 180) }, (_, i) => (i === 0 ? 0xff : randomIndex(rng, 256)))),
 };
 
 /**
