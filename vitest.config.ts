@@ -9,6 +9,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
+          // Seeded property tests run tens of thousands of cases: seconds, more on a loaded machine.
+          testTimeout: 30_000,
           include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
           exclude: ['**/*.int.test.ts'],
         },

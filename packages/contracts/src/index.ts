@@ -27,7 +27,16 @@ export { parsingCanonicalForm } from './avro/canonical-form.ts';
 export { crc64Avro, schemaFingerprint } from './avro/fingerprint.ts';
 export { encodeReading, encodeReadingJson, encodeReadingCsv, type ReadingFormat } from './encode-reading.ts';
 export { classOf, encodeClassified, decodeClassified, type ClassifiedEvent } from './classified.ts';
-export { DEAD_LETTER_HEADERS, deadLetterHeaders, deadLetterMessage, type DeadLetterCause, type DeadLetterSource } from './dead-letter.ts';
+export {
+  DEAD_LETTER_HEADERS,
+  DEFAULT_DEAD_LETTER_LIMITS,
+  deadLetterHeaders,
+  deadLetterMessage,
+  type DeadLetterCause,
+  type DeadLetterLimits,
+  type DeadLetterMessage,
+  type DeadLetterSource,
+} from './dead-letter.ts';
 export { decodeRecords, type DecodedRecord, type DecodedRecords, type RecordLike, type RejectedRecord } from './decode-records.ts';
 export { contractTopics, type TopicSpec } from './contract-topics.ts';
 export { encodeModelUpdate, type ModelUpdateEvent } from './model-event.ts';

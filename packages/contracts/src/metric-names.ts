@@ -27,4 +27,7 @@ export const METRICS = {
   scorerRejected: 'sonar_scorer_rejected_total',
   scorerPropagation: 'sonar_scorer_model_propagation_seconds',
   consumerLag: 'sonar_consumer_lag',
+  consumerLagAge: 'sonar_consumer_lag_age_seconds',
+  dependencyUp: 'sonar_dependency_up',
+  deadLettersFailed: 'sonar_dead_letters_failed_total',
 } as const;

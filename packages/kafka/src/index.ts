@@ -8,3 +8,4 @@ export { createConsumer } from './consumer.ts';
 export { chunkMessages, DEFAULT_MAX_REQUEST_BYTES } from './chunk-messages.ts';
 export { GroupMembership } from './group-membership.ts';
 export { KAFKA_TUNING } from './tuning.ts';
+export { RefusableSender, type SendOutcome } from './refusable-sender.ts';

@@ -6,11 +6,11 @@ import { KAFKA_TUNING } from './tuning.ts';
  * retries for as long as it takes: a broker restart delays sends, it never drops them.
  * Keys hash with the Java client's murmur2 partitioner, so other clients agree on partitions.
  */
-export function createProducer(kafka: Kafka, transactionalId?: string): Producer {
+export function createProducer(kafka: Kafka, transactionalId?: string, retry: 'unbounded' | 'bounded' = 'unbounded'): Producer {
   const { transactionTimeout, ...settings } = KAFKA_TUNING.producer;
   return kafka.producer({
     ...settings,
-    retry: { ...settings.retry },
+    retry: { ...(retry === 'bounded' ? KAFKA_TUNING.boundedProducer.retry : settings.retry) },
     createPartitioner: Partitioners.DefaultPartitioner,
     ...(transactionalId ? { transactionalId, transactionTimeout } : {}),
   });

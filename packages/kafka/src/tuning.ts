@@ -24,6 +24,15 @@ export const KAFKA_TUNING = {
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5000 },
     transactionTimeout: 30_000,
   },
+  /**
+   * For sends that must not hold anything up for long (dead letters): a few retries,
+   * then a refusal the caller counts and goes on from.
+   */
+  boundedProducer: {
+    retry: { retries: 3, initialRetryTime: 300, maxRetryTime: 2000 },
+    /** The whole send, retries included, gives up after this long. */
+    deadlineMs: 15_000,
+  },
   batching: {
     /** Send as soon as this many messages wait... */
     maxBatchMessages: 1000,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_TOPICS, DEFAULT_KAFKA_BROKERS, DEFAULT_REDIS_URL } from '@sonar/contracts';
+import { DEFAULT_DEAD_LETTER_LIMITS, DEFAULT_KAFKA_BROKERS, DEFAULT_MAX_READING_BYTES, DEFAULT_REDIS_URL, DEFAULT_TOPICS, type DeadLetterLimits } from '@sonar/contracts';
 import { env } from './config.ts';
 import { LOG_LEVELS } from './logger.ts';
 
@@ -21,7 +21,21 @@ export const connectionEnv = {
   TOPIC_PARTITIONS: env.int(1, 10_000).default(3),
   TOPIC_REPLICATION: env.int(1, 100).default(1),
   SHUTDOWN_GRACE_MS: env.int(100).default(10_000),
+  /** A Redis command with no answer after this long fails: a paused or cut-off Redis hangs nothing. */
+  REDIS_COMMAND_TIMEOUT_MS: env.int(50).default(2000),
 };
+
+/** What the consuming services accept and dead-letter (trainer and scorer alike). */
+export const recordLimitsEnv = {
+  /** Larger reading values are dead-lettered as too_large. */
+  MAX_READING_BYTES: env.int(1024).default(DEFAULT_MAX_READING_BYTES),
+  /** A dead letter's value above this is cut to its first 4 KiB (size and SHA-256 in headers), so it fits the topic. */
+  DEAD_LETTER_MAX_BYTES: env.int(4096).default(DEFAULT_DEAD_LETTER_LIMITS.maxValueBytes),
+};
+
+export function deadLetterLimits(config: { DEAD_LETTER_MAX_BYTES: number }): DeadLetterLimits {
+  return { ...DEFAULT_DEAD_LETTER_LIMITS, maxValueBytes: config.DEAD_LETTER_MAX_BYTES };
+}
 
 export type ConnectionEnv = z.infer<z.ZodObject<typeof connectionEnv>>;
 

@@ -7,8 +7,8 @@ export interface HttpOptions {
   port: number;
   registry: Registry;
   logger: Logger;
-  /** Ready to serve traffic: e.g. Kafka reachable, a model loaded. */
-  ready: () => boolean;
+  /** Why the service is not ready to serve (Kafka unreachable, no model yet, ...), or undefined when it is. */
+  notReady: () => string | undefined;
   /** Largest request body accepted; larger ones get 413. */
   bodyLimit?: number;
   routes?: (app: FastifyInstance) => void;
@@ -26,8 +26,8 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024 });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const ready = options.ready();
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
+    const reason = options.notReady();
+    return reason === undefined ? reply.code(200).send({ status: 'ready' }) : reply.code(503).send({ status: 'not ready', reason });
   });
   app.get('/metrics', async (_request, reply) => {
     const body = await options.registry.metrics();

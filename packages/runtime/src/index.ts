@@ -3,10 +3,11 @@ export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.t
 export { createRegistry, DURATION_BUCKETS, DELAY_BUCKETS } from './metrics.ts';
 export { startHttpServer, type HttpOptions, type HttpServer } from './http.ts';
 export { Shutdown, type RunningService } from './shutdown.ts';
-export { connectionEnv, checkSasl, kafkaConnection, type ConnectionEnv } from './connection-env.ts';
+export { connectionEnv, checkSasl, deadLetterLimits, kafkaConnection, recordLimitsEnv, type ConnectionEnv } from './connection-env.ts';
 export { zeroCounter } from './zero.ts';
 export { DeadlineExceeded, withDeadline } from './deadline.ts';
 export { consumerLagGauge, type LagSource } from './lag-gauge.ts';
+export { DependencyHealth } from './dependency-health.ts';
 export { eventually, type EventuallyOptions } from './eventually.ts';
 export { parseMetrics, sumOf, type Sample } from './scrape/parse-metrics.ts';
 export { metricsUrl, scrape, type Scrape } from './scrape/scrape.ts';

@@ -1,14 +1,19 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '@sonar/runtime';
+import type { DependencyHealth, Logger } from '@sonar/runtime';
+
+/** A command with no answer after this long fails (a Redis paused or cut off must not hang a service). */
+export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 2000;
 
 /**
- * A Redis client that reconnects for ever (a Redis restart must not kill a service)
- * and fails commands fast while disconnected, so callers can retry on their terms.
+ * A Redis client that reconnects for ever (a Redis restart must not kill a service),
+ * fails commands fast while disconnected and times out those that get no answer, so
+ * callers can retry on their terms.
  */
-export function connectRedis(url: string, logger: Logger, name: string): Redis {
+export function connectRedis(url: string, logger: Logger, name: string, commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS): Redis {
   const redis = new Redis(url, {
     connectionName: name,
     lazyConnect: false,
+    commandTimeout: commandTimeoutMs,
     maxRetriesPerRequest: 3,
     retryStrategy: (attempt) => Math.min(200 * attempt, 2000),
     enableOfflineQueue: true,
@@ -23,4 +28,19 @@ export function connectRedis(url: string, logger: Logger, name: string): Redis {
     down = false;
   });
   return redis;
+}
+
+/** PINGs Redis every `intervalMs` and tells `health` whether it answered; returns a function that stops it. */
+export function probeRedis(redis: Redis, health: DependencyHealth, intervalMs = 1000): () => void {
+  let probing = false;
+  const timer = setInterval(() => {
+    if (probing) return;
+    probing = true;
+    redis
+      .ping()
+      .then(() => health.ok('redis'), (error: unknown) => health.failed('redis', error instanceof Error ? error.message : String(error)))
+      .finally(() => (probing = false));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

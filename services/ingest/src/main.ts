@@ -32,7 +32,7 @@ export async function runIngest(env: NodeJS.ProcessEnv = process.env, options: {
     registry,
     logger,
     bodyLimit: config.INGEST_BODY_LIMIT,
-    ready: () => reachability.reachable && !shutdown.started,
+    notReady: () => (shutdown.started ? 'shutting down' : reachability.reachable ? undefined : 'Kafka is not reachable'),
     routes: readingsRoute({ publisher, metrics, logger, token: config.INGEST_TOKEN, ackTimeoutMs: config.INGEST_ACK_TIMEOUT_MS }),
   });
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { DEFAULT_MAX_READING_BYTES, DEFAULT_PORTS } from '@sonar/contracts';
-import { checkSasl, connectionEnv, env, parseEnv } from '@sonar/runtime';
+import { DEFAULT_PORTS } from '@sonar/contracts';
+import { checkSasl, connectionEnv, recordLimitsEnv, env, parseEnv } from '@sonar/runtime';
 
 const schema = z
   .object({
     ...connectionEnv,
+    ...recordLimitsEnv,
     SCORER_HOST: z.string().default('127.0.0.1'),
     SCORER_PORT: env.int(0, 65535).default(DEFAULT_PORTS.scorer),
     /** Kafka transactions: read_committed consumers see exactly one event per reading. */
@@ -16,7 +17,6 @@ const schema = z
     SCORER_HEARTBEAT_MS: env.int(100).default(3000),
     SCORER_BATCH_MESSAGES: env.int(1, 100_000).default(2000),
     SCORER_LINGER_MS: env.int(0, 10_000).default(2),
-    MAX_READING_BYTES: env.int(1024).default(DEFAULT_MAX_READING_BYTES),
   })
   .superRefine(checkSasl);
 

@@ -71,7 +71,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
     port: config.SCORER_PORT,
     registry,
     logger,
-    ready: () => holder.current !== undefined && !shutdown.started,
+    notReady: () => (shutdown.started ? 'shutting down' : holder.current === undefined ? 'no model yet: waiting for the first checkpoint' : undefined),
   });
   shutdown
     .add('stop waiting for a model', () => starting.abort())

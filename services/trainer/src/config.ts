@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { OPTIMIZER_NAMES, SCHEDULES, validateOptimizerConfig, type OptimizerConfig } from '@sonar/model';
-import { DEFAULT_MAX_READING_BYTES, DEFAULT_PORTS } from '@sonar/contracts';
-import { checkSasl, connectionEnv, env, parseEnv, ConfigError } from '@sonar/runtime';
+import { DEFAULT_PORTS } from '@sonar/contracts';
+import { checkSasl, connectionEnv, recordLimitsEnv, env, parseEnv, ConfigError } from '@sonar/runtime';
 import type { CoreSettings } from './core/settings.ts';
 
 const schema = z
   .object({
     ...connectionEnv,
+    ...recordLimitsEnv,
     TRAINER_HOST: z.string().default('127.0.0.1'),
     TRAINER_PORT: env.int(0, 65535).default(DEFAULT_PORTS.trainer),
     TRAIN_ALPHA: env.positive().default(0.1),
@@ -25,7 +26,10 @@ const schema = z
     TRAINER_SESSION_TIMEOUT_MS: env.int(1000).default(30_000),
     TRAINER_HEARTBEAT_MS: env.int(100).default(3000),
     TRAINER_FETCH_PARTITION_BYTES: env.int(16 * 1024).default(1024 * 1024),
-    MAX_READING_BYTES: env.int(1024).default(DEFAULT_MAX_READING_BYTES),
+    /** Fetched batches waiting ahead of the one being learnt: fetching overlaps learning (0: it waits). */
+    TRAINER_PREFETCH_BATCHES: env.int(0, 8).default(1),
+    /** Holding partitions with Redis down or stuck this long, the trainer gives them up (exits non-zero). */
+    TRAINER_GIVE_UP_MS: env.int(1000).default(60_000),
   })
   .superRefine(checkSasl);
 

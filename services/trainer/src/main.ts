@@ -1,16 +1,43 @@
-import { lastValueFrom, Subject } from 'rxjs';
-import { consumerGroups, topicsFrom, contractTopics } from '@sonar/contracts';
-import { BatchingProducer, BatchSource, ConsumerLag, createConsumer, createKafka, createProducer, ensureTopics, GroupMembership } from '@sonar/kafka';
-import { createLogger, createRegistry, kafkaConnection, Shutdown, startHttpServer, type RunningService } from '@sonar/runtime';
-import { CheckpointStore, connectRedis } from '@sonar/store';
+import { filter, interval, lastValueFrom, map, Subject, type Observable } from 'rxjs';
+import type { Admin, Consumer, Producer } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import { consumerGroups, contractTopics, topicsFrom } from '@sonar/contracts';
+import {
+  BatchingProducer,
+  BatchSource,
+  ConsumerLag,
+  createConsumer,
+  createKafka,
+  createProducer,
+  ensureTopics,
+  GroupMembership,
+  RefusableSender,
+} from '@sonar/kafka';
+import { createLogger, createRegistry, deadLetterLimits, DependencyHealth, kafkaConnection, Shutdown, startHttpServer, type HttpServer, type RunningService } from '@sonar/runtime';
+import { CheckpointStore, connectRedis, probeRedis } from '@sonar/store';
 import { singleActiveAssigner } from './assigner.ts';
 import { coreSettings, hyperparameters, loadConfig } from './config.ts';
 import type { TrainerEvent } from './core/events.ts';
-import { activeEpoch } from './core/state.ts';
+import { activeEpoch, type TrainerState } from './core/state.ts';
 import { TrainerCore } from './core/trainer-core.ts';
 import { EffectInterpreter } from './effects/interpreter.ts';
 import { trainerMetrics } from './metrics.ts';
 import { trainingPipeline } from './pipeline.ts';
+
+/** What the trainer opens, released in the order the shutdown needs; a SIGTERM during start finds some of it. */
+interface Resources {
+  admin?: Admin;
+  producer?: Producer;
+  deadLetterProducer?: Producer;
+  batching?: BatchingProducer;
+  redis?: Redis;
+  consumer?: Consumer;
+  source?: BatchSource;
+  interpreter?: EffectInterpreter;
+  http?: HttpServer;
+  stopProbe?: () => void;
+  pipeline?: Promise<unknown>;
+}
 
 /** Wires config, resources and the pipeline; everything is released by one shutdown path. */
 export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: { handleSignals?: boolean } = {}): Promise<RunningService> {
@@ -22,17 +49,42 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
   const shutdown = new Shutdown(logger, config.SHUTDOWN_GRACE_MS);
   const now = () => Date.now();
   const core = new TrainerCore(coreSettings(config, topics.readings), now);
+  const health = new DependencyHealth(registry, ['redis']);
+  const stop$ = new Subject<void>();
+  const r: Resources = {};
+
+  // Shutdown order: stop consuming, drain and write the final checkpoint, disconnect, quit Redis, close HTTP.
+  // Registered before anything opens, so a signal during start releases what is open by then.
+  shutdown
+    .add('stop consuming', () => r.source?.stop())
+    .add('final checkpoint', () => {
+      stop$.next();
+      return r.pipeline?.catch(() => undefined);
+    })
+    .add('stop timers', () => {
+      r.interpreter?.close();
+      r.stopProbe?.();
+    })
+    .add('disconnect consumer', () => r.consumer?.disconnect())
+    .add('flush producer', () => r.batching?.flush())
+    .add('disconnect producers', () => Promise.all([r.producer?.disconnect(), r.deadLetterProducer?.disconnect()]))
+    .add('disconnect admin', () => r.admin?.disconnect())
+    .add('quit redis', () => r.redis?.quit())
+    .add('close http', () => r.http?.close());
+  if (options.handleSignals) shutdown.onSignals();
 
   const kafka = createKafka(kafkaConnection(config), `sonar-trainer-${config.SONAR_MODEL}`, logger);
-  const admin = kafka.admin();
+  const admin = (r.admin = kafka.admin());
   await admin.connect();
   await ensureTopics(admin, contractTopics(topics, config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION));
-  const producer = createProducer(kafka);
-  await producer.connect();
-  const batching = new BatchingProducer(producer, { lingerMs: 2 });
-  const redis = connectRedis(config.REDIS_URL, logger, 'trainer');
+  const producer = (r.producer = createProducer(kafka));
+  const deadLetterProducer = (r.deadLetterProducer = createProducer(kafka, undefined, 'bounded'));
+  await Promise.all([producer.connect(), deadLetterProducer.connect()]);
+  const batching = (r.batching = new BatchingProducer(producer, { lingerMs: 2 }));
+  const redis = (r.redis = connectRedis(config.REDIS_URL, logger, 'trainer', config.REDIS_COMMAND_TIMEOUT_MS));
+  r.stopProbe = probeRedis(redis, health);
   const store = new CheckpointStore(redis, config.SONAR_MODEL, config.REDIS_PREFIX, config.TRAIN_HISTORY);
-  const consumer = createConsumer(kafka, {
+  const consumer = (r.consumer = createConsumer(kafka, {
     groupId,
     sessionTimeout: config.TRAINER_SESSION_TIMEOUT_MS,
     heartbeatInterval: config.TRAINER_HEARTBEAT_MS,
@@ -40,80 +92,84 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
     // kafkajs hands over one partition's batch at a time: small batches keep a backlog from
     // being learnt partition after partition (each a different third of the data).
     maxBytesPerPartition: config.TRAINER_FETCH_PARTITION_BYTES,
-  });
+  }));
   const membership = new GroupMembership(consumer, topics.readings);
   const lag = new ConsumerLag(admin, topics.readings);
   membership.assignments$.subscribe((partitions) => lag.retain(partitions));
   await consumer.connect();
 
   const metrics = trainerMetrics(registry, groupId, lag, () => core.state.kind);
-  const source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true });
+  const source = (r.source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true, prefetch: config.TRAINER_PREFETCH_BATCHES }));
   const feedback = new Subject<TrainerEvent>();
-  const interpreter = new EffectInterpreter(
+  const interpreter = (r.interpreter = new EffectInterpreter(
     {
       topic: topics.readings,
       modelsTopic: topics.models,
       deadLetterTopic: topics.deadLetters,
+      deadLetterLimits: deadLetterLimits(config),
       model: config.SONAR_MODEL,
       store,
       admin,
-      consumer,
       source,
       producer: batching,
+      deadLetters: new RefusableSender(deadLetterProducer),
       metrics,
       lag,
       logger,
     },
     (event) => feedback.next(event),
-  );
-  const http = await startHttpServer({
+  ));
+  r.http = await startHttpServer({
     host: config.TRAINER_HOST,
     port: config.TRAINER_PORT,
     registry,
     logger,
-    // A fenced trainer that still holds partitions trains nothing: not ready until the group decides again.
-    ready: () => membership.joined && core.state.kind !== 'fenced' && !shutdown.started,
+    notReady: () => {
+      if (shutdown.started) return 'shutting down';
+      if (!membership.joined) return 'not joined to the consumer group (yet)';
+      // A fenced trainer that still holds partitions trains nothing: not ready until the group decides again.
+      if (core.state.kind === 'fenced') return 'fenced: another trainer holds a newer epoch';
+      return health.problem();
+    },
   });
 
-  const stop$ = new Subject<void>();
-  const pipeline = lastValueFrom(
+  r.pipeline = lastValueFrom(
     trainingPipeline({
       core,
       source,
       assignments$: membership.assignments$,
       stop$,
       feedback$: feedback,
+      failures$: giveUpWhenStuck(health, () => core.state, config.TRAINER_GIVE_UP_MS),
       perform: (effects) => interpreter.perform(effects),
       tickMs: config.TRAIN_BATCH_MAX_WAIT_MS > 0 ? Math.min(1000, Math.max(10, config.TRAIN_BATCH_MAX_WAIT_MS / 2)) : 1000,
     }),
     { defaultValue: undefined },
   );
 
-  // Shutdown order: stop consuming, drain and write the final checkpoint, disconnect, quit Redis, close HTTP.
-  shutdown
-    .add('stop consuming', () => source.stop())
-    .add('final checkpoint', () => {
-      stop$.next();
-      return pipeline.catch(() => undefined);
-    })
-    .add('stop timers', () => interpreter.close())
-    .add('disconnect consumer', () => consumer.disconnect())
-    .add('flush producer', () => batching.flush())
-    .add('disconnect producer', () => producer.disconnect())
-    .add('disconnect admin', () => admin.disconnect())
-    .add('quit redis', () => redis.quit())
-    .add('close http', () => http.close());
-  if (options.handleSignals) shutdown.onSignals();
-
-  const failed = pipeline.catch(async (error: unknown) => {
+  const failed = r.pipeline.catch(async (error: unknown) => {
     logger.fatal({ err: error }, 'training pipeline failed');
     await shutdown.run('pipeline failed').catch(() => undefined);
     throw error;
   });
   logger.info({ model: config.SONAR_MODEL, topic: topics.readings, group: groupId, hyperparameters: hyperparameters(config) }, 'trainer started');
   return {
-    port: http.port,
+    port: r.http.port,
     done: failed.then(() => shutdown.run('pipeline completed')),
     stop: (reason = 'stop requested') => shutdown.run(reason),
   };
+}
+
+/**
+ * A trainer that holds partitions but cannot reach Redis for this long gives them up
+ * (the pipeline fails, the process exits non-zero) so that a standby, or a restart by
+ * its supervisor, can take over. Emits nothing otherwise.
+ */
+function giveUpWhenStuck(health: DependencyHealth, state: () => TrainerState, boundMs: number): Observable<never> {
+  return interval(1000).pipe(
+    filter(() => ['active', 'resuming', 'fenced'].includes(state().kind) && health.downForMs('redis') > boundMs),
+    map(() => {
+      throw new Error(`Redis has been down or stuck for more than ${boundMs / 1000} s (${health.problem() ?? ''}): giving up the partitions`);
+    }),
+  );
 }

@@ -54,6 +54,11 @@ export function trainerMetrics(registry: Registry, group: string, lag: ConsumerL
       help: 'Checkpoints rejected because another trainer took over (stale fencing epoch).',
       registers,
     }),
+    deadLettersFailed: new Counter({
+      name: METRICS.deadLettersFailed,
+      help: 'Rejected records the dead-letter topic refused (too large, topic gone, no broker): logged with their coordinates and skipped.',
+      registers,
+    }),
     epochReestablished: new Counter({
       name: METRICS.trainerEpochReestablished,
       help: 'Checkpoints that found the stored fencing epoch behind the writer\'s, or gone (Redis lost writes), and set it back.',

@@ -16,6 +16,8 @@ export interface PipelineDeps {
   perform: (effects: readonly Effect[]) => Promise<void>;
   /** What the effects learn later: the answers of Redis, and scheduled retries. */
   feedback$: Observable<TrainerEvent>;
+  /** Errors that end the trainer (a dependency stuck past its bound); emits nothing else. */
+  failures$: Observable<never>;
   tickMs: number;
 }
 
@@ -35,6 +37,7 @@ export function trainingPipeline(deps: PipelineDeps): Observable<TrainerState> {
     interval(deps.tickMs).pipe(map(() => TICK)),
     deps.stop$.pipe(map(() => STOP)),
     deps.feedback$,
+    deps.failures$,
   );
   return deps.core.run(events$, deps.perform);
 }

@@ -1,6 +1,6 @@
-import type { Admin, Consumer } from 'kafkajs';
-import { encodeModelUpdate, deadLetterMessage } from '@sonar/contracts';
-import type { BatchingProducer, BatchSource, ConsumerLag } from '@sonar/kafka';
+import type { Admin } from 'kafkajs';
+import { deadLetterMessage, encodeModelUpdate, type DeadLetterLimits, type RejectedRecord } from '@sonar/contracts';
+import type { BatchingProducer, BatchSource, ConsumerLag, RefusableSender } from '@sonar/kafka';
 import type { Logger } from '@sonar/runtime';
 import type { Checkpoint, CheckpointStore } from '@sonar/store';
 import type { Effect } from '../core/effects.ts';
@@ -13,12 +13,14 @@ export interface InterpreterDeps {
   topic: string;
   modelsTopic: string;
   deadLetterTopic: string;
+  deadLetterLimits: DeadLetterLimits;
   model: string;
   store: CheckpointStore;
   admin: Admin;
-  consumer: Consumer;
   source: BatchSource;
   producer: BatchingProducer;
+  /** Dead letters go out on their own, bounded: a refused one is counted and logged, never fatal. */
+  deadLetters: RefusableSender;
   metrics: TrainerMetrics;
   lag: ConsumerLag;
   logger: Logger;
@@ -62,10 +64,10 @@ export class EffectInterpreter {
       case 'load-checkpoint':
         return this.answer(this.load(effect.partitions), ({ checkpoint, earliest }) => ({ kind: 'checkpoint-loaded', generation: effect.generation, checkpoint, earliest }), effect.generation);
       case 'seek':
-        deps.consumer.seek({ topic: deps.topic, partition: effect.partition, offset: String(effect.offset) });
+        deps.source.seek(deps.topic, effect.partition, effect.offset);
         return;
       case 'dead-letter':
-        return deps.producer.send(deps.deadLetterTopic, effect.rejected.map((r) => deadLetterMessage(r, { service: 'trainer', topic: deps.topic, partition: effect.partition })));
+        return this.deadLetter(effect.partition, effect.rejected);
       case 'write-checkpoint':
         return this.write(effect.checkpoint, effect.epoch);
       case 'announce':
@@ -132,8 +134,20 @@ export class EffectInterpreter {
     void this.deps.store.commit(checkpoint, epoch).then(answer, (error: unknown) => answer({ accepted: false, reason: 'failed', error: message(error) }));
   }
 
+  /** The letters of a batch's rejects; if the dead-letter topic refuses them, each is logged with its coordinates and skipped. */
+  private async deadLetter(partition: number, rejected: readonly RejectedRecord[]): Promise<void> {
+    const { deps } = this;
+    const source = { service: 'trainer', topic: deps.topic, partition };
+    const outcome = await deps.deadLetters.send(deps.deadLetterTopic, rejected.map((r) => deadLetterMessage(r, source, deps.deadLetterLimits)));
+    if (outcome.kind === 'sent') return;
+    deps.metrics.deadLettersFailed.inc(rejected.length);
+    for (const r of rejected) {
+      deps.logger.error({ topic: deps.topic, partition, offset: r.record.offset, reason: r.reason, deadLetterTopic: deps.deadLetterTopic, err: outcome.error }, 'the dead-letter topic refused a letter: the record is skipped');
+    }
+  }
+
   private async announce(checkpoint: Checkpoint): Promise<void> {
-    const { producer, store, consumer, topic, modelsTopic, model } = this.deps;
+    const { producer, store, source, topic, modelsTopic, model } = this.deps;
     await producer.send(modelsTopic, [
       {
         key: model,
@@ -150,8 +164,8 @@ export class EffectInterpreter {
     ]);
     await store.publish(checkpoint.version);
     // Committed offsets only feed lag monitoring: the checkpoint is what a trainer resumes from.
-    await consumer
-      .commitOffsets(Object.entries(checkpoint.offsets).map(([partition, offset]) => ({ topic, partition: Number(partition), offset })))
+    await source
+      .commit(Object.entries(checkpoint.offsets).map(([partition, offset]) => ({ topic, partition: Number(partition), offset })))
       .catch((error: unknown) => this.deps.logger.debug({ err: message(error) }, 'offset commit for lag monitoring failed'));
   }
 }
