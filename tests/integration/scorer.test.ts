@@ -70,6 +70,8 @@ describe('scorer service', () => {
     const v2 = fittedTheta(800);
     await writeModel(ctx, { version: 1, theta: v1 });
     const { proc, port } = await scorer(ctx);
+    // The stream starts once the scorer consumes: a slow start would find it all waiting, scored with v1 alone.
+    await eventually(async () => (await membersWithPartitions(ctx, consumerGroups.scorer(ctx.model))) === 1, 30_000, 'the scorer to hold the partition');
     const producing = produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 12, rate: 400, idPrefix: 'swap-' });
     await eventually(async () => (await metricValue(port, 'sonar_scorer_readings_total')) > 300, 30_000, 'events with v1');
     await writeModel(ctx, { version: 2, theta: v2 });

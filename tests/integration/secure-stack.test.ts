@@ -167,7 +167,7 @@ describe('the secured stack: Kafka SASL_SSL + SCRAM-SHA-512 + ACLs, Redis TLS + 
       expect(await trainerStore.commit(checkpoint(1), epoch)).toEqual({ accepted: true, version: 1 });
       await trainerStore.publish(1);
       expect(await heard).toBe('1');
-      expect((await scorerStore.serving())?.version).toBe(1);
+      expect(await scorerStore.serving()).toMatchObject({ ok: true, value: { version: 1 } });
 
       await expect(scorerRedis.hset(scorerStore.keys.model, 'version', '99')).rejects.toThrow(/^NOPERM this user has no permissions to run the 'hset' command/);
       await expect(scorerStore.commit(checkpoint(2), epoch)).rejects.toThrow(/^NOPERM this user has no permissions to run the 'eval(sha)?' command/);

@@ -70,6 +70,11 @@ export class BatchingProducer {
     return chunks.length === 1 ? sent[0]! : Promise.all(sent).then(() => undefined);
   }
 
+  /** Messages handed over and not yet acknowledged (or failed). */
+  get pending(): number {
+    return this.unacked;
+  }
+
   /** True while fewer than highWaterMark messages await acknowledgement. */
   get writable(): boolean {
     return this.unacked < this.highWaterMark;

@@ -11,3 +11,4 @@ export { DependencyHealth } from './dependency-health.ts';
 export { eventually, type EventuallyOptions } from './eventually.ts';
 export { parseMetrics, sumOf, type Sample } from './scrape/parse-metrics.ts';
 export { metricsUrl, scrape, type Scrape } from './scrape/scrape.ts';
+export { reportRefusedLetters, type RefusedLetter } from './refused-letters.ts';

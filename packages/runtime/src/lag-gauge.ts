@@ -4,10 +4,25 @@ import { METRICS } from '@sonar/contracts';
 /** Per-partition lag of a consumer, as the Kafka adapter computes it. */
 export interface LagSource {
   current(): Promise<ReadonlyMap<number, number>>;
+  /** Seconds since the log end offsets were read (Infinity before the first). */
+  ageSeconds(): number;
 }
 
-/** sonar_consumer_lag{group,partition}, computed when Prometheus scrapes. */
+/**
+ * sonar_consumer_lag{group,partition} from what the source knows now (it never waits for
+ * the broker), and sonar_consumer_lag_age_seconds{group}: how old that knowledge is.
+ */
 export function consumerLagGauge(registry: Registry, group: string, lag: LagSource): Gauge<'group' | 'partition'> {
+  new Gauge({
+    name: METRICS.consumerLagAge,
+    help: 'Seconds since the log end offsets behind sonar_consumer_lag were read from the broker.',
+    labelNames: ['group'],
+    registers: [registry],
+    collect() {
+      const age = lag.ageSeconds();
+      if (Number.isFinite(age)) this.set({ group }, age);
+    },
+  });
   return new Gauge({
     name: METRICS.consumerLag,
     help: 'Records in the topic not yet processed by this consumer group, per partition.',

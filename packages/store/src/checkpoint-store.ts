@@ -1,7 +1,28 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { modelKeys, type ModelKeys } from '@sonar/contracts';
-import { fromHash, fromHistoryEntry, toHashFields, toHistoryEntry, type Checkpoint, type ServingModel } from './checkpoint.ts';
+import {
+  fromHash,
+  fromHistoryEntry,
+  toHashFields,
+  toHistoryEntry,
+  validCheckpoint,
+  validServingModel,
+  type Checkpoint,
+  type Corrupt,
+  type ServingModel,
+  type Validated,
+} from './checkpoint.ts';
+
+/**
+ * Where a trainer resumes: the newest usable checkpoint (the stored one, or when it is
+ * corrupt the newest usable one of the history), the corrupt ones it skipped, and the
+ * version the next checkpoint must pass (the corrupt one's, if higher).
+ */
+export type ResumePoint =
+  | { kind: 'none' }
+  | { kind: 'checkpoint'; checkpoint: Checkpoint; skipped: Corrupt[]; versionFloor: number }
+  | { kind: 'unusable'; skipped: Corrupt[] };
 
 const script = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 
@@ -51,10 +72,35 @@ export class CheckpointStore {
     return version ? Number(version) : undefined;
   }
 
-  async serving(): Promise<ServingModel | undefined> {
+  /** The model to serve, validated: undefined before the first checkpoint. */
+  async serving(): Promise<Validated<ServingModel> | undefined> {
     const [version, theta, updatedAt] = await this.redis.hmget(this.keys.model, 'version', 'theta', 'updatedAt');
     if (!version || !theta) return undefined;
-    return { version: Number(version), theta: Float64Array.from(JSON.parse(theta) as number[]), updatedAt: Number(updatedAt) };
+    return validServingModel(version, theta, updatedAt ?? null);
+  }
+
+  /** The newest checkpoint a trainer can resume from (see ResumePoint). */
+  async resumePoint(): Promise<ResumePoint> {
+    const stored = validCheckpoint(await this.redis.hgetall(this.keys.model));
+    if (stored === undefined) return { kind: 'none' };
+    if (stored.ok) return { kind: 'checkpoint', checkpoint: stored.value, skipped: [], versionFloor: stored.value.version };
+    const skipped = [stored.corrupt];
+    for (const entry of await this.redis.lrange(this.keys.history, 0, this.historyLength - 1)) {
+      let hash: Record<string, string>;
+      try {
+        hash = JSON.parse(entry) as Record<string, string>;
+      } catch {
+        skipped.push({ version: undefined, reason: 'unreadable', message: 'history entry is not JSON' });
+        continue;
+      }
+      const candidate = validCheckpoint(hash);
+      if (candidate?.ok) {
+        const versionFloor = Math.max(candidate.value.version, ...skipped.map((c) => c.version ?? 0));
+        return { kind: 'checkpoint', checkpoint: candidate.value, skipped, versionFloor };
+      }
+      if (candidate) skipped.push(candidate.corrupt);
+    }
+    return { kind: 'unusable', skipped };
   }
 
   /** The epoch of the trainer allowed to write checkpoints now (undefined before the first). */

@@ -1,3 +1,4 @@
+import { THETA_LENGTH } from '@sonar/contracts';
 import { deserializeState, serializeState, type TrainingState } from '@sonar/model';
 
 /** One trained model version: what the trainer resumes from and the scorer scores with. */
@@ -82,4 +83,49 @@ function chunkPairs(flat: string[]): [string, string][] {
   const pairs: [string, string][] = [];
   for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
   return pairs;
+}
+
+/** A stored checkpoint that cannot be used, and why: never trained from, never served. */
+export interface Corrupt {
+  version: number | undefined;
+  reason: 'unreadable' | 'wrong_theta_length' | 'non_finite_theta';
+  message: string;
+}
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; corrupt: Corrupt };
+
+/** A checkpoint hash (or history entry) as the trainer needs it: whole, readable, of the model's width. */
+export function validCheckpoint(hash: Record<string, string>): Validated<Checkpoint> | undefined {
+  let checkpoint: Checkpoint | undefined;
+  try {
+    checkpoint = fromHash(hash);
+  } catch (error) {
+    return corrupt(hash.version, 'unreadable', error instanceof Error ? error.message : String(error));
+  }
+  if (!checkpoint) return undefined;
+  if (!Number.isSafeInteger(checkpoint.version) || checkpoint.version < 1) return corrupt(hash.version, 'unreadable', `version is ${JSON.stringify(hash.version)}`);
+  if (checkpoint.state.theta.length !== THETA_LENGTH) return corrupt(hash.version, 'wrong_theta_length', `theta has ${checkpoint.state.theta.length} coefficients, not ${THETA_LENGTH}`);
+  return { ok: true, value: checkpoint };
+}
+
+/** The contract's `theta` field as the scorer needs it: THETA_LENGTH finite numbers. */
+export function validServingModel(version: string, theta: string, updatedAt: string | null): Validated<ServingModel> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(theta);
+  } catch (error) {
+    return corrupt(version, 'unreadable', `theta is not JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(parsed) || parsed.length !== THETA_LENGTH) {
+    return corrupt(version, 'wrong_theta_length', `theta must be an array of ${THETA_LENGTH} numbers`);
+  }
+  if (!parsed.every((x) => typeof x === 'number' && Number.isFinite(x))) return corrupt(version, 'non_finite_theta', 'theta holds a value that is not a finite number');
+  const number = Number(version);
+  if (!Number.isSafeInteger(number) || number < 1) return corrupt(version, 'unreadable', `version is ${JSON.stringify(version)}`);
+  return { ok: true, value: { version: number, theta: Float64Array.from(parsed as number[]), updatedAt: Number(updatedAt) } };
+}
+
+function corrupt(version: string | undefined, reason: Corrupt['reason'], message: string): { ok: false; corrupt: Corrupt } {
+  const number = Number(version);
+  return { ok: false, corrupt: { version: Number.isSafeInteger(number) ? number : undefined, reason, message } };
 }

@@ -9,11 +9,13 @@ export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 2000;
  * fails commands fast while disconnected and times out those that get no answer, so
  * callers can retry on their terms.
  */
+/** `commandTimeoutMs` 0: no timeout (a subscribed connection waits for messages). */
 export function connectRedis(url: string, logger: Logger, name: string, commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS): Redis {
   const redis = new Redis(url, {
     connectionName: name,
     lazyConnect: false,
-    commandTimeout: commandTimeoutMs,
+    // ioredis takes 0 as "time out at once".
+    ...(commandTimeoutMs > 0 ? { commandTimeout: commandTimeoutMs } : {}),
     maxRetriesPerRequest: 3,
     retryStrategy: (attempt) => Math.min(200 * attempt, 2000),
     enableOfflineQueue: true,

@@ -1,3 +1,3 @@
-export { CheckpointStore, type CommitResult } from './checkpoint-store.ts';
-export { fromHash, toHashFields, type Checkpoint, type ServingModel } from './checkpoint.ts';
+export { CheckpointStore, type CommitResult, type ResumePoint } from './checkpoint-store.ts';
+export { fromHash, toHashFields, validCheckpoint, validServingModel, type Checkpoint, type Corrupt, type ServingModel, type Validated } from './checkpoint.ts';
 export { connectRedis, DEFAULT_REDIS_COMMAND_TIMEOUT_MS, probeRedis } from './connect.ts';

@@ -13,6 +13,10 @@ const schema = z
     INGEST_BATCH_MESSAGES: env.int(1, 100_000).default(1000),
     INGEST_LINGER_MS: env.int(0, 10_000).default(5),
     INGEST_ACK_TIMEOUT_MS: env.int(100).default(30_000),
+    /** Readings per request at most (413 past it). */
+    INGEST_MAX_READINGS: env.int(1).default(10_000),
+    /** Readings accepted and not yet acknowledged by Kafka at most: past it, 503 at once with Retry-After. */
+    INGEST_MAX_PENDING: env.int(1).default(20_000),
     MAX_READING_BYTES: env.int(1024).default(DEFAULT_MAX_READING_BYTES),
   })
   .superRefine(checkSasl);

@@ -1,11 +1,21 @@
+import type { Admin, Producer } from 'kafkajs';
 import { topicsFrom, contractTopics } from '@sonar/contracts';
 import { BatchingProducer, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
-import { createLogger, createRegistry, kafkaConnection, Shutdown, startHttpServer, type RunningService } from '@sonar/runtime';
+import { createLogger, createRegistry, kafkaConnection, Shutdown, startHttpServer, type HttpServer, type RunningService } from '@sonar/runtime';
 import { loadConfig } from './config.ts';
 import { readingsRoute } from './http/readings-route.ts';
 import { KafkaReachability } from './reachability.ts';
 import { ingestMetrics } from './metrics.ts';
 import { ReadingPublisher } from './publisher.ts';
+
+/** What ingest opens, released in the order the shutdown needs; a SIGTERM during start finds some of it. */
+interface Resources {
+  admin?: Admin;
+  producer?: Producer;
+  batching?: BatchingProducer;
+  reachability?: KafkaReachability;
+  http?: HttpServer;
+}
 
 /** The ingest service: readings over HTTP onto Kafka. */
 export async function runIngest(env: NodeJS.ProcessEnv = process.env, options: { handleSignals?: boolean } = {}): Promise<RunningService> {
@@ -15,41 +25,55 @@ export async function runIngest(env: NodeJS.ProcessEnv = process.env, options: {
   const registry = createRegistry('ingest');
   const metrics = ingestMetrics(registry);
   const shutdown = new Shutdown(logger, config.SHUTDOWN_GRACE_MS);
+  const r: Resources = {};
+
+  // Closing HTTP first waits for in-flight requests, whose readings are then acknowledged.
+  // Registered before anything opens, so a signal during start releases what is open by then.
+  shutdown
+    .add('close http', () => r.http?.close())
+    .add('flush producer', () => r.batching?.flush())
+    .add('disconnect producer', () => r.producer?.disconnect())
+    .add('stop reachability checks', () => r.reachability?.stop())
+    .add('disconnect admin', () => r.admin?.disconnect());
+  if (options.handleSignals) shutdown.onSignals();
 
   const kafka = createKafka(kafkaConnection(config), 'sonar-ingest', logger);
-  const admin = kafka.admin();
+  const admin = (r.admin = kafka.admin());
   await admin.connect();
   await ensureTopics(admin, contractTopics(topics, config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION));
-  const producer = createProducer(kafka);
+  const producer = (r.producer = createProducer(kafka));
   await producer.connect();
-  const batching = new BatchingProducer(producer, { maxBatchMessages: config.INGEST_BATCH_MESSAGES, lingerMs: config.INGEST_LINGER_MS });
+  const batching = (r.batching = new BatchingProducer(producer, {
+    maxBatchMessages: config.INGEST_BATCH_MESSAGES,
+    lingerMs: config.INGEST_LINGER_MS,
+    highWaterMark: config.INGEST_MAX_PENDING,
+  }));
   const publisher = new ReadingPublisher(batching, topics.readings);
-  const reachability = new KafkaReachability(admin, logger);
+  const reachability = (r.reachability = new KafkaReachability(admin, logger));
 
-  const http = await startHttpServer({
+  r.http = await startHttpServer({
     host: config.INGEST_HOST,
     port: config.INGEST_PORT,
     registry,
     logger,
     bodyLimit: config.INGEST_BODY_LIMIT,
     notReady: () => (shutdown.started ? 'shutting down' : reachability.reachable ? undefined : 'Kafka is not reachable'),
-    routes: readingsRoute({ publisher, metrics, logger, token: config.INGEST_TOKEN, ackTimeoutMs: config.INGEST_ACK_TIMEOUT_MS }),
+    routes: readingsRoute({
+      publisher,
+      metrics,
+      logger,
+      token: config.INGEST_TOKEN,
+      ackTimeoutMs: config.INGEST_ACK_TIMEOUT_MS,
+      maxReadings: config.INGEST_MAX_READINGS,
+      maxPending: config.INGEST_MAX_PENDING,
+    }),
   });
-
-  // Closing HTTP first waits for in-flight requests, whose readings are then acknowledged.
-  shutdown
-    .add('close http', () => http.close())
-    .add('flush producer', () => batching.flush())
-    .add('disconnect producer', () => producer.disconnect())
-    .add('stop reachability checks', () => reachability.stop())
-    .add('disconnect admin', () => admin.disconnect());
-  if (options.handleSignals) shutdown.onSignals();
   logger.info({ topic: topics.readings, auth: config.INGEST_TOKEN !== undefined }, 'ingest started');
 
   let finished!: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));
   return {
-    port: http.port,
+    port: r.http.port,
     done,
     stop: (reason = 'stop requested') => shutdown.run(reason).finally(finished),
   };

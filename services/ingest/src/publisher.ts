@@ -16,6 +16,11 @@ export class ReadingPublisher {
     );
   }
 
+  /** Readings handed over and not yet acknowledged by Kafka. */
+  get pending(): number {
+    return this.producer.pending;
+  }
+
   whenWritable(): Promise<void> {
     return this.producer.whenWritable();
   }

@@ -17,6 +17,12 @@ const schema = z
     SCORER_HEARTBEAT_MS: env.int(100).default(3000),
     SCORER_BATCH_MESSAGES: env.int(1, 100_000).default(2000),
     SCORER_LINGER_MS: env.int(0, 10_000).default(2),
+    /** Fetched batches waiting ahead of the one being scored: fetching overlaps scoring (0: it waits). */
+    SCORER_PREFETCH_BATCHES: env.int(0, 8).default(1),
+    /** Events unacknowledged (or transactions failing) this long: Kafka counts as down, the scorer not ready. */
+    SCORER_KAFKA_STUCK_MS: env.int(100).default(10_000),
+    /** ...and this long, the scorer gives its partitions up (exits non-zero for its supervisor). */
+    SCORER_GIVE_UP_MS: env.int(1000).default(60_000),
   })
   .superRefine(checkSasl);
 

@@ -1,9 +1,21 @@
-import { lastValueFrom } from 'rxjs';
-import { consumerGroups, topicsFrom, contractTopics } from '@sonar/contracts';
-import { BatchingProducer, BatchSource, ConsumerLag, createConsumer, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
-import { createLogger, createRegistry, kafkaConnection, Shutdown, startHttpServer, type RunningService } from '@sonar/runtime';
-import { CheckpointStore, connectRedis } from '@sonar/store';
-import { loadConfig } from './config.ts';
+import { filter, interval, lastValueFrom, map, type Observable } from 'rxjs';
+import type { Admin, Consumer, Producer } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import { consumerGroups, contractTopics, topicsFrom } from '@sonar/contracts';
+import {
+  BatchingProducer,
+  BatchSource,
+  ConsumerLag,
+  createConsumer,
+  createKafka,
+  createProducer,
+  ensureTopics,
+  GroupMembership,
+  RefusableSender,
+} from '@sonar/kafka';
+import { createLogger, createRegistry, deadLetterLimits, DependencyHealth, kafkaConnection, Shutdown, startHttpServer, type HttpServer, type RunningService } from '@sonar/runtime';
+import { CheckpointStore, connectRedis, probeRedis } from '@sonar/store';
+import { loadConfig, type ScorerConfig } from './config.ts';
 import { scorerMetrics } from './metrics.ts';
 import { ModelHolder } from './model/model-holder.ts';
 import { ModelWatcher } from './model/model-watcher.ts';
@@ -11,6 +23,25 @@ import { scoringPipeline } from './pipeline.ts';
 import { recordScored } from './stages/observe.ts';
 import { PipelinedPublisher } from './stages/publish.ts';
 import { TransactionalPublisher } from './stages/publish-transactionally.ts';
+
+/** What the scorer opens, released in the order the shutdown needs; a SIGTERM during start finds some of it. */
+interface Resources {
+  admin?: Admin;
+  redis?: Redis;
+  subscriber?: Redis;
+  watcher?: ModelWatcher;
+  consumer?: Consumer;
+  source?: BatchSource;
+  producer?: Producer;
+  deadLetterProducer?: Producer;
+  batching?: BatchingProducer;
+  pipelined?: PipelinedPublisher;
+  transactional?: TransactionalPublisher;
+  http?: HttpServer;
+  stopProbe?: () => void;
+  lag?: ConsumerLag;
+  pipeline?: Promise<unknown>;
+}
 
 /** Wires config, resources and the pipeline; everything is released by one shutdown path. */
 export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: { handleSignals?: boolean } = {}): Promise<RunningService> {
@@ -22,81 +53,107 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
   const shutdown = new Shutdown(logger, config.SHUTDOWN_GRACE_MS);
   const now = () => Date.now();
   const starting = new AbortController();
+  const health = new DependencyHealth(registry, ['redis', 'kafka']);
+  const r: Resources = {};
+
+  // Registered before anything opens, so a signal during start releases what is open by then.
+  shutdown
+    .add('stop waiting for a model', () => starting.abort())
+    .add('stop consuming', () => r.source?.stop())
+    .add('drain the pipeline', () => r.pipeline?.catch(() => undefined))
+    .add('acknowledge and commit what was sent', () => r.pipelined?.drain())
+    .add('disconnect consumer', () => r.consumer?.disconnect())
+    .add('flush producer', () => r.batching?.flush())
+    .add('disconnect producers', () => Promise.all([r.producer?.disconnect(), r.deadLetterProducer?.disconnect(), r.transactional?.close()]))
+    .add('stop model updates', async () => {
+      r.stopProbe?.();
+      r.lag?.stop();
+      await r.watcher?.stop();
+    })
+    .add('disconnect admin', () => r.admin?.disconnect())
+    .add('quit redis', () => Promise.all([r.redis?.quit(), r.subscriber?.quit()]))
+    .add('close http', () => r.http?.close());
+  if (options.handleSignals) shutdown.onSignals();
 
   const kafka = createKafka(kafkaConnection(config), `sonar-scorer-${config.SONAR_MODEL}`, logger);
-  const admin = kafka.admin();
+  const admin = (r.admin = kafka.admin());
   await admin.connect();
   await ensureTopics(admin, contractTopics(topics, config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION));
-  const redis = connectRedis(config.REDIS_URL, logger, 'scorer');
-  const subscriber = connectRedis(config.REDIS_URL, logger, 'scorer-updates');
+  const redis = (r.redis = connectRedis(config.REDIS_URL, logger, 'scorer', config.REDIS_COMMAND_TIMEOUT_MS));
+  // Subscribed connections wait for messages: no command timeout there.
+  const subscriber = (r.subscriber = connectRedis(config.REDIS_URL, logger, 'scorer-updates', 0));
+  r.stopProbe = probeRedis(redis, health);
   const store = new CheckpointStore(redis, config.SONAR_MODEL, config.REDIS_PREFIX);
-  const lag = new ConsumerLag(admin, topics.readings);
+  const lag = (r.lag = new ConsumerLag(admin, topics.readings).start());
   let metrics: ReturnType<typeof scorerMetrics> | undefined;
   const holder = new ModelHolder((model, previous) => {
     if (previous !== undefined) metrics?.swaps.inc();
     logger.info({ version: model.version, previous }, previous === undefined ? 'model loaded' : 'model swapped in');
   });
   metrics = scorerMetrics(registry, groupId, lag, holder);
-  const watcher = new ModelWatcher(store, subscriber, holder, logger, config.SCORER_POLL_MS);
-  const consumer = createConsumer(kafka, {
+  const watcher = (r.watcher = new ModelWatcher(store, subscriber, holder, logger, config.SCORER_POLL_MS, (reason) => metrics?.modelsRejected.inc({ reason })));
+  const consumer = (r.consumer = createConsumer(kafka, {
     groupId,
     sessionTimeout: config.SCORER_SESSION_TIMEOUT_MS,
     heartbeatInterval: config.SCORER_HEARTBEAT_MS,
-  });
-  const producer = createProducer(kafka);
-  const batching = new BatchingProducer(producer, { maxBatchMessages: config.SCORER_BATCH_MESSAGES, lingerMs: config.SCORER_LINGER_MS });
-  const transactional = config.SCORER_EXACTLY_ONCE
+  }));
+  const membership = new GroupMembership(consumer, topics.readings);
+  const source = (r.source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true, prefetch: config.SCORER_PREFETCH_BATCHES }));
+  const producer = (r.producer = createProducer(kafka));
+  const deadLetterProducer = (r.deadLetterProducer = createProducer(kafka, undefined, 'bounded'));
+  const batching = (r.batching = new BatchingProducer(producer, { maxBatchMessages: config.SCORER_BATCH_MESSAGES, lingerMs: config.SCORER_LINGER_MS }));
+  const transactional = (r.transactional = config.SCORER_EXACTLY_ONCE
     ? new TransactionalPublisher({
         kafka,
-        consumer,
+        source,
         groupId,
+        deadLetterLimits: deadLetterLimits(config),
         model: config.SONAR_MODEL,
         classifiedTopic: topics.classified,
         deadLetterTopic: topics.deadLetters,
         metrics,
         logger,
       })
-    : undefined;
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    const partitions = payload.memberAssignment[topics.readings] ?? [];
+    : undefined);
+  membership.assignments$.subscribe((partitions) => {
     lag.retain(partitions);
     // Open each partition's transactional producer now: that aborts what a predecessor left open.
     transactional?.prepare(topics.readings, partitions);
   });
-  const source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true });
-  const pipelined = new PipelinedPublisher({ producer: batching, consumer, classifiedTopic: topics.classified, deadLetterTopic: topics.deadLetters, logger });
+  const pipelined = (r.pipelined = new PipelinedPublisher({
+    producer: batching,
+    deadLetters: new RefusableSender(deadLetterProducer),
+    deadLetterLimits: deadLetterLimits(config),
+    source,
+    classifiedTopic: topics.classified,
+    deadLetterTopic: topics.deadLetters,
+    metrics,
+    logger,
+  }));
+  const kafkaStuckForMs = () => (transactional ? transactional.failingForMs() : pipelined.waitingForKafkaMs());
 
-  const http = await startHttpServer({
+  r.http = await startHttpServer({
     host: config.SCORER_HOST,
     port: config.SCORER_PORT,
     registry,
     logger,
-    notReady: () => (shutdown.started ? 'shutting down' : holder.current === undefined ? 'no model yet: waiting for the first checkpoint' : undefined),
+    notReady: () => {
+      if (shutdown.started) return 'shutting down';
+      if (holder.current === undefined) return 'no model yet: waiting for the first checkpoint';
+      return health.problem();
+    },
   });
-  shutdown
-    .add('stop waiting for a model', () => starting.abort())
-    .add('stop consuming', () => source.stop())
-    .add('drain the pipeline', () => pipeline.catch(() => undefined))
-    .add('acknowledge and commit what was sent', () => pipelined.drain())
-    .add('disconnect consumer', () => consumer.disconnect())
-    .add('flush producer', () => batching.flush())
-    .add('disconnect producers', () => Promise.all([producer.disconnect(), transactional?.close()]))
-    .add('stop model updates', () => watcher.stop())
-    .add('disconnect admin', () => admin.disconnect())
-    .add('quit redis', () => Promise.all([redis.quit(), subscriber.quit()]))
-    .add('close http', () => http.close());
-  if (options.handleSignals) shutdown.onSignals();
 
-  let pipeline: Promise<unknown> = Promise.resolve();
-  let failed: Promise<unknown> = pipeline;
+  let failed: Promise<unknown> = Promise.resolve();
   await watcher.start(starting.signal);
   await watcher.firstModel(starting.signal);
   if (!starting.signal.aborted) {
-    await producer.connect();
+    await Promise.all([producer.connect(), deadLetterProducer.connect()]);
     await consumer.connect();
-    pipeline = lastValueFrom(
+    r.pipeline = lastValueFrom(
       scoringPipeline({
         source,
+        failures$: giveUpWhenKafkaStuck(config, health, kafkaStuckForMs),
         holder,
         model: config.SONAR_MODEL,
         maxReadingBytes: config.MAX_READING_BYTES,
@@ -106,7 +163,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
       }),
       { defaultValue: undefined },
     );
-    failed = Promise.race([pipeline, pipelined.failed]).catch(async (error: unknown) => {
+    failed = Promise.race([r.pipeline, pipelined.failed]).catch(async (error: unknown) => {
       logger.fatal({ err: error }, 'scoring pipeline failed');
       await shutdown.run('pipeline failed').catch(() => undefined);
       throw error;
@@ -114,8 +171,27 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
     logger.info({ model: config.SONAR_MODEL, group: groupId, exactlyOnce: config.SCORER_EXACTLY_ONCE, version: holder.current?.version }, 'scorer started');
   }
   return {
-    port: http.port,
+    port: r.http.port,
     done: failed.then(() => shutdown.run('pipeline completed')),
     stop: (reason = 'stop requested') => shutdown.run(reason),
   };
+}
+
+/**
+ * Events unacknowledged (or transactions failing) past SCORER_KAFKA_STUCK_MS mark Kafka
+ * down (not ready); past SCORER_GIVE_UP_MS the scorer gives up its partitions: the
+ * pipeline fails and the process exits non-zero, for a standby or its supervisor.
+ */
+function giveUpWhenKafkaStuck(config: ScorerConfig, health: DependencyHealth, stuckForMs: () => number): Observable<never> {
+  return interval(1000).pipe(
+    filter(() => {
+      const stuck = stuckForMs();
+      if (stuck > config.SCORER_KAFKA_STUCK_MS) health.failed('kafka', `events unacknowledged for ${Math.round(stuck / 1000)} s`);
+      else health.ok('kafka');
+      return stuck > config.SCORER_GIVE_UP_MS;
+    }),
+    map(() => {
+      throw new Error(`Kafka has not acknowledged events for more than ${config.SCORER_GIVE_UP_MS / 1000} s: giving up the partitions`);
+    }),
+  );
 }

@@ -46,6 +46,17 @@ export function scorerMetrics(registry: Registry, group: string, lag: ConsumerLa
       buckets: DELAY_BUCKETS,
       registers,
     }),
+    modelsRejected: new Counter({
+      name: METRICS.scorerModelsRejected,
+      help: 'Checkpoints the scorer refused to serve (wrong theta length, a non-finite value, unreadable), by reason: it keeps the last good model.',
+      labelNames: ['reason'],
+      registers,
+    }),
+    deadLettersFailed: new Counter({
+      name: METRICS.deadLettersFailed,
+      help: 'Rejected records the dead-letter topic refused (too large, topic gone, no broker): logged with their coordinates and skipped.',
+      registers,
+    }),
     transactions: new Counter({
       name: METRICS.scorerTransactions,
       help: 'Kafka transactions in exactly-once mode, by outcome (committed, aborted).',
@@ -57,5 +68,6 @@ export function scorerMetrics(registry: Registry, group: string, lag: ConsumerLa
   zeroCounter(metrics.readings, 'label', ['R', 'M']);
   zeroCounter(metrics.rejected, 'reason', REJECT_REASON_CODES);
   zeroCounter(metrics.transactions, 'outcome', ['committed', 'aborted']);
+  zeroCounter(metrics.modelsRejected, 'reason', ['unreadable', 'wrong_theta_length', 'non_finite_theta']);
   return metrics;
 }

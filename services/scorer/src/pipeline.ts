@@ -1,4 +1,4 @@
-import { catchError, concatMap, EMPTY, from, map, tap, type Observable } from 'rxjs';
+import { catchError, concatMap, EMPTY, endWith, from, ignoreElements, map, merge, share, takeUntil, tap, type Observable } from 'rxjs';
 import type { BatchSource } from '@sonar/kafka';
 import { RetryBatch } from './stages/publish-transactionally.ts';
 import { scoreBatch, type PublishedBatch, type ScoredBatch } from './stages/score.ts';
@@ -6,6 +6,8 @@ import type { ModelHolder } from './model/model-holder.ts';
 
 export interface ScorerPipelineDeps {
   source: BatchSource;
+  /** Errors that end the scorer (Kafka stuck past its bound); emits nothing else. */
+  failures$: Observable<never>;
   holder: ModelHolder;
   model: string;
   maxReadingBytes: number;
@@ -20,7 +22,9 @@ export interface ScorerPipelineDeps {
  * publish events and dead letters (and commit) → metrics → release the batch.
  */
 export function scoringPipeline(deps: ScorerPipelineDeps): Observable<PublishedBatch> {
-  return deps.source.batches$.pipe(
+  const batches$ = deps.source.batches$.pipe(share());
+  const failures$ = deps.failures$.pipe(takeUntil(batches$.pipe(ignoreElements(), endWith(null))));
+  return merge(batches$, failures$).pipe(
     map(scoreBatch(deps.holder, deps.model, deps.maxReadingBytes, deps.now)),
     concatMap((scored) => from(deps.publish(scored)).pipe(catchError(skipForRetry(scored)))),
     tap(deps.observe),

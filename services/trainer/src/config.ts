@@ -23,6 +23,8 @@ const schema = z
     TRAIN_COST_LIMIT: env.positive().default(50),
     TRAIN_ACCURACY_WINDOW: env.int(1).default(500),
     TRAIN_HISTORY: env.int(1, 10_000).default(100),
+    /** A reading id seen again within this many offsets of its partition is a retry: not trained twice (0: off). */
+    TRAIN_DEDUP_WINDOW: env.int(0, 10_000_000).default(10_000),
     TRAINER_SESSION_TIMEOUT_MS: env.int(1000).default(30_000),
     TRAINER_HEARTBEAT_MS: env.int(100).default(3000),
     TRAINER_FETCH_PARTITION_BYTES: env.int(16 * 1024).default(1024 * 1024),
@@ -69,6 +71,7 @@ export function coreSettings(config: TrainerConfig, topic: string): CoreSettings
       optimizer: config.optimizer,
       costLimit: config.TRAIN_COST_LIMIT,
       accuracyWindow: config.TRAIN_ACCURACY_WINDOW,
+      dedupWindow: config.TRAIN_DEDUP_WINDOW,
     },
     hyperparameters: hyperparameters(config),
     maxReadingBytes: config.MAX_READING_BYTES,
@@ -77,6 +80,7 @@ export function coreSettings(config: TrainerConfig, topic: string): CoreSettings
     writeRetryMs: 1000,
     resumeRetryMs: 1000,
     resumeAttempts: 60,
+    unusableRetryMs: 5000,
     // A fenced member normally hears of the rebalance at its next heartbeat; past a session it asks for one.
     rejoinAfterMs: config.TRAINER_SESSION_TIMEOUT_MS,
   };

@@ -36,6 +36,7 @@ interface Resources {
   interpreter?: EffectInterpreter;
   http?: HttpServer;
   stopProbe?: () => void;
+  lag?: ConsumerLag;
   pipeline?: Promise<unknown>;
 }
 
@@ -64,6 +65,7 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
     .add('stop timers', () => {
       r.interpreter?.close();
       r.stopProbe?.();
+      r.lag?.stop();
     })
     .add('disconnect consumer', () => r.consumer?.disconnect())
     .add('flush producer', () => r.batching?.flush())
@@ -94,7 +96,7 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
     maxBytesPerPartition: config.TRAINER_FETCH_PARTITION_BYTES,
   }));
   const membership = new GroupMembership(consumer, topics.readings);
-  const lag = new ConsumerLag(admin, topics.readings);
+  const lag = (r.lag = new ConsumerLag(admin, topics.readings).start());
   membership.assignments$.subscribe((partitions) => lag.retain(partitions));
   await consumer.connect();
 
@@ -129,6 +131,7 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
       if (!membership.joined) return 'not joined to the consumer group (yet)';
       // A fenced trainer that still holds partitions trains nothing: not ready until the group decides again.
       if (core.state.kind === 'fenced') return 'fenced: another trainer holds a newer epoch';
+      if (core.state.kind === 'resuming' && core.state.problem) return core.state.problem;
       return health.problem();
     },
   });

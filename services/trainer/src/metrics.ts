@@ -12,7 +12,7 @@ export function trainerMetrics(registry: Registry, group: string, lag: ConsumerL
   const metrics = {
     readings: new Counter({
       name: METRICS.trainerReadings,
-      help: 'Valid readings consumed by the trainer, by what became of them (trained, holdout, unlabeled, gated).',
+      help: 'Valid readings consumed by the trainer, by what became of them (trained, holdout, unlabeled, gated, duplicate: an id seen again within the dedup window).',
       labelNames: ['kind'],
       registers,
     }),
@@ -59,6 +59,11 @@ export function trainerMetrics(registry: Registry, group: string, lag: ConsumerL
       help: 'Rejected records the dead-letter topic refused (too large, topic gone, no broker): logged with their coordinates and skipped.',
       registers,
     }),
+    corruptCheckpoints: new Counter({
+      name: METRICS.trainerCorruptCheckpoints,
+      help: 'Stored checkpoints found unusable at a resume (wrong theta length, a non-finite value, unreadable): passed over for the newest usable version.',
+      registers,
+    }),
     epochReestablished: new Counter({
       name: METRICS.trainerEpochReestablished,
       help: 'Checkpoints that found the stored fencing epoch behind the writer\'s, or gone (Redis lost writes), and set it back.',
@@ -76,7 +81,7 @@ export function trainerMetrics(registry: Registry, group: string, lag: ConsumerL
     }),
     lag: consumerLagGauge(registry, group, lag),
   };
-  zeroCounter(metrics.readings, 'kind', ['trained', 'holdout', 'unlabeled', 'gated']);
+  zeroCounter(metrics.readings, 'kind', ['trained', 'holdout', 'unlabeled', 'gated', 'duplicate']);
   zeroCounter(metrics.rejected, 'reason', DECODE_REASON_CODES);
   zeroCounter(metrics.healthGate, 'reason', ['cost_limit', 'non_finite']);
   return metrics;

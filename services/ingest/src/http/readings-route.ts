@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RejectReason } from '@sonar/contracts';
 import { DeadlineExceeded, withDeadline, type Logger } from '@sonar/runtime';
 import type { IngestMetrics } from '../metrics.ts';
@@ -13,7 +13,15 @@ export interface ReadingsRouteDeps {
   token: string | undefined;
   /** How long a request waits for Kafka's acknowledgement before answering 503. */
   ackTimeoutMs: number;
+  /** Most readings one request may carry (413 past it). */
+  maxReadings: number;
+  /** Most readings accepted but not yet acknowledged by Kafka: past it, 503 at once (memory stays bounded). */
+  maxPending: number;
 }
+
+/** At most this many per-item errors are echoed back; the rest are counted. */
+export const MAX_ERRORS_ECHOED = 100;
+const RETRY_AFTER_SECONDS = '5';
 
 interface ItemError {
   index: number;
@@ -22,36 +30,41 @@ interface ItemError {
 }
 
 /**
- * POST /readings. 202 when every reading was published; 400 when some were
- * invalid (the valid ones are still published, and `published` lists them);
- * 401 without the right bearer token; 413 above the body limit (Fastify's); 503 when
- * Kafka does not acknowledge in time.
- * The answer comes after Kafka acknowledged the readings, so an accepted one is never lost.
+ * POST /readings. 202 when every reading was published; 400 when some were invalid
+ * (the valid ones are still published, and `published` lists them); 401 without the
+ * right bearer token, checked before the body is read; 413 above the body limit
+ * (Fastify's) or the reading limit; 503 when Kafka does not acknowledge in time, or at
+ * once while too much waits for it. The answer comes after Kafka acknowledged the
+ * readings, so an accepted one is never lost; a retry with the same ids is harmless
+ * (the trainer drops a reading id it has seen within its window).
  */
 export function readingsRoute(deps: ReadingsRouteDeps) {
   return (app: FastifyInstance) => {
     app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-    app.post('/readings', async (request, reply) => {
+    app.post('/readings', { onRequest: authorize(deps) }, async (request, reply) => {
       const timer = deps.metrics.requestSeconds.startTimer();
-      if (deps.token !== undefined && !bearerMatches(request.headers.authorization, deps.token)) {
-        timer({ status: '401' });
-        return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid bearer token is required' });
-      }
+      const answer = (status: number, body: object) => {
+        timer({ status: String(status) });
+        return reply.code(status).send(body);
+      };
       const items = parseReadingsBody(String(request.body ?? ''), request.headers['content-type'] ?? 'application/json');
+      if (items.length > deps.maxReadings) {
+        return answer(413, { error: 'too_many_readings', message: `a request may carry at most ${deps.maxReadings} readings; this one has ${items.length}: split it` });
+      }
       const valid = items.flatMap((item, index) => (item.ok ? [{ index, reading: item.value }] : []));
       const errors: ItemError[] = items.flatMap((item, index) => (item.ok ? [] : [{ index, reason: item.reason, message: item.message }]));
       if (valid.length > 0) {
+        if (deps.publisher.pending + valid.length > deps.maxPending) {
+          reply.header('retry-after', RETRY_AFTER_SECONDS);
+          return answer(503, { error: 'kafka_backlog', message: `${deps.publisher.pending} readings wait for Kafka already: retry later with the same ids` });
+        }
         try {
-          // Bounded waiting: while Kafka is away, requests get 503 instead of piling up.
-          await withDeadline(
-            deps.publisher.whenWritable().then(() => deps.publisher.publish(valid.map((v) => v.reading))),
-            deps.ackTimeoutMs,
-          );
+          await withDeadline(deps.publisher.publish(valid.map((v) => v.reading)), deps.ackTimeoutMs);
         } catch (error) {
           if (!(error instanceof DeadlineExceeded)) throw error;
-          timer({ status: '503' });
-          return reply.code(503).header('retry-after', '5').send({
+          reply.header('retry-after', RETRY_AFTER_SECONDS);
+          return answer(503, {
             error: 'kafka_unavailable',
             message: `Kafka did not acknowledge within ${deps.ackTimeoutMs} ms; the readings may still arrive: retry with the same ids`,
           });
@@ -59,14 +72,22 @@ export function readingsRoute(deps: ReadingsRouteDeps) {
       }
       deps.metrics.readings.inc(valid.length);
       for (const error of errors) deps.metrics.rejected.inc({ reason: error.reason });
-      const status = errors.length === 0 ? 202 : 400;
-      timer({ status: String(status) });
-      return reply.code(status).send({
+      return answer(errors.length === 0 ? 202 : 400, {
         accepted: valid.length,
         rejected: errors.length,
         published: valid.map((v) => ({ index: v.index, id: v.reading.id ?? null })),
-        errors,
+        errors: errors.slice(0, MAX_ERRORS_ECHOED),
+        ...(errors.length > MAX_ERRORS_ECHOED ? { errorsOmitted: errors.length - MAX_ERRORS_ECHOED } : {}),
       });
     });
+  };
+}
+
+/** Runs before the body is read: an unauthorised client costs no parsing. */
+function authorize(deps: ReadingsRouteDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (deps.token === undefined || bearerMatches(request.headers.authorization, deps.token)) return;
+    deps.metrics.requestSeconds.observe({ status: '401' }, 0);
+    await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid bearer token is required' });
   };
 }

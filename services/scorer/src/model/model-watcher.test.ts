@@ -6,7 +6,7 @@ import { ModelHolder } from './model-holder.ts';
 import { ModelWatcher } from './model-watcher.ts';
 
 const model = { version: 3, theta: new Float64Array(61), updatedAt: 1 };
-const store = { model: 'm', keys: { updated: 'sonar:model:m:updated' }, version: async () => 3, serving: async () => model } as unknown as CheckpointStore;
+const store = { model: 'm', keys: { updated: 'sonar:model:m:updated' }, version: async () => 3, serving: async () => ({ ok: true, value: model }) } as unknown as CheckpointStore;
 
 describe('ModelWatcher', () => {
   afterEach(() => vi.useRealTimers());

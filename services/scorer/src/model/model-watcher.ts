@@ -14,6 +14,8 @@ export class ModelWatcher {
   private checking: Promise<void> | undefined;
   /** An announcement came during a check that may have read the version before it. */
   private again = false;
+  /** The last version refused as corrupt: not read again until a newer one is written. */
+  private refused: number | undefined;
 
   constructor(
     private readonly store: CheckpointStore,
@@ -21,6 +23,7 @@ export class ModelWatcher {
     private readonly holder: ModelHolder,
     private readonly logger: Logger,
     private readonly pollMs: number,
+    private readonly onRejected: (reason: string) => void = () => undefined,
   ) {}
 
   async start(signal: AbortSignal): Promise<void> {
@@ -75,9 +78,17 @@ export class ModelWatcher {
   private async load(): Promise<void> {
     try {
       const version = await this.store.version();
-      if (version === undefined || version <= (this.holder.current?.version ?? 0)) return;
+      if (version === undefined || version <= (this.holder.current?.version ?? 0) || version === this.refused) return;
       const model = await this.store.serving();
-      if (model) this.holder.offer(model);
+      if (!model) return;
+      if (model.ok) {
+        this.holder.offer(model.value);
+        return;
+      }
+      // Never served: the scorer keeps the last good model (and says so once per version).
+      this.refused = version;
+      this.onRejected(model.corrupt.reason);
+      this.logger.error({ version, reason: model.corrupt.reason, detail: model.corrupt.message, serving: this.holder.current?.version }, 'refused a corrupt model: keeping the last good one');
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'could not read the model from Redis; keeping the current one');
     }

@@ -13,6 +13,8 @@ export interface BatchReport {
   rejected: RejectedRecord[];
   holdout: number;
   unlabeled: number;
+  /** Readings whose id was seen within the dedup window: retries, not trained twice. */
+  duplicates: number;
   samples: number;
   accuracy: number;
 }
@@ -36,7 +38,7 @@ export type Effect =
   | { kind: 'release'; batch: ConsumedBatch }
   | { kind: 'report-batch'; report: BatchReport }
   | { kind: 'report-model'; version: number; samples: number }
-  | { kind: 'count'; metric: 'fenced-write' | 'epoch-reestablished' }
+  | { kind: 'count'; metric: 'fenced-write' | 'epoch-reestablished' | 'corrupt-checkpoint'; by?: number }
   | { kind: 'log'; level: LogLevel; message: string; fields?: Record<string, unknown> }
   | { kind: 'schedule'; ms: number; event: TrainerEvent }
   /** Leave the consumer group and join it again, so that the group decides who trains. */

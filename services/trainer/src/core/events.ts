@@ -1,5 +1,5 @@
 import type { ConsumedBatch } from '@sonar/kafka';
-import type { Checkpoint, CommitResult } from '@sonar/store';
+import type { Checkpoint, CommitResult, Corrupt } from '@sonar/store';
 
 /**
  * Everything that happens to a trainer, as data: what Kafka hands it (assignments,
@@ -12,7 +12,13 @@ export type TrainerEvent =
   | { kind: 'epoch-taken'; generation: number; epoch: number }
   /** The stored epoch, read to check that nobody took the model between two rebalances. */
   | { kind: 'epoch-read'; generation: number; epoch: number | undefined; error?: string }
-  | { kind: 'checkpoint-loaded'; generation: number; checkpoint: Checkpoint | undefined; earliest: ReadonlyMap<number, number> }
+  /**
+   * The newest usable checkpoint (none for a new model); `skipped`: corrupt ones passed
+   * over, `versionFloor`: the version the next checkpoint must pass.
+   */
+  | { kind: 'checkpoint-loaded'; generation: number; checkpoint: Checkpoint | undefined; earliest: ReadonlyMap<number, number>; skipped?: readonly Corrupt[]; versionFloor?: number }
+  /** The stored checkpoint is corrupt and no usable one is in its history. */
+  | { kind: 'checkpoint-unusable'; generation: number; skipped: readonly Corrupt[] }
   | { kind: 'resume-failed'; generation: number; error: string }
   | { kind: 'retry-resume'; generation: number }
   /** `stale`: a seek made the batch obsolete before it was handled. */

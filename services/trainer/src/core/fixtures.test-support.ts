@@ -10,7 +10,7 @@ import type { CoreSettings } from './settings.ts';
 export const SETTINGS: CoreSettings = {
   model: 'm',
   topic: 'readings',
-  learner: { batchSize: 2, maxWaitMs: 0, optimizer: { optimizer: 'sgd', alpha: 0.5 }, costLimit: 100, accuracyWindow: 10 },
+  learner: { batchSize: 2, maxWaitMs: 0, optimizer: { optimizer: 'sgd', alpha: 0.5 }, costLimit: 100, accuracyWindow: 10, dedupWindow: 0 },
   hyperparameters: { optimizer: 'sgd', alpha: 0.5 },
   maxReadingBytes: 65_536,
   checkpointEvery: 2,
@@ -18,6 +18,7 @@ export const SETTINGS: CoreSettings = {
   writeRetryMs: 1000,
   resumeRetryMs: 1000,
   resumeAttempts: 3,
+  unusableRetryMs: 5000,
   rejoinAfterMs: 30_000,
 };
 

@@ -12,11 +12,19 @@ import type { BatchReport } from './effects.ts';
  */
 export function learnBatch(learner: Learner, batch: ConsumedBatch, maxReadingBytes: number, now: number): BatchReport {
   const { partition, messages } = batch;
-  const decoded = decodeRecords(messages, maxReadingBytes, learner.position(partition));
+  const position = learner.position(partition);
+  const decoded = decodeRecords(messages, maxReadingBytes, learner.readFrom(partition));
   let holdout = 0;
   let unlabeled = 0;
+  let duplicates = 0;
   for (const { reading, offset } of decoded.readings) {
-    if (reading.label === undefined) unlabeled += 1;
+    // Before the start position: learnt (or not) already; its id only rebuilds the dedup window.
+    if (offset < position) {
+      if (reading.id !== undefined) learner.rememberId(partition, offset, reading.id);
+      continue;
+    }
+    if (reading.id !== undefined && learner.isRetry(partition, offset, reading.id)) duplicates += 1;
+    else if (reading.label === undefined) unlabeled += 1;
     else if (reading.holdout) holdout += 1;
     else learner.add({ features: reading.features, y: labelValue(reading.label), partition, offset, arrivedAt: now });
   }
@@ -27,9 +35,11 @@ export function learnBatch(learner: Learner, batch: ConsumedBatch, maxReadingByt
     partition,
     position: learner.position(partition),
     outcomes,
-    rejected: decoded.rejected,
+    // Those before the start position were dead-lettered when first read.
+    rejected: decoded.rejected.filter((r) => Number(r.record.offset) >= position),
     holdout,
     unlabeled,
+    duplicates,
     samples: learner.samples,
     accuracy: learner.progressiveAccuracy,
   };

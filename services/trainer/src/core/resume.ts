@@ -14,7 +14,14 @@ export interface ResumePlan {
  * starts from its theta and counters, and every partition is sought to its offset
  * (the earliest retained one for a partition it does not know).
  */
-export function resumeFrom(checkpoint: Checkpoint | undefined, partitions: readonly number[], earliest: ReadonlyMap<number, number>, settings: CoreSettings, epoch: number): ResumePlan {
+export function resumeFrom(
+  checkpoint: Checkpoint | undefined,
+  partitions: readonly number[],
+  earliest: ReadonlyMap<number, number>,
+  settings: CoreSettings,
+  epoch: number,
+  versionFloor = 0,
+): ResumePlan {
   const effects: Effect[] = [];
   const sameTopic = checkpoint?.topic === settings.topic;
   if (checkpoint && !sameTopic) {
@@ -27,19 +34,26 @@ export function resumeFrom(checkpoint: Checkpoint | undefined, partitions: reado
   }
   const offsets = sameTopic ? checkpoint.offsets : {};
   const positions = new Map<number, number>();
+  const warmups = new Map<number, number>();
+  const window = settings.learner.dedupWindow;
   for (const partition of partitions) {
-    const offset = Number(offsets[String(partition)] ?? earliest.get(partition) ?? 0);
+    const low = earliest.get(partition) ?? 0;
+    const offset = Number(offsets[String(partition)] ?? low);
     positions.set(partition, offset);
-    effects.push({ kind: 'seek', partition, offset });
+    // The ids of the window's offsets before the start are read again, not learnt: retries stay recognised across restarts.
+    const from = window > 0 ? Math.max(low, offset - window) : offset;
+    if (from < offset) warmups.set(partition, from);
+    effects.push({ kind: 'seek', partition, offset: from });
   }
   const start = checkpoint && {
     state: continueTraining(checkpoint.state, optimizer, typeof trainedWith === 'string' ? trainedWith : undefined),
-    version: checkpoint.version,
+    // Past a corrupt version too: the next checkpoint must be newer than anything stored.
+    version: Math.max(checkpoint.version, versionFloor),
     samples: checkpoint.samples,
     batches: checkpoint.batches,
     cost: checkpoint.cost,
   };
-  const learner = new Learner(settings.learner, start, positions);
+  const learner = new Learner(settings.learner, start, positions, warmups);
   effects.push(
     { kind: 'report-model', version: learner.version, samples: learner.samples },
     log('info', checkpoint ? 'resumed from checkpoint' : 'no checkpoint yet: training from the earliest retained reading', {
@@ -50,10 +64,4 @@ export function resumeFrom(checkpoint: Checkpoint | undefined, partitions: reado
     }),
   );
   return { learner, effects };
-}
-
-/** Partitions whose checkpointed offset is unknown: they start at the earliest retained reading. */
-export function partitionsWithoutOffsets(checkpoint: Checkpoint | undefined, partitions: readonly number[], topic: string): number[] {
-  const offsets = checkpoint?.topic === topic ? checkpoint.offsets : {};
-  return partitions.filter((p) => offsets[String(p)] === undefined);
 }

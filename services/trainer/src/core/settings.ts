@@ -17,6 +17,8 @@ export interface CoreSettings {
   resumeRetryMs: number;
   /** ...this many times, then the trainer gives up (exits non-zero for its supervisor). */
   resumeAttempts: number;
+  /** A corrupt checkpoint with no usable one in its history is looked at again this often (an operator fixes it). */
+  unusableRetryMs: number;
   /** A fenced trainer that still holds partitions rejoins the group after this long. */
   rejoinAfterMs: number;
 }

@@ -18,7 +18,7 @@ export type TrainerState =
   /** No partitions: another member trains, or none are assigned yet. */
   | { kind: 'standby'; generation: number }
   /** Partitions assigned: taking an epoch, then loading the checkpoint to seek to. */
-  | { kind: 'resuming'; generation: number; partitions: readonly number[]; epoch: number | undefined; attempt: number }
+  | { kind: 'resuming'; generation: number; partitions: readonly number[]; epoch: number | undefined; attempt: number; problem?: string }
   | {
       kind: 'active';
       generation: number;

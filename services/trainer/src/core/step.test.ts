@@ -55,6 +55,7 @@ const EVENTS: Record<string, () => TrainerEvent> = {
   'epoch read, earlier generation': () => ({ kind: 'epoch-read', generation: 1, epoch: 9 }),
   'checkpoint loaded': () => ({ kind: 'checkpoint-loaded', generation: 2, checkpoint: checkpointOf(4), earliest: new Map() }),
   'checkpoint loaded, earlier generation': () => ({ kind: 'checkpoint-loaded', generation: 1, checkpoint: checkpointOf(4), earliest: new Map() }),
+  'checkpoint unusable': () => ({ kind: 'checkpoint-unusable', generation: 2, skipped: [{ version: 5, reason: 'wrong_theta_length', message: 'theta has 3 coefficients' }] }),
   'resume failed': () => ({ kind: 'resume-failed', generation: 2, error: 'ECONNREFUSED' }),
   'retry resume': () => ({ kind: 'retry-resume', generation: 2 }),
   batch: () => batchEvent(),
@@ -83,7 +84,7 @@ const lateAnswers = (kind: TrainerState['kind']): Record<string, Expected> => ({
 /** Results of a resume the state is not in (or of an earlier one): ignored. */
 const ignoresResume = (kind: TrainerState['kind']): Record<string, Expected> =>
   Object.fromEntries(
-    ['epoch taken', 'epoch taken, earlier generation', 'epoch read: ours', 'epoch read: newer', 'epoch read: behind', 'epoch read: missing', 'epoch read: failed', 'epoch read, earlier generation', 'checkpoint loaded', 'checkpoint loaded, earlier generation', 'resume failed', 'retry resume'].map((e) => [e, [kind, []] as Expected]),
+    ['epoch taken', 'epoch taken, earlier generation', 'epoch read: ours', 'epoch read: newer', 'epoch read: behind', 'epoch read: missing', 'epoch read: failed', 'epoch read, earlier generation', 'checkpoint loaded', 'checkpoint loaded, earlier generation', 'checkpoint unusable', 'resume failed', 'retry resume'].map((e) => [e, [kind, []] as Expected]),
   );
 const newAssignments: Record<string, Expected> = {
   'assigned none': ['standby', ['log']],
@@ -137,6 +138,7 @@ const TABLE: Record<string, Record<string, Expected>> = {
     'epoch taken': ['resuming', ['load-checkpoint']],
     // No epoch yet: a checkpoint answer cannot be for this resume.
     'checkpoint loaded': ['resuming', []],
+    'checkpoint unusable': ['resuming', ['count', 'log', 'schedule']],
     'resume failed': ['resuming', ['log', 'schedule']],
     'retry resume': ['resuming', ['take-epoch']],
     batch: ['resuming', ['release']],
@@ -150,6 +152,7 @@ const TABLE: Record<string, Record<string, Expected>> = {
     ...ignoresResume('resuming'),
     'epoch taken': ['resuming', ['load-checkpoint']],
     'checkpoint loaded': ['active', ['seek', 'seek', 'report-model', 'log']],
+    'checkpoint unusable': ['resuming', ['count', 'log', 'schedule']],
     'resume failed': ['resuming', ['log', 'schedule']],
     'retry resume': ['resuming', ['load-checkpoint']],
     batch: ['resuming', ['release']],
@@ -363,6 +366,20 @@ describe('step: orderings the multi-process suites cannot reach reliably', () =>
   it('gives up after the configured resume attempts, failing the service so its supervisor restarts it', () => {
     const state: TrainerState = { kind: 'resuming', generation: 2, partitions: [0], epoch: undefined, attempt: SETTINGS.resumeAttempts };
     expect(kinds(step(state, { kind: 'resume-failed', generation: 2, error: 'down' }, SETTINGS, NOW))).toEqual(['resuming', ['log', 'fail']]);
+  });
+
+  it('resumes past a corrupt checkpoint from the newest usable one, its next version newer than the corrupt one', () => {
+    const t = step(STATES['resuming, epoch taken']!(), { kind: 'checkpoint-loaded', generation: 2, checkpoint: checkpointOf(4), earliest: new Map(), skipped: [{ version: 9, reason: 'non_finite_theta', message: 'NaN' }], versionFloor: 9 }, SETTINGS, NOW);
+    const active = t.state as Extract<TrainerState, { kind: 'active' }>;
+    expect(active.learner.version).toBe(9);
+    expect(active.learner.samples).toBe(40);
+    expect(t.effects.slice(0, 2)).toMatchObject([{ kind: 'count', metric: 'corrupt-checkpoint', by: 1 }, { kind: 'log', level: 'error' }]);
+  });
+
+  it('with no usable checkpoint at all, waits (not ready, the reason said) instead of training over the model', () => {
+    const t = step(STATES['resuming, epoch taken']!(), EVENTS['checkpoint unusable']!(), SETTINGS, NOW);
+    expect(t.state).toMatchObject({ kind: 'resuming', attempt: 1, problem: expect.stringContaining('sonar model rollback') });
+    expect(t.effects.at(-1)).toEqual({ kind: 'schedule', ms: SETTINGS.unusableRetryMs, event: { kind: 'retry-resume', generation: 2 } });
   });
 
   it('an optimizer change starts the new optimizer afresh from the checkpoint theta', () => {

@@ -33,6 +33,8 @@ export function step(state: TrainerState, event: TrainerEvent, settings: CoreSet
       return epochRead(state, event);
     case 'checkpoint-loaded':
       return checkpointLoaded(state, event, settings, now);
+    case 'checkpoint-unusable':
+      return checkpointUnusable(state, event, settings);
     case 'resume-failed':
       return resumeFailed(state, event, settings);
     case 'retry-resume':
@@ -88,7 +90,17 @@ function epochRead(state: TrainerState, event: EventOf<'epoch-read'>): Transitio
 
 function checkpointLoaded(state: TrainerState, event: EventOf<'checkpoint-loaded'>, settings: CoreSettings, now: number): Transition {
   if (state.kind !== 'resuming' || state.generation !== event.generation || state.epoch === undefined) return stay(state);
-  const plan = resumeFrom(event.checkpoint, state.partitions, event.earliest, settings, state.epoch);
+  const plan = resumeFrom(event.checkpoint, state.partitions, event.earliest, settings, state.epoch, event.versionFloor);
+  const skipped = event.skipped ?? [];
+  if (skipped.length > 0) {
+    plan.effects.unshift(
+      { kind: 'count', metric: 'corrupt-checkpoint', by: skipped.length },
+      log('error', 'the stored checkpoint is corrupt: resuming from the newest usable version of its history (the readings since are trained again)', {
+        corrupt: skipped.map((c) => ({ version: c.version, reason: c.reason, detail: c.message })),
+        resumedFrom: event.checkpoint?.version,
+      }),
+    );
+  }
   return {
     state: {
       kind: 'active',
@@ -101,6 +113,20 @@ function checkpointLoaded(state: TrainerState, event: EventOf<'checkpoint-loaded
       retryWriteAt: 0,
     },
     effects: plan.effects,
+  };
+}
+
+function checkpointUnusable(state: TrainerState, event: EventOf<'checkpoint-unusable'>, settings: CoreSettings): Transition {
+  if (state.kind !== 'resuming' || state.generation !== event.generation) return stay(state);
+  // Training from scratch would overwrite the model: wait for an operator (rollback, or deleting the model's keys).
+  const problem = `the checkpoint is corrupt and no usable version is in its history (${event.skipped.map((c) => `v${c.version ?? '?'}: ${c.reason}`).join(', ')}): roll back to a good version (sonar model rollback) or delete the model's keys`;
+  return {
+    state: { ...state, problem },
+    effects: [
+      { kind: 'count', metric: 'corrupt-checkpoint', by: event.skipped.length },
+      log('error', 'cannot resume: the stored checkpoint is corrupt and its history has no usable version; not training until it is fixed', { corrupt: event.skipped }),
+      { kind: 'schedule', ms: settings.unusableRetryMs, event: { kind: 'retry-resume', generation: state.generation } },
+    ],
   };
 }
 
@@ -144,7 +170,7 @@ function tick(state: TrainerState, settings: CoreSettings, now: number): Transit
     const effects: Effect[] = [];
     if (outcomes.length > 0) {
       const { learner } = state;
-      effects.push({ kind: 'report-batch', report: { partition: undefined, position: 0, outcomes, rejected: [], holdout: 0, unlabeled: 0, samples: learner.samples, accuracy: learner.progressiveAccuracy } });
+      effects.push({ kind: 'report-batch', report: { partition: undefined, position: 0, outcomes, rejected: [], holdout: 0, unlabeled: 0, duplicates: 0, samples: learner.samples, accuracy: learner.progressiveAccuracy } });
     }
     return withEffects(writeIfDue(state, settings, now), effects);
   }

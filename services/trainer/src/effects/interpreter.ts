@@ -1,11 +1,10 @@
 import type { Admin } from 'kafkajs';
 import { deadLetterMessage, encodeModelUpdate, type DeadLetterLimits, type RejectedRecord } from '@sonar/contracts';
 import type { BatchingProducer, BatchSource, ConsumerLag, RefusableSender } from '@sonar/kafka';
-import type { Logger } from '@sonar/runtime';
+import { reportRefusedLetters, type Logger } from '@sonar/runtime';
 import type { Checkpoint, CheckpointStore } from '@sonar/store';
 import type { Effect } from '../core/effects.ts';
 import type { TrainerEvent } from '../core/events.ts';
-import { partitionsWithoutOffsets } from '../core/resume.ts';
 import type { TrainerMetrics } from '../metrics.ts';
 import { reportBatch } from './report-batch.ts';
 
@@ -62,7 +61,7 @@ export class EffectInterpreter {
         );
         return;
       case 'load-checkpoint':
-        return this.answer(this.load(effect.partitions), ({ checkpoint, earliest }) => ({ kind: 'checkpoint-loaded', generation: effect.generation, checkpoint, earliest }), effect.generation);
+        return this.answer(this.load(effect.generation), (event) => event, effect.generation);
       case 'seek':
         deps.source.seek(deps.topic, effect.partition, effect.offset);
         return;
@@ -83,7 +82,7 @@ export class EffectInterpreter {
         deps.metrics.samples.set(effect.samples);
         return;
       case 'count':
-        (effect.metric === 'fenced-write' ? deps.metrics.fencedWrites : deps.metrics.epochReestablished).inc();
+        ({ 'fenced-write': deps.metrics.fencedWrites, 'epoch-reestablished': deps.metrics.epochReestablished, 'corrupt-checkpoint': deps.metrics.corruptCheckpoints })[effect.metric].inc(effect.by ?? 1);
         return;
       case 'log':
         deps.logger[effect.level](effect.fields ?? {}, effect.message);
@@ -114,14 +113,15 @@ export class EffectInterpreter {
     );
   }
 
-  private async load(partitions: readonly number[]): Promise<{ checkpoint: Checkpoint | undefined; earliest: Map<number, number> }> {
-    const checkpoint = await this.deps.store.load();
-    const missing = partitionsWithoutOffsets(checkpoint, partitions, this.deps.topic);
+  private async load(generation: number): Promise<TrainerEvent> {
+    const point = await this.deps.store.resumePoint();
+    if (point.kind === 'unusable') return { kind: 'checkpoint-unusable', generation, skipped: point.skipped };
+    const checkpoint = point.kind === 'checkpoint' ? point.checkpoint : undefined;
+    // The earliest retained offsets: where a partition without a checkpointed offset starts, and how far back its dedup window is rebuilt.
     const earliest = new Map<number, number>();
-    if (missing.length > 0) {
-      for (const offset of await this.deps.admin.fetchTopicOffsets(this.deps.topic)) earliest.set(offset.partition, Number(offset.low));
-    }
-    return { checkpoint, earliest };
+    for (const offset of await this.deps.admin.fetchTopicOffsets(this.deps.topic)) earliest.set(offset.partition, Number(offset.low));
+    if (point.kind === 'none') return { kind: 'checkpoint-loaded', generation, checkpoint, earliest };
+    return { kind: 'checkpoint-loaded', generation, checkpoint, earliest, skipped: point.skipped, versionFloor: point.versionFloor };
   }
 
   private write(checkpoint: Checkpoint, epoch: number): void {
@@ -139,10 +139,8 @@ export class EffectInterpreter {
     const { deps } = this;
     const source = { service: 'trainer', topic: deps.topic, partition };
     const outcome = await deps.deadLetters.send(deps.deadLetterTopic, rejected.map((r) => deadLetterMessage(r, source, deps.deadLetterLimits)));
-    if (outcome.kind === 'sent') return;
-    deps.metrics.deadLettersFailed.inc(rejected.length);
-    for (const r of rejected) {
-      deps.logger.error({ topic: deps.topic, partition, offset: r.record.offset, reason: r.reason, deadLetterTopic: deps.deadLetterTopic, err: outcome.error }, 'the dead-letter topic refused a letter: the record is skipped');
+    if (outcome.kind === 'refused') {
+      reportRefusedLetters(deps.metrics.deadLettersFailed, deps.logger, { topic: deps.topic, partition, deadLetterTopic: deps.deadLetterTopic }, rejected, outcome.error);
     }
   }
 

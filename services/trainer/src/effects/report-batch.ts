@@ -26,6 +26,7 @@ export function reportBatch(metrics: TrainerMetrics, lag: ConsumerLag, logger: L
   if (gatedReadings > 0) metrics.readings.inc({ kind: 'gated' }, gatedReadings);
   if (report.holdout > 0) metrics.readings.inc({ kind: 'holdout' }, report.holdout);
   if (report.unlabeled > 0) metrics.readings.inc({ kind: 'unlabeled' }, report.unlabeled);
+  if (report.duplicates > 0) metrics.readings.inc({ kind: 'duplicate' }, report.duplicates);
   if (applied > 0) {
     metrics.batches.inc(applied);
     metrics.cost.set(lastCost!);

@@ -10,6 +10,7 @@ const settings = (over: Partial<LearnerSettings> = {}): LearnerSettings => ({
   optimizer: sgd,
   costLimit: 100,
   accuracyWindow: 10,
+  dedupWindow: 0,
   ...over,
 });
 

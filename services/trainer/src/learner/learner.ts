@@ -12,6 +12,7 @@ import {
   type TrainingState,
 } from '@sonar/model';
 import type { Checkpoint } from '@sonar/store';
+import { DedupWindow } from './dedup-window.ts';
 import { MiniBatchBuilder, type TrainableReading } from './mini-batch.ts';
 
 export interface LearnerSettings {
@@ -22,6 +23,8 @@ export interface LearnerSettings {
   /** Health gate: a batch whose progressive cost exceeds this is not applied. */
   costLimit: number;
   accuracyWindow: number;
+  /** Offsets per partition within which a reading id seen again is a retry, not trained twice (0: off). */
+  dedupWindow: number;
 }
 
 /** Where a checkpoint left off; undefined for a model that has none yet. */
@@ -66,13 +69,21 @@ export class Learner {
   private head = 0;
   /** Partition → offset after the last record consumed (trained, skipped or rejected). */
   private readonly positions: Map<number, number>;
+  /** Partition → where the reading ids before its start position are read from, to rebuild the dedup window. */
+  private readonly warmups: Map<number, number>;
+  private readonly windows = new Map<number, DedupWindow>();
 
-  /** `positions`: partition → offset of the next record to read, where this learner starts. */
+  /**
+   * `positions`: partition → offset of the next record to learn from, where this learner
+   * starts; `warmups`: partition → the offset its reading ids are remembered from (before it).
+   */
   constructor(
     private readonly settings: LearnerSettings,
     start?: LearnerStart,
     positions: ReadonlyMap<number, number> = new Map(),
+    warmups: ReadonlyMap<number, number> = new Map(),
   ) {
+    this.warmups = new Map(warmups);
     this.state = start ? start.state : initialState(settings.optimizer, THETA_LENGTH);
     this.versionNow = start?.version ?? 0;
     this.samplesNow = start?.samples ?? 0;
@@ -131,6 +142,29 @@ export class Learner {
   /** The offset of the next record to consume from a partition (records below it were seen). */
   position(partition: number): number {
     return this.positions.get(partition) ?? 0;
+  }
+
+  /** Where the records of a partition are read from: its position, or before it while its dedup window is rebuilt. */
+  readFrom(partition: number): number {
+    return Math.min(this.warmups.get(partition) ?? Number.POSITIVE_INFINITY, this.position(partition));
+  }
+
+  /** A reading id before the partition's start position, read to rebuild its dedup window. */
+  rememberId(partition: number, offset: number, id: string): void {
+    if (this.settings.dedupWindow > 0) this.window(partition).remember(id, offset);
+  }
+
+  /** True when the reading id was seen within the window (a client's retry): it is not trained on again. */
+  isRetry(partition: number, offset: number, id: string): boolean {
+    if (this.settings.dedupWindow === 0) return false;
+    this.warmups.delete(partition);
+    return this.window(partition).seen(id, offset);
+  }
+
+  private window(partition: number): DedupWindow {
+    let window = this.windows.get(partition);
+    if (!window) this.windows.set(partition, (window = new DedupWindow(this.settings.dedupWindow)));
+    return window;
   }
 
   add(reading: TrainableReading): void {
