@@ -14,6 +14,8 @@ const schema = z
     INGEST_LINGER_MS: env.int(0, 10_000).default(5),
     INGEST_ACK_TIMEOUT_MS: env.int(100).default(30_000),
     MAX_READING_BYTES: env.int(1024).default(DEFAULT_MAX_READING_BYTES),
+    /** How readings go onto Kafka, whichever way they came over HTTP: JSON, as posted, or Avro single-object records. */
+    INGEST_FORMAT: z.enum(['json', 'avro']).default('json'),
   })
   .superRefine(checkSasl);
 

@@ -23,7 +23,7 @@ export async function runIngest(env: NodeJS.ProcessEnv = process.env, options: {
   const producer = createProducer(kafka);
   await producer.connect();
   const batching = new BatchingProducer(producer, { maxBatchMessages: config.INGEST_BATCH_MESSAGES, lingerMs: config.INGEST_LINGER_MS });
-  const publisher = new ReadingPublisher(batching, topics.readings);
+  const publisher = new ReadingPublisher(batching, topics.readings, config.INGEST_FORMAT);
   const reachability = new KafkaReachability(admin, logger);
 
   const http = await startHttpServer({
@@ -44,7 +44,7 @@ export async function runIngest(env: NodeJS.ProcessEnv = process.env, options: {
     .add('stop reachability checks', () => reachability.stop())
     .add('disconnect admin', () => admin.disconnect());
   if (options.handleSignals) shutdown.onSignals();
-  logger.info({ topic: topics.readings, auth: config.INGEST_TOKEN !== undefined }, 'ingest started');
+  logger.info({ topic: topics.readings, format: config.INGEST_FORMAT, auth: config.INGEST_TOKEN !== undefined }, 'ingest started');
 
   let finished!: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));

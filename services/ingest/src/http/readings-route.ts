@@ -38,7 +38,10 @@ export function readingsRoute(deps: ReadingsRouteDeps) {
         timer({ status: '401' });
         return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid bearer token is required' });
       }
-      const items = parseReadingsBody(String(request.body ?? ''), request.headers['content-type'] ?? 'application/json');
+      // A reading the configured wire format cannot carry is refused like any other invalid item.
+      const items = parseReadingsBody(String(request.body ?? ''), request.headers['content-type'] ?? 'application/json').map((item) =>
+        item.ok ? (deps.publisher.refusal(item.value) ?? item) : item,
+      );
       const valid = items.flatMap((item, index) => (item.ok ? [{ index, reading: item.value }] : []));
       const errors: ItemError[] = items.flatMap((item, index) => (item.ok ? [] : [{ index, reason: item.reason, message: item.message }]));
       if (valid.length > 0) {
