@@ -62,6 +62,32 @@ describe('sonar produce', () => {
     });
   });
 
+  it('delivers every row exactly once with bit-exact features, as Avro single-object records', async () => {
+    const ctx = await context('produce-avro');
+    const result = await sonarProduce(ctx, ['--format', 'avro', '--epochs', '2', '--holdout', '0.2']);
+    expect(result.code).toBe(0);
+    const got = await readings(ctx, 416);
+    expect(got).toHaveLength(416);
+    expect(new Set(got.map((r) => r.reading.id)).size).toBe(416);
+    for (const { reading, key, value } of got) {
+      const row = rowOf(reading.id!);
+      expect(isAvro(value)).toBe(true);
+      expect(key).toBe(reading.id);
+      expect(bits(reading.features)).toEqual(bits(rows[row]!.features));
+      expect(reading.label).toBe(rows[row]!.label === 1 ? 'R' : 'M');
+      expect(reading.ts).toBeGreaterThan(0);
+    }
+    // Avro carries the holdout flag, as JSON does: 42 rows held out in each epoch.
+    expect(got.filter((r) => r.reading.holdout)).toHaveLength(84);
+  });
+
+  it('refuses --format avro through the ingest service, which takes JSON and CSV', async () => {
+    const ctx = await context('produce-avro-http', 0);
+    const result = await sonarProduce(ctx, ['--format', 'avro', '--ingest-url', 'http://127.0.0.1:9']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/--format avro goes straight to Kafka: the ingest service takes JSON and CSV/);
+  });
+
   it('--holdout 0.2 --seed 42 flags the same stratified 20 % of rows every epoch', async () => {
     const ctx = await context('produce-holdout');
     const result = await sonarProduce(ctx, ['--epochs', '3', '--shuffle', '--holdout', '0.2', '--seed', '42']);
