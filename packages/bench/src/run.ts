@@ -42,9 +42,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   };
   try {
     const readings = settings.readings;
-    const topic = run.topicsFor('prefilled').readings;
+    const jsonTopic = run.topicsFor('prefilled').readings;
     say(`pre-filling ${readings.toLocaleString('en-US')} synthetic readings (the produce figure)`);
-    const ours = await prefill(run, topic, readings);
+    const ours = await prefill(run, jsonTopic, readings);
     say(`kafka-producer-perf-test, ${readings.toLocaleString('en-US')} records of ${ours.messageBytes} B`);
     const producerPerf = await producerPerfTest(run, run.topicsFor('perf').readings, readings, ours.messageBytes);
     const avroTopic = run.topicsFor('prefilled-avro').readings;
@@ -52,15 +52,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const avroProduce = await prefill(run, avroTopic, readings, 'avro');
     say('trainer, then a no-op kafkajs consumer, kcat and the Python baseline, on the JSON topic');
     const trainer = {
-      ...(await trainerThroughput(run, 'json', topic, readings)),
-      kcat: await kcatThroughput(run, topic, readings),
-      python: await pythonSgdThroughput(run, topic, readings, say),
+      ...(await trainerThroughput(run, 'json', jsonTopic, readings)),
+      kcat: await kcatThroughput(run, jsonTopic, readings),
+      python: await pythonSgdThroughput(run, jsonTopic, readings, say),
     };
     say('trainer, then a no-op kafkajs consumer, on the Avro topic');
     const avroTrainer = await trainerThroughput(run, 'avro', avroTopic, readings);
     const servedModel = (model: string) => publishModel(model).then(() => undefined);
     say('scorer, then a kafkajs consume→produce relay, on the JSON topic');
-    const scorer = await scorerThroughput(run, 'json', topic, readings, servedModel);
+    const scorer = await scorerThroughput(run, 'json', jsonTopic, readings, servedModel);
     say('scorer, then a kafkajs consume→produce relay, on the Avro topic');
     const avroScorer = await scorerThroughput(run, 'avro', avroTopic, readings, servedModel);
     say(`end-to-end latency at 1000 readings/s for ${settings.latencySeconds} s each, with ${settings.versions} model updates`);
