@@ -9,14 +9,17 @@ const scope = testScope();
 
 const context = (name: string, partitions = 3) => scope.context(name, partitions);
 
-async function readings(ctx: TestContext, count: number): Promise<{ reading: Reading; timestamp: number; key: string | undefined }[]> {
+async function readings(ctx: TestContext, count: number): Promise<{ reading: Reading; timestamp: number; key: string | undefined; value: Buffer }[]> {
   const records = await readTopic(ctx.kafka, ctx.topics.readings, { count });
   return records.map((m) => {
     const decoded = decodeReading(m.value);
     if (!decoded.ok) throw new Error(`undecodable reading in the topic: ${decoded.reason}`);
-    return { reading: decoded.value, timestamp: Number(m.timestamp), key: m.key?.toString() };
+    return { reading: decoded.value, timestamp: Number(m.timestamp), key: m.key?.toString(), value: m.value! };
   });
 }
+
+/** Whether a record value is in Avro single-object encoding (marker C3 01) rather than text. */
+const isAvro = (value: Buffer) => value[0] === 0xc3 && value[1] === 0x01;
 
 /** `sonar produce` as a user runs it, with the test's topics. */
 function sonarProduce(ctx: TestContext, args: string[]) {
@@ -57,6 +60,32 @@ describe('sonar produce', () => {
       expect(Array.from(reading.features)).toEqual(lines[i]!.split(',').slice(0, 60).map(Number));
       expect(bits(reading.features)).toEqual(bits(rows[i]!.features));
     });
+  });
+
+  it('delivers every row exactly once with bit-exact features, as Avro single-object records', async () => {
+    const ctx = await context('produce-avro');
+    const result = await sonarProduce(ctx, ['--format', 'avro', '--epochs', '2', '--holdout', '0.2']);
+    expect(result.code).toBe(0);
+    const got = await readings(ctx, 416);
+    expect(got).toHaveLength(416);
+    expect(new Set(got.map((r) => r.reading.id)).size).toBe(416);
+    for (const { reading, key, value } of got) {
+      const row = rowOf(reading.id!);
+      expect(isAvro(value)).toBe(true);
+      expect(key).toBe(reading.id);
+      expect(bits(reading.features)).toEqual(bits(rows[row]!.features));
+      expect(reading.label).toBe(rows[row]!.label === 1 ? 'R' : 'M');
+      expect(reading.ts).toBeGreaterThan(0);
+    }
+    // Avro carries the holdout flag, as JSON does: 42 rows held out in each epoch.
+    expect(got.filter((r) => r.reading.holdout)).toHaveLength(84);
+  });
+
+  it('refuses --format avro through the ingest service, which takes JSON and CSV', async () => {
+    const ctx = await context('produce-avro-http', 0);
+    const result = await sonarProduce(ctx, ['--format', 'avro', '--ingest-url', 'http://127.0.0.1:9']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/--format avro goes straight to Kafka: the ingest service takes JSON and CSV/);
   });
 
   it('--holdout 0.2 --seed 42 flags the same stratified 20 % of rows every epoch', async () => {
@@ -158,9 +187,40 @@ describe('ingest service', () => {
 
     const published = await readings(ctx, 8);
     expect(published.map((r) => r.reading.id ?? 'csv').sort()).toEqual(['csv', 'csv', 'csv', 'h-0', 'h-1', 'h-2', 'h-4', 'h-5']);
+    // JSON onto Kafka by default, CSV-posted readings too.
+    expect(published.every((r) => r.value.toString().startsWith('{'))).toBe(true);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/sonar_ingest_readings_total\{service="ingest"\} 8/);
     expect(metrics).toMatch(/sonar_ingest_rejected_total\{reason="wrong_feature_count",service="ingest"\} 2/);
+  });
+
+  it('publishes Avro records with INGEST_FORMAT=avro, refusing per item a ts an Avro long cannot carry', async () => {
+    const ctx = await context('ingest-avro');
+    const { post, url } = await ingest(ctx, { INGEST_FORMAT: 'avro' });
+    // JSON takes any finite ts ≥ 0; Avro's long stops at 2^53 - 1.
+    const answer = await post([body(0, { ts: 1795000000123 }), body(1, { ts: 2 ** 60 }), body(2, { holdout: true })]);
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({
+      accepted: 2,
+      rejected: 1,
+      published: [
+        { index: 0, id: 'h-0' },
+        { index: 2, id: 'h-2' },
+      ],
+      errors: [{ index: 1, reason: 'invalid_ts' }],
+    });
+    const csv = await fetch(`${url}/readings`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: sonarLines()[3]! });
+    expect(csv.status).toBe(202);
+
+    const published = await readings(ctx, 3);
+    expect(published.every((r) => isAvro(r.value))).toBe(true);
+    const byId = new Map(published.map((r) => [r.reading.id ?? 'csv', r.reading]));
+    expect([...byId.keys()].sort()).toEqual(['csv', 'h-0', 'h-2']);
+    for (const [id, row] of [['h-0', 0], ['h-2', 2], ['csv', 3]] as const) expect(bits(byId.get(id)!.features)).toEqual(bits(rows[row]!.features));
+    expect(byId.get('h-0')).toMatchObject({ label: 'R', holdout: false, ts: 1795000000123 });
+    expect(byId.get('h-2')!.holdout).toBe(true);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/sonar_ingest_rejected_total\{reason="invalid_ts",service="ingest"\} 1/);
   });
 
   it('flushes what it accepted before exiting on SIGTERM', async () => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '@sonar/stack';
 
@@ -8,19 +8,40 @@ import { repoRoot } from '@sonar/stack';
  * SIGTERM when it settles.
  */
 export function runBaseline<T>(file: string, env: Record<string, string>, stopAfter?: Promise<unknown>): Promise<T> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(file, import.meta.url))], {
+  return lastJsonLine<T>(file, spawnWith(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(file, import.meta.url))], env), stopAfter);
+}
+
+/** The same for a Python baseline of this package (`python/<file>`), run by `python`. */
+export function runPythonBaseline<T>(python: string, file: string, env: Record<string, string>): Promise<T> {
+  return lastJsonLine<T>(file, spawnWith(python, [fileURLToPath(new URL(`../python/${file}`, import.meta.url))], env));
+}
+
+/**
+ * The first Python that imports every one of `modules`, or undefined. Debian's
+ * python3-* packages install for /usr/bin/python3, and a python3 on PATH may be another one.
+ */
+export function pythonWith(modules: readonly string[]): string | undefined {
+  return ['/usr/bin/python3', 'python3'].find((python) => spawnSync(python, ['-c', `import ${modules.join(', ')}`], { stdio: 'ignore' }).status === 0);
+}
+
+function spawnWith(command: string, args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(command, args, {
     cwd: repoRoot(),
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+}
+
+function lastJsonLine<T>(file: string, child: ChildProcess, stopAfter?: Promise<unknown>): Promise<T> {
   let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   void stopAfter?.then(() => child.kill('SIGTERM'));
-  return new Promise((resolve, reject) =>
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
     child.once('exit', (code) => {
       const last = out.trim().split('\n').at(-1);
       if (code === 0 && last) resolve(JSON.parse(last) as T);
       else reject(new Error(`${file} exited with ${code}`));
-    }),
-  );
+    });
+  });
 }

@@ -4,7 +4,7 @@ import { eventually } from '@sonar/runtime';
 import { freePort, which } from '@sonar/stack';
 import { fullBatches, type RunScope } from '@sonar/testkit';
 import { runBaseline } from './baseline-script.ts';
-import { total, watchCounter, type RssTrace, type Throughput } from './measure.ts';
+import { firstToLast, total, watchCounter, type FirstToLast, type RssTrace, type Throughput } from './measure.ts';
 
 const BATCH = 32;
 
@@ -12,32 +12,33 @@ export interface TrainerFigures {
   trainer: Throughput;
   trainerRss: RssTrace;
   noop: Throughput;
-  kcat: Throughput | undefined;
 }
 
-/** Trainer readings/s on a pre-filled topic, beside a no-op kafkajs consumer and kcat on the same topic. */
-export async function trainerThroughput(run: RunScope, topic: string, count: number): Promise<TrainerFigures> {
-  const topics = { ...run.topicsFor('trainer'), readings: topic };
+/**
+ * Trainer readings/s on a pre-filled topic, beside a no-op kafkajs consumer on the
+ * same topic. `name` keeps the runs on different topics apart (model, groups, topics).
+ */
+export async function trainerThroughput(run: RunScope, name: string, topic: string, count: number): Promise<TrainerFigures> {
+  const topics = { ...run.topicsFor(`trainer-${name}`), readings: topic };
   const port = await freePort();
-  run.service('trainer', run.env({ TRAINER_PORT: port, TRAIN_BATCH_SIZE: BATCH, TRAIN_CHECKPOINT_INTERVAL_MS: 2000 }, { model: `${run.model}-trainer`, topics }));
+  const env = run.env({ TRAINER_PORT: port, TRAIN_BATCH_SIZE: BATCH, TRAIN_CHECKPOINT_INTERVAL_MS: 2000 }, { model: `${run.model}-trainer-${name}`, topics });
+  const service = run.service('trainer', env, `trainer-${name}`);
   // Readings of a last partial mini-batch wait in the buffer: they are not counted yet.
   const trained = await watchCounter(port, (s) => total(s, METRICS.trainerReadings), fullBatches(count, BATCH));
-  const noop = await runBaseline<{ first: number; last: number; count: number }>('./noop-consumer.ts', {
+  // Idle, it would still take a share of the two cores from what is measured next.
+  await service.stop();
+  const noop = await runBaseline<FirstToLast>('./noop-consumer.ts', {
     BENCH_BROKERS: run.brokers.join(','),
     BENCH_TOPIC: topic,
-    BENCH_GROUP: `${run.id}-noop`,
+    BENCH_GROUP: `${run.id}-noop-${name}`,
     BENCH_COUNT: String(count),
   });
-  return {
-    trainer: trained.throughput,
-    trainerRss: trained.rss,
-    noop: { count: noop.count, seconds: (noop.last - noop.first) / 1000, perSecond: noop.count / ((noop.last - noop.first) / 1000) },
-    kcat: which('kcat') ? await kcatThroughput(run, topic, count) : undefined,
-  };
+  return { trainer: trained.throughput, trainerRss: trained.rss, noop: firstToLast(noop) };
 }
 
-/** kcat -C from the beginning to the end of the topic, output thrown away; the whole command timed. */
-async function kcatThroughput(run: RunScope, topic: string, count: number): Promise<Throughput> {
+/** kcat -C from the beginning to the end of the topic, output thrown away; the whole command timed. Undefined without kcat. */
+export async function kcatThroughput(run: RunScope, topic: string, count: number): Promise<Throughput | undefined> {
+  if (!which('kcat')) return undefined;
   const started = performance.now();
   const lines = await new Promise<number>((resolve, reject) => {
     const child = spawn('kcat', ['-C', '-b', run.brokers.join(','), '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%o\n'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -58,21 +59,22 @@ export interface ScorerFigures {
   relay: Throughput;
 }
 
-/** Scorer readings/s (events acknowledged) on the pre-filled topic, beside a no-op consume→produce relay. */
-export async function scorerThroughput(run: RunScope, topic: string, count: number, publishModel: (model: string) => Promise<void>): Promise<ScorerFigures> {
-  const topics = { ...run.topicsFor('scorer'), readings: topic };
-  const model = `${run.model}-scorer`;
+/** Scorer readings/s (events acknowledged) on a pre-filled topic, beside a no-op consume→produce relay; `name` as for the trainer. */
+export async function scorerThroughput(run: RunScope, name: string, topic: string, count: number, publishModel: (model: string) => Promise<void>): Promise<ScorerFigures> {
+  const topics = { ...run.topicsFor(`scorer-${name}`), readings: topic };
+  const model = `${run.model}-scorer-${name}`;
   await publishModel(model);
   const port = await freePort();
-  run.service('scorer', run.env({ SCORER_PORT: port }, { model, topics }));
+  const service = run.service('scorer', run.env({ SCORER_PORT: port }, { model, topics }), `scorer-${name}`);
   const scored = await watchCounter(port, (s) => total(s, METRICS.scorerReadings), count);
+  await service.stop();
 
-  const output = await run.createTopic(run.topicsFor('relay').classified, 3);
+  const output = await run.createTopic(run.topicsFor(`relay-${name}`).classified, 3);
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const relayDone = runBaseline<{ relayed: number }>(
     './relay.ts',
-    { BENCH_BROKERS: run.brokers.join(','), BENCH_TOPIC: topic, BENCH_OUTPUT: output, BENCH_GROUP: `${run.id}-relay` },
+    { BENCH_BROKERS: run.brokers.join(','), BENCH_TOPIC: topic, BENCH_OUTPUT: output, BENCH_GROUP: `${run.id}-relay-${name}` },
     stopped,
   );
   const relay = await watchOffsets(run, output, count);

@@ -10,6 +10,18 @@ export interface Throughput {
   perSecond: number;
 }
 
+/** What a baseline that counts records prints: wall-clock ms of its first record and of the one that reached its target. */
+export interface FirstToLast {
+  first: number;
+  last: number;
+  count: number;
+}
+
+export function firstToLast(span: FirstToLast): Throughput {
+  const seconds = (span.last - span.first) / 1000;
+  return { count: span.count, seconds, perSecond: span.count / seconds };
+}
+
 export interface RssTrace {
   peakBytes: number;
   /** Median RSS of the second quarter of the samples and of the last quarter: a growing process shows in the difference. */

@@ -1,17 +1,20 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { encodeReadingJson } from '@sonar/contracts';
+import { encodeReading, type ReadingFormat } from '@sonar/contracts';
 import { replayPlan } from '@sonar/ingest';
 import { sonarHome } from '@sonar/stack';
 import { produceReadings, sonarRows, type RunScope } from '@sonar/testkit';
 import type { Throughput } from './measure.ts';
 
-/** Fills a topic with synthetic labeled readings the way `sonar produce --synthetic N --rate 0` does, timing it. */
-export async function prefill(run: RunScope, topic: string, count: number): Promise<Throughput & { messageBytes: number }> {
+/**
+ * Fills a topic with synthetic labeled readings the way `sonar produce --synthetic N
+ * --rate 0 --format F` does, timing it. The same readings whatever the format.
+ */
+export async function prefill(run: RunScope, topic: string, count: number, format: ReadingFormat = 'json'): Promise<Throughput & { messageBytes: number }> {
   await run.createTopic(topic, 3);
-  const options = { epochs: 1, shuffle: false, seed: 11, holdout: 0, synthetic: count, idPrefix: 'b' };
+  const options = { epochs: 1, shuffle: false, seed: 11, holdout: 0, synthetic: count, idPrefix: 'b', format };
   const sample = [...take(replayPlan(sonarRows(), options), 100)];
-  const messageBytes = Math.round(sample.reduce((n, r) => n + Buffer.byteLength(encodeReadingJson({ ...r, ts: Date.now() })), 0) / sample.length);
+  const messageBytes = Math.round(sample.reduce((n, r) => n + Buffer.byteLength(encodeReading({ ...r, ts: Date.now() }, format)), 0) / sample.length);
   // Timed as `sonar produce` runs: connecting the producer included.
   const started = performance.now();
   const acked = await produceReadings(run.kafka, topic, options);

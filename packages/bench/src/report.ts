@@ -8,8 +8,11 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; kafka: string };
   readings: number;
   produce: { ours: Throughput; producerPerfTest: Throughput; messageBytes: number };
-  trainer: TrainerFigures;
+  /** On the JSON topic, beside the baselines that read it: the no-op consumer, kcat and the Python SGD (undefined when not installed). */
+  trainer: TrainerFigures & { kcat: Throughput | undefined; python: Throughput | undefined };
   scorer: ScorerFigures;
+  /** The same readings as Avro single-object records on a topic of their own, each service beside its kafkajs baseline there. */
+  avro: { produce: Throughput & { messageBytes: number }; trainer: TrainerFigures; scorer: ScorerFigures };
   latency: LatencyFigures & { rate: number; seconds: number };
 }
 
@@ -22,13 +25,17 @@ export function renderReport(r: BenchResults): string {
   const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a');
   const rows: Row[] = [
     [`produce, ${r.readings.toLocaleString('en-US')} readings (${r.produce.messageBytes} B, acks=all)`, rate(r.produce.ours), `kafka-producer-perf-test ${rate(r.produce.producerPerfTest)}`, ratio(r.produce.ours.perSecond, r.produce.producerPerfTest.perSecond)],
-    ['trainer, pre-filled topic', rate(r.trainer.trainer), `no-op kafkajs consumer ${rate(r.trainer.noop)}`, ratio(r.trainer.trainer.perSecond, r.trainer.noop.perSecond)],
+    [`trainer, pre-filled JSON topic (${r.produce.messageBytes} B)`, rate(r.trainer.trainer), `no-op kafkajs consumer ${rate(r.trainer.noop)}`, ratio(r.trainer.trainer.perSecond, r.trainer.noop.perSecond)],
     ['', '', r.trainer.kcat ? `kcat -C ${rate(r.trainer.kcat)}` : 'kcat not installed', r.trainer.kcat ? ratio(r.trainer.trainer.perSecond, r.trainer.kcat.perSecond) : ''],
-    ['scorer, pre-filled topic (events acked)', rate(r.scorer.scorer), `kafkajs consume→produce relay ${rate(r.scorer.relay)}`, ratio(r.scorer.scorer.perSecond, r.scorer.relay.perSecond)],
+    ['', '', `Python confluent-kafka + SGDClassifier ${r.trainer.python ? rate(r.trainer.python) : 'n/a'}`, ratio(r.trainer.trainer.perSecond, r.trainer.python?.perSecond ?? Number.NaN)],
+    [`trainer, pre-filled Avro topic (${r.avro.produce.messageBytes} B)`, rate(r.avro.trainer.trainer), `no-op kafkajs consumer ${rate(r.avro.trainer.noop)}`, ratio(r.avro.trainer.trainer.perSecond, r.avro.trainer.noop.perSecond)],
+    ['scorer, pre-filled JSON topic (events acked)', rate(r.scorer.scorer), `kafkajs consume→produce relay ${rate(r.scorer.relay)}`, ratio(r.scorer.scorer.perSecond, r.scorer.relay.perSecond)],
+    ['scorer, pre-filled Avro topic (events acked)', rate(r.avro.scorer.scorer), `kafkajs consume→produce relay ${rate(r.avro.scorer.relay)}`, ratio(r.avro.scorer.scorer.perSecond, r.avro.scorer.relay.perSecond)],
     [`end-to-end p50 at ${r.latency.rate}/s`, ms(r.latency.scorer.p50Ms), `relay ${ms(r.latency.relay.p50Ms)}`, ratio(r.latency.scorer.p50Ms, r.latency.relay.p50Ms)],
     [`end-to-end p99 at ${r.latency.rate}/s`, ms(r.latency.scorer.p99Ms), `relay ${ms(r.latency.relay.p99Ms)}`, ratio(r.latency.scorer.p99Ms, r.latency.relay.p99Ms)],
     [`model propagation p50 / p99 (${r.latency.propagation.count} versions)`, `${ms(r.latency.propagation.p50Ms)} / ${ms(r.latency.propagation.p99Ms)}`, 'checkpoint → first reading scored', ''],
-    ['trainer RSS peak, growth', memory(r.trainer.trainerRss), '', ''],
+    ['trainer RSS peak, growth (JSON topic)', memory(r.trainer.trainerRss), '', ''],
+    ['trainer RSS peak, growth (Avro topic)', memory(r.avro.trainer.trainerRss), '', ''],
     [`scorer RSS peak, growth (${r.latency.seconds} s at ${r.latency.rate}/s)`, memory(r.latency.scorerRss), '', ''],
   ];
   const header: Row = ['benchmark', 'sonar-stream', 'baseline (same run)', 'ratio'];

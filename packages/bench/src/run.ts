@@ -3,7 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { kafkaVersion, LocalStack, sonarHome } from '@sonar/stack';
 import { fittedTheta, RunScope, writeModel } from '@sonar/testkit';
-import { trainerThroughput, scorerThroughput } from './consume-rate.ts';
+import { kcatThroughput, trainerThroughput, scorerThroughput } from './consume-rate.ts';
+import { pythonSgdThroughput } from './python-sgd.ts';
 import { latencies } from './latency.ts';
 import { prefill, producerPerfTest } from './produce-rate.ts';
 import { renderReport, type BenchResults } from './report.ts';
@@ -41,15 +42,27 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   };
   try {
     const readings = settings.readings;
-    const topic = run.topicsFor('prefilled').readings;
+    const jsonTopic = run.topicsFor('prefilled').readings;
     say(`pre-filling ${readings.toLocaleString('en-US')} synthetic readings (the produce figure)`);
-    const ours = await prefill(run, topic, readings);
+    const ours = await prefill(run, jsonTopic, readings);
     say(`kafka-producer-perf-test, ${readings.toLocaleString('en-US')} records of ${ours.messageBytes} B`);
     const producerPerf = await producerPerfTest(run, run.topicsFor('perf').readings, readings, ours.messageBytes);
-    say('trainer, then a no-op kafkajs consumer and kcat, on the pre-filled topic');
-    const trainer = await trainerThroughput(run, topic, readings);
-    say('scorer, then a kafkajs consume→produce relay, on the pre-filled topic');
-    const scorer = await scorerThroughput(run, topic, readings, (model) => publishModel(model).then(() => undefined));
+    const avroTopic = run.topicsFor('prefilled-avro').readings;
+    say('pre-filling the same readings as Avro single-object records');
+    const avroProduce = await prefill(run, avroTopic, readings, 'avro');
+    say('trainer, then a no-op kafkajs consumer, kcat and the Python baseline, on the JSON topic');
+    const trainer = {
+      ...(await trainerThroughput(run, 'json', jsonTopic, readings)),
+      kcat: await kcatThroughput(run, jsonTopic, readings),
+      python: await pythonSgdThroughput(run, jsonTopic, readings, say),
+    };
+    say('trainer, then a no-op kafkajs consumer, on the Avro topic');
+    const avroTrainer = await trainerThroughput(run, 'avro', avroTopic, readings);
+    const servedModel = (model: string) => publishModel(model).then(() => undefined);
+    say('scorer, then a kafkajs consume→produce relay, on the JSON topic');
+    const scorer = await scorerThroughput(run, 'json', jsonTopic, readings, servedModel);
+    say('scorer, then a kafkajs consume→produce relay, on the Avro topic');
+    const avroScorer = await scorerThroughput(run, 'avro', avroTopic, readings, servedModel);
     say(`end-to-end latency at 1000 readings/s for ${settings.latencySeconds} s each, with ${settings.versions} model updates`);
     const latency = await latencies(run, 1000, settings.latencySeconds, settings.versions, publishModel);
     const results: BenchResults = {
@@ -60,6 +73,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       produce: { ours, producerPerfTest: producerPerf, messageBytes: ours.messageBytes },
       trainer,
       scorer,
+      avro: { produce: avroProduce, trainer: avroTrainer, scorer: avroScorer },
       latency: { ...latency, rate: 1000, seconds: settings.latencySeconds },
     };
     const out = options.out ?? join(run.logDir, 'results.json');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeReading, decodeReadingText } from './decode-reading.ts';
-import { encodeReading, encodeReadingCsv, encodeReadingJson } from './encode-reading.ts';
+import { encodeReading, encodeReadingCsv, encodeReadingJson, encodingRefusal } from './encode-reading.ts';
 import { DECODE_REASON_CODES, type RejectReason } from './reasons.ts';
 import type { Reading } from './reading.ts';
 
@@ -128,5 +128,24 @@ describe('encoders round-trip bit for bit', () => {
     const decoded = decodeReadingText(encodeReadingCsv(reading));
     expect(decoded.ok && new Uint8Array(decoded.value.features.buffer)).toEqual(new Uint8Array(tricky.buffer));
     expect(decoded.ok && decoded.value.label).toBe('R');
+  });
+});
+
+describe('encodingRefusal', () => {
+  const reading = (ts: number | undefined): Reading => ({ id: 'r-1', features: Float64Array.from(features()), label: 'R', holdout: false, ts });
+
+  it('refuses, as invalid_ts, a ts that JSON carries and an Avro long cannot', () => {
+    const huge = reading(2 ** 60);
+    expect(decodeReadingText(encodeReadingJson(huge)).ok).toBe(true);
+    expect(encodingRefusal(huge, 'json')).toBeUndefined();
+    expect(encodingRefusal(huge, 'avro')).toMatchObject({ ok: false, reason: 'invalid_ts' });
+    expect(() => encodeReading(huge, 'avro')).toThrow(RangeError);
+  });
+
+  it('lets through every reading the Avro encoder writes', () => {
+    for (const ts of [undefined, 0, 1795000000123.9, Number.MAX_SAFE_INTEGER]) {
+      expect(encodingRefusal(reading(ts), 'avro')).toBeUndefined();
+      expect(decodeReading(encodeReading(reading(ts), 'avro')).ok).toBe(true);
+    }
   });
 });

@@ -1,5 +1,5 @@
-import type { Reading } from './reading.ts';
-import { encodeReadingAvro } from './avro/encode-reading-avro.ts';
+import { reject, type Reading, type Rejection } from './reading.ts';
+import { avroCarriesTs, encodeReadingAvro } from './avro/encode-reading-avro.ts';
 
 export type ReadingFormat = 'json' | 'csv' | 'avro';
 
@@ -32,4 +32,16 @@ export function encodeReading(reading: Reading, format: ReadingFormat): string |
   if (format === 'csv') return encodeReadingCsv(reading);
   const bytes = encodeReadingAvro(reading);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * Why a valid reading cannot be written in a format, or undefined when it can. JSON
+ * takes any finite ts ≥ 0, Avro's long only up to 2^53 − 1: a publisher asks first,
+ * so such a reading is refused on its own instead of failing its whole batch.
+ */
+export function encodingRefusal(reading: Reading, format: ReadingFormat): Rejection | undefined {
+  if (format === 'avro' && reading.ts !== undefined && !avroCarriesTs(reading.ts)) {
+    return reject('invalid_ts', `ts must be at most 2^53 - 1 epoch milliseconds to be written as Avro, got ${reading.ts}`);
+  }
+  return undefined;
 }

@@ -25,7 +25,7 @@ export { encodeReadingAvro } from './avro/encode-reading-avro.ts';
 export { READING_AVRO_CANONICAL_FORM, READING_AVRO_FINGERPRINT } from './avro/reading-schema.ts';
 export { parsingCanonicalForm } from './avro/canonical-form.ts';
 export { crc64Avro, schemaFingerprint } from './avro/fingerprint.ts';
-export { encodeReading, encodeReadingJson, encodeReadingCsv, type ReadingFormat } from './encode-reading.ts';
+export { encodeReading, encodeReadingJson, encodeReadingCsv, encodingRefusal, type ReadingFormat } from './encode-reading.ts';
 export { classOf, encodeClassified, decodeClassified, type ClassifiedEvent } from './classified.ts';
 export {
   DEAD_LETTER_HEADERS,

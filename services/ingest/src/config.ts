@@ -18,6 +18,8 @@ const schema = z
     /** Readings accepted and not yet acknowledged by Kafka at most: past it, 503 at once with Retry-After. */
     INGEST_MAX_PENDING: env.int(1).default(20_000),
     MAX_READING_BYTES: env.int(1024).default(DEFAULT_MAX_READING_BYTES),
+    /** How readings go onto Kafka, whichever way they came over HTTP: JSON, as posted, or Avro single-object records. */
+    INGEST_FORMAT: z.enum(['json', 'avro']).default('json'),
   })
   .superRefine(checkSasl);
 

@@ -48,7 +48,7 @@ export async function runIngest(env: NodeJS.ProcessEnv = process.env, options: {
     lingerMs: config.INGEST_LINGER_MS,
     highWaterMark: config.INGEST_MAX_PENDING,
   }));
-  const publisher = new ReadingPublisher(batching, topics.readings);
+  const publisher = new ReadingPublisher(batching, topics.readings, config.INGEST_FORMAT);
   const reachability = (r.reachability = new KafkaReachability(admin, logger));
 
   r.http = await startHttpServer({
@@ -68,7 +68,7 @@ export async function runIngest(env: NodeJS.ProcessEnv = process.env, options: {
       maxPending: config.INGEST_MAX_PENDING,
     }),
   });
-  logger.info({ topic: topics.readings, auth: config.INGEST_TOKEN !== undefined }, 'ingest started');
+  logger.info({ topic: topics.readings, format: config.INGEST_FORMAT, auth: config.INGEST_TOKEN !== undefined }, 'ingest started');
 
   let finished!: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));

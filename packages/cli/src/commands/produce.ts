@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { decodeReadingText, topicsFrom, contractTopics } from '@sonar/contracts';
+import { decodeReadingText, topicsFrom, contractTopics, type ReadingFormat } from '@sonar/contracts';
 import { BatchingProducer, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
 import { kafkaConnection } from '@sonar/runtime';
 import {
@@ -26,7 +26,7 @@ interface ProduceFlags {
   rate: number;
   holdout: number;
   synthetic?: number;
-  format: 'json' | 'csv';
+  format: ReadingFormat;
   ingestUrl?: string;
   idPrefix: string;
   splitOut?: string;
@@ -43,7 +43,7 @@ export function produceCommand(): Command {
     .option('--rate <r>', 'readings per second; 0 = as fast as possible', number(0), 0)
     .option('--holdout <f>', 'fraction of labeled rows (stratified) sent with holdout: true, the same rows every epoch', fraction(), 0)
     .option('--synthetic <n>', 'send n synthetic labeled readings (interpolations of same-class rows plus noise) instead', integer(1))
-    .addOption(new Option('--format <format>', 'wire format').choices(['json', 'csv']).default('json'))
+    .addOption(new Option('--format <format>', 'wire format: JSON, UCI lines, or Avro single-object records (straight to Kafka only)').choices(['json', 'csv', 'avro']).default('json'))
     .option('--ingest-url <url>', 'send through the ingest service (POST /readings) instead of straight to Kafka; INGEST_TOKEN is sent if set')
     .option('--id-prefix <prefix>', 'prefix of reading ids', 'r')
     .option('--split-out <file>', 'write the training rows (not held out) as a JSON array, for `sonar fit --train-rows`')
@@ -51,7 +51,10 @@ export function produceCommand(): Command {
     .action(async (flags: ProduceFlags) => {
       const env = commandEnv();
       const rows = flags.file ? readRows(flags.file) : sonarSourceRows();
-      if (flags.format === 'csv' && flags.holdout > 0) throw new Error('--holdout needs --format json: a CSV line cannot carry the holdout flag');
+      if (flags.format === 'csv' && flags.holdout > 0) throw new Error('--holdout needs --format json or avro: a CSV line cannot carry the holdout flag');
+      if (flags.format === 'avro' && flags.ingestUrl) {
+        throw new Error('--format avro goes straight to Kafka: the ingest service takes JSON and CSV over HTTP (drop --ingest-url, or set INGEST_FORMAT=avro on the ingest service)');
+      }
       const options = { epochs: flags.epochs, shuffle: flags.shuffle, seed: flags.seed, holdout: flags.holdout, synthetic: flags.synthetic, idPrefix: flags.idPrefix };
       if (flags.splitOut) {
         const held = holdoutRows(rows, flags.holdout, flags.seed);

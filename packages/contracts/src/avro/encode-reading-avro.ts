@@ -48,8 +48,12 @@ function writeLong(out: Uint8Array, pos: number, value: number): number {
   return pos;
 }
 
+/** Whether a ts can be written: rounded down to the millisecond, a long carries it exactly only within ±(2^53 − 1). */
+export function avroCarriesTs(ts: number): boolean {
+  return Number.isSafeInteger(Math.floor(ts));
+}
+
 function epochMillis(ts: number): number {
-  const millis = Math.floor(ts);
-  if (!Number.isSafeInteger(millis)) throw new RangeError(`ts ${ts} does not fit an Avro long of epoch milliseconds exactly`);
-  return millis;
+  if (!avroCarriesTs(ts)) throw new RangeError(`ts ${ts} does not fit an Avro long of epoch milliseconds exactly`);
+  return Math.floor(ts);
 }

@@ -48,7 +48,10 @@ export function readingsRoute(deps: ReadingsRouteDeps) {
         timer({ status: String(status) });
         return reply.code(status).send(body);
       };
-      const items = parseReadingsBody(String(request.body ?? ''), request.headers['content-type'] ?? 'application/json');
+      // A reading the configured wire format cannot carry is refused like any other invalid item.
+      const items = parseReadingsBody(String(request.body ?? ''), request.headers['content-type'] ?? 'application/json').map((item) =>
+        item.ok ? (deps.publisher.refusal(item.value) ?? item) : item,
+      );
       if (items.length > deps.maxReadings) {
         return answer(413, { error: 'too_many_readings', message: `a request may carry at most ${deps.maxReadings} readings; this one has ${items.length}: split it` });
       }

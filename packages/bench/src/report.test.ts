@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { pythonWith } from './baseline-script.ts';
+import type { RssTrace, Throughput } from './measure.ts';
+import { renderReport, type BenchResults } from './report.ts';
+
+const rate = (perSecond: number): Throughput => ({ count: 1000, seconds: 1000 / perSecond, perSecond });
+const rss: RssTrace = { peakBytes: 200 * 2 ** 20, earlyBytes: 100, lateBytes: 100 };
+const latency = { count: 100, p50Ms: 10, p99Ms: 50 };
+
+function results(python: Throughput | undefined): BenchResults {
+  return {
+    date: '2026-12-01T00:00:00.000Z',
+    mode: 'quick',
+    machine: { cpus: 2, cpuModel: 'test', memoryGiB: 8, node: 'v20', kafka: '4.4.0' },
+    readings: 1000,
+    produce: { ours: rate(20_000), producerPerfTest: rate(40_000), messageBytes: 458 },
+    trainer: { trainer: rate(50_000), trainerRss: rss, noop: rate(200_000), kcat: rate(100_000), python },
+    scorer: { scorer: rate(30_000), scorerRss: rss, relay: rate(40_000) },
+    avro: {
+      produce: { ...rate(25_000), messageBytes: 508 },
+      trainer: { trainer: rate(90_000), trainerRss: rss, noop: rate(180_000) },
+      scorer: { scorer: rate(20_000), scorerRss: rss, relay: rate(25_000) },
+    },
+    latency: { scorer: latency, scorerRss: rss, relay: latency, propagation: latency, rate: 1000, seconds: 12 },
+  };
+}
+
+const rowOf = (report: string, start: string) => report.split('\n').find((line) => line.includes(start))?.split(/\s{2,}/);
+
+describe('the bench report', () => {
+  it('prints each ratio beside its baseline, on JSON and on Avro', () => {
+    const report = renderReport(results(rate(25_000)));
+    expect(rowOf(report, 'trainer, pre-filled JSON topic (458 B)')).toEqual(['trainer, pre-filled JSON topic (458 B)', '50,000/s', 'no-op kafkajs consumer 200,000/s', '0.25×']);
+    expect(rowOf(report, 'kcat -C')?.slice(-2)).toEqual(['kcat -C 100,000/s', '0.50×']);
+    expect(rowOf(report, 'Python')?.slice(-2)).toEqual(['Python confluent-kafka + SGDClassifier 25,000/s', '2.00×']);
+    expect(rowOf(report, 'trainer, pre-filled Avro topic (508 B)')?.slice(1)).toEqual(['90,000/s', 'no-op kafkajs consumer 180,000/s', '0.50×']);
+    expect(rowOf(report, 'scorer, pre-filled JSON topic')?.slice(-1)).toEqual(['0.75×']);
+    expect(rowOf(report, 'scorer, pre-filled Avro topic')?.slice(-1)).toEqual(['0.80×']);
+  });
+
+  it('shows n/a for the Python baseline when it could not run', () => {
+    expect(rowOf(renderReport(results(undefined)), 'Python')?.slice(-2)).toEqual(['Python confluent-kafka + SGDClassifier n/a', 'n/a']);
+  });
+});
+
+describe('pythonWith', () => {
+  it('finds no Python for a module none has', () => {
+    expect(pythonWith(['sonar_no_such_module'])).toBeUndefined();
+  });
+});
