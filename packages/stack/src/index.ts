@@ -1,6 +1,6 @@
 export { LocalStack, type ComponentName, type StackOptions } from './stack.ts';
-export { KafkaBroker, kafkaVersion, type BrokerConfig, type BrokerSecurity } from './kafka-broker.ts';
-export { RedisServer, redact, type RedisConfig, type RedisSecurity } from './redis-server.ts';
+export { KafkaBroker, kafkaVersion, type BrokerConfig, type BrokerSecurity, type QuorumMember } from './kafka-broker.ts';
+export { RedisServer, redact, type RedisConfig, type RedisSetup } from './redis-server.ts';
 export { SecureStack, SECURE_SERVICES, type SecureService } from './secure/secure-stack.ts';
 export { grantServiceAcls, serviceAcls, DEFAULT_GRADIENTS_TOPIC, type AclScope } from './secure/kafka-acls.ts';
 export { grantRedisPrefix } from './secure/redis-acls.ts';
