@@ -1,3 +1,3 @@
 export { CheckpointStore, type CommitResult } from './checkpoint-store.ts';
 export { fromHash, toHashFields, type Checkpoint, type ServingModel } from './checkpoint.ts';
-export { connectRedis } from './connect.ts';
+export { connectRedis, type RedisConnection } from './connect.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_READING_BYTES, DEFAULT_PORTS } from '@sonar/contracts';
-import { checkSasl, connectionEnv, env, parseEnv } from '@sonar/runtime';
+import { checkConnection, connectionEnv, env, parseEnv } from '@sonar/runtime';
 
 const schema = z
   .object({
@@ -15,7 +15,7 @@ const schema = z
     INGEST_ACK_TIMEOUT_MS: env.int(100).default(30_000),
     MAX_READING_BYTES: env.int(1024).default(DEFAULT_MAX_READING_BYTES),
   })
-  .superRefine(checkSasl);
+  .superRefine(checkConnection);
 
 export type IngestConfig = z.infer<typeof schema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_READING_BYTES, DEFAULT_PORTS } from '@sonar/contracts';
-import { checkSasl, connectionEnv, env, parseEnv } from '@sonar/runtime';
+import { checkConnection, connectionEnv, env, parseEnv } from '@sonar/runtime';
 
 const schema = z
   .object({
@@ -18,7 +18,7 @@ const schema = z
     SCORER_LINGER_MS: env.int(0, 10_000).default(2),
     MAX_READING_BYTES: env.int(1024).default(DEFAULT_MAX_READING_BYTES),
   })
-  .superRefine(checkSasl);
+  .superRefine(checkConnection);
 
 export type ScorerConfig = z.infer<typeof schema>;
 

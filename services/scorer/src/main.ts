@@ -1,7 +1,7 @@
 import { lastValueFrom } from 'rxjs';
 import { consumerGroups, topicsFrom, contractTopics } from '@sonar/contracts';
 import { BatchingProducer, BatchSource, ConsumerLag, createConsumer, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
-import { createLogger, createRegistry, kafkaConnection, Shutdown, startHttpServer, type RunningService } from '@sonar/runtime';
+import { createLogger, createRegistry, kafkaConnection, redisConnection, Shutdown, startHttpServer, type RunningService } from '@sonar/runtime';
 import { CheckpointStore, connectRedis } from '@sonar/store';
 import { loadConfig } from './config.ts';
 import { scorerMetrics } from './metrics.ts';
@@ -27,8 +27,8 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, contractTopics(topics, config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION));
-  const redis = connectRedis(config.REDIS_URL, logger, 'scorer');
-  const subscriber = connectRedis(config.REDIS_URL, logger, 'scorer-updates');
+  const redis = connectRedis(redisConnection(config), logger, 'scorer');
+  const subscriber = connectRedis(redisConnection(config), logger, 'scorer-updates');
   const store = new CheckpointStore(redis, config.SONAR_MODEL, config.REDIS_PREFIX);
   const lag = new ConsumerLag(admin, topics.readings);
   let metrics: ReturnType<typeof scorerMetrics> | undefined;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { OPTIMIZER_NAMES, SCHEDULES, validateOptimizerConfig, type OptimizerConfig } from '@sonar/model';
 import { DEFAULT_MAX_READING_BYTES, DEFAULT_PORTS } from '@sonar/contracts';
-import { checkSasl, connectionEnv, env, parseEnv, ConfigError } from '@sonar/runtime';
+import { checkConnection, connectionEnv, env, parseEnv, ConfigError } from '@sonar/runtime';
 import type { CoreSettings } from './core/settings.ts';
 
 const schema = z
@@ -27,7 +27,7 @@ const schema = z
     TRAINER_FETCH_PARTITION_BYTES: env.int(16 * 1024).default(1024 * 1024),
     MAX_READING_BYTES: env.int(1024).default(DEFAULT_MAX_READING_BYTES),
   })
-  .superRefine(checkSasl);
+  .superRefine(checkConnection);
 
 export type TrainerEnv = z.infer<typeof schema>;
 
