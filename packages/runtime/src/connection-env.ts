@@ -14,6 +14,9 @@ export const connectionEnv = {
   /** With them, the primary is wherever the Sentinels say; REDIS_URL then gives only credentials and database. */
   REDIS_SENTINELS: env.list().refine((items) => items.every((item) => /^[^\s:]+:\d{1,5}$/.test(item)), 'host:port, comma-separated').optional(),
   REDIS_SENTINEL_NAME: z.string().min(1).optional(),
+  /** Replicas that must acknowledge a checkpoint (WAIT) before it counts as safe from a failover. */
+  REDIS_WAIT_REPLICAS: env.int(0, 100).default(0),
+  REDIS_WAIT_TIMEOUT_MS: env.int(1).default(1000),
   REDIS_PREFIX: z.string().min(1).default('sonar'),
   SONAR_MODEL: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only (1 to 64)').default('sonar'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
@@ -65,3 +68,7 @@ export function redisConnection(value: ConnectionEnv) {
   };
 }
 
+/** How many replicas must acknowledge a checkpoint, and how long to wait for them. */
+export function redisReplication(value: ConnectionEnv) {
+  return { replicas: value.REDIS_WAIT_REPLICAS, timeoutMs: value.REDIS_WAIT_TIMEOUT_MS };
+}

@@ -1,7 +1,7 @@
 import { lastValueFrom, Subject } from 'rxjs';
 import { consumerGroups, topicsFrom, contractTopics } from '@sonar/contracts';
 import { BatchingProducer, BatchSource, ConsumerLag, createConsumer, createKafka, createProducer, ensureTopics, GroupMembership } from '@sonar/kafka';
-import { createLogger, createRegistry, kafkaConnection, redisConnection, Shutdown, startHttpServer, type RunningService } from '@sonar/runtime';
+import { createLogger, createRegistry, kafkaConnection, redisConnection, redisReplication, Shutdown, startHttpServer, type RunningService } from '@sonar/runtime';
 import { CheckpointStore, connectRedis } from '@sonar/store';
 import { singleActiveAssigner } from './assigner.ts';
 import { coreSettings, hyperparameters, loadConfig } from './config.ts';
@@ -31,7 +31,7 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
   await producer.connect();
   const batching = new BatchingProducer(producer, { lingerMs: 2 });
   const redis = connectRedis(redisConnection(config), logger, 'trainer');
-  const store = new CheckpointStore(redis, config.SONAR_MODEL, config.REDIS_PREFIX, config.TRAIN_HISTORY);
+  const store = new CheckpointStore(redis, config.SONAR_MODEL, config.REDIS_PREFIX, config.TRAIN_HISTORY, redisReplication(config));
   const consumer = createConsumer(kafka, {
     groupId,
     sessionTimeout: config.TRAINER_SESSION_TIMEOUT_MS,
