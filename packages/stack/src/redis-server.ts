@@ -41,8 +41,12 @@ export class RedisServer {
     this.logFile = join(this.home, 'redis.log');
   }
 
+  get pid(): number | undefined {
+    return runningPid(this.pidFile);
+  }
+
   async status(): Promise<ComponentStatus> {
-    const pid = runningPid(this.pidFile);
+    const pid = this.pid;
     const answers = await this.answers();
     return {
       name: 'redis',

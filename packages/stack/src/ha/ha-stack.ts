@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { contractTopics } from '@sonar/contracts';
 import { ensureTopics } from '@sonar/kafka';
+import type { KafkaBroker } from '../kafka-broker.ts';
 import { kafkaAnswers, waitUntil } from '../probes.ts';
+import type { RedisServer } from '../redis-server.ts';
 import type { ComponentStatus, HaStackConfig, Reporter } from '../types.ts';
 import { HA_HOST, haBrokerAddresses, haBrokers } from './ha-kafka.ts';
 import { haRedisNodes, haSentinels, writeRedisConfigs } from './ha-redis.ts';
@@ -66,9 +68,25 @@ export class HaStack {
 
   /** Nothing until the HA stack was first brought up; then every process, on the ports it was made with. */
   async status(): Promise<ComponentStatus[]> {
-    if (!existsSync(layoutFile(this.config))) return [];
-    const layout = JSON.parse(readFileSync(layoutFile(this.config), 'utf8')) as HaLayout;
-    return haStatus({ ...this.config, ...layout.ports });
+    const layout = this.layout();
+    return layout ? haStatus({ ...this.config, ...layout.ports }) : [];
+  }
+
+  /** The brokers, node 1 first: to stop, kill or start one alone (up() starts whichever is not running). */
+  kafkaNodes(): KafkaBroker[] {
+    const layout = this.layout();
+    if (!layout) throw new Error(`no HA stack in ${this.config.home} yet: bring it up first`);
+    return haBrokers(this.config, layout.clusterId);
+  }
+
+  /** The Redis data nodes in the order of the ports; which is the primary is the Sentinels' call (primary()). */
+  redisNodes(): RedisServer[] {
+    return haRedisNodes(this.config);
+  }
+
+  private layout(): HaLayout | undefined {
+    const file = layoutFile(this.config);
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as HaLayout) : undefined;
   }
 
   /** The primary's address as the first Sentinel that answers reports it. */
