@@ -34,11 +34,12 @@ export function inSync(admin: Admin, topic: string, brokers: number[], timeoutMs
 }
 
 /**
- * One record with acks=all to each partition, each in a single attempt: 'ok', or the error
- * the broker answered (kafkajs wraps it in KafkaJSNumberOfRetriesExceeded) or the client's.
+ * One record with acks=all to each partition: 'ok', or the error the broker answered (kafkajs
+ * wraps it in KafkaJSNumberOfRetriesExceeded) or the client's. Two retries: a broker that has
+ * not heard of a new topic yet is asked again; a refusal stays a refusal.
  */
 export async function produceToEach(kafka: Kafka, topic: string, count: number): Promise<string[]> {
-  const producer = kafka.producer({ retry: { retries: 0 } });
+  const producer = kafka.producer({ retry: { retries: 2, initialRetryTime: 200 } });
   await producer.connect();
   try {
     return await Promise.all(
