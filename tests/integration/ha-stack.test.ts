@@ -116,17 +116,26 @@ describe('the HA stack: three KRaft brokers, Redis with a replica and Sentinels'
     expect(await produceToEach(kafka, name, 3)).toEqual(['ok', 'ok', 'ok']);
   });
 
-  it('a consumer group keeps consuming when the partition leader is killed with SIGKILL and restarted', async () => {
+  it('a consumer group keeps consuming when the partition leader (the group coordinator too) is killed with SIGKILL and restarted', async () => {
+    // One offsets partition: its leader coordinates every group. The topic's first replica, its
+    // leader, is that broker too: the harder case for a client, which loses both at once.
     const name = topic('leader');
-    await ensureTopics(admin, [{ topic: name, partitions: 1, replication: HA_REPLICATION }]);
+    const [{ leader: coordinator } = { leader: -1 }] = await partitions(admin, '__consumer_offsets');
+    await admin.createTopics({ topics: [{ topic: name, replicaAssignment: [{ partition: 0, replicas: [coordinator, ...ALL.filter((b) => b !== coordinator)] }] }] });
+    await inSync(admin, name, ALL);
     const [{ leader } = { leader: -1 }] = await partitions(admin, name);
-    // One offsets partition: its leader coordinates every group.
-    const [{ leader: coordinatorBefore } = { leader: -1 }] = await partitions(admin, '__consumer_offsets');
+    expect(leader).toBe(coordinator);
     const producer = createProducer(kafka);
     const consumer = createConsumer(kafka, { groupId: `ha-${id}`, sessionTimeout: 6000, heartbeatInterval: 500 });
     const received = new Map<number, number>();
     const acked: number[] = [];
     let producing = true;
+    // What kafkajs does meanwhile, for the record.
+    let killed = 0;
+    const since = () => seconds(Date.now() - killed);
+    const group: string[] = [];
+    consumer.on(consumer.events.CRASH, ({ payload }) => void group.push(`crashed at ${since()} (${payload.error.message}; restart: ${payload.restart})`));
+    consumer.on(consumer.events.GROUP_JOIN, () => void (killed && group.push(`rejoined at ${since()}`)));
     try {
       await producer.connect();
       await consumer.connect();
@@ -143,15 +152,14 @@ describe('the HA stack: three KRaft brokers, Redis with a replica and Sentinels'
 
       const node = stack.kafkaNodes()[leader - 1]!;
       const lastBefore = acked.at(-1)!;
-      const killed = Date.now();
+      killed = Date.now();
       await kill9(node.pid, `broker ${leader}, the leader`);
       await eventually(() => acked.at(-1)! > lastBefore + 1, 60_000, 'an acknowledged record after the kill');
       const producedAgain = Date.now() - killed;
       await eventually(() => [...received.keys()].some((seq) => seq > lastBefore + 1), 60_000, 'a record produced after the kill, consumed');
       const consumedAgain = Math.max(...[...received].filter(([seq]) => seq > lastBefore + 1).map(([, at]) => at)) - killed;
       const [after] = await partitions(admin, name);
-      const coordinator = leader === coordinatorBefore ? ', the group coordinator too' : '';
-      say(`leader ${leader}${coordinator} killed: producing again after ${seconds(producedAgain)}, consuming again after ${seconds(consumedAgain)}; new leader ${after?.leader}`);
+      say(`leader ${leader}, the group coordinator too, killed: producing again after ${seconds(producedAgain)}, consuming again after ${seconds(consumedAgain)}; new leader ${after?.leader}`);
       expect(after?.leader).not.toBe(leader);
 
       const restarted = Date.now();
@@ -164,6 +172,7 @@ describe('the HA stack: three KRaft brokers, Redis with a replica and Sentinels'
       await sending;
       // Every acknowledged record reaches the group (at least once), none lost to the failover.
       await eventually(() => acked.every((seq) => received.has(seq)), 30_000, 'every acknowledged record consumed');
+      say(`the consumer after the kill: ${group.join(', ') || 'no crash, no rejoin'}`);
     } finally {
       producing = false;
       await consumer.disconnect();
