@@ -10,7 +10,7 @@ import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 import { createConsumer, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
 import { initialState } from '@sonar/model';
 import { createLogger, redisConnection, redisReplication } from '@sonar/runtime';
-import { HA_MIN_INSYNC_REPLICAS, HA_REPLICATION, HaStack, sonarHome, stackConfig } from '@sonar/stack';
+import { HA_MIN_INSYNC_REPLICAS, HA_REPLICATION, HaStack, stackConfig } from '@sonar/stack';
 import { CheckpointStore, connectRedis, type Checkpoint } from '@sonar/store';
 import { loadTrainerConfig } from '@sonar/trainer';
 import { sonarLines } from '@sonar/dataset';
@@ -44,8 +44,6 @@ beforeAll(async () => {
     kafkaControllerPorts: [c1!, c2!, c3!],
     redisPorts: [r1!, r2!],
     sentinelPorts: [s1!, s2!, s3!],
-    // The jars of the plain stack's home.
-    kafkaLibDir: join(sonarHome(), 'kafka', 'lib'),
   });
   const started = Date.now();
   await stack.up(() => undefined);
