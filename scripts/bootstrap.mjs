@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Installs what sonar-stream needs on a fresh machine, and nothing that is already there:
-// Java and Maven (the Kafka broker comes from Maven Central), Redis, Prometheus, kcat and
+// Java and Maven (the Kafka broker comes from Maven Central), Redis and its Sentinel, Prometheus, kcat and
 // Python's confluent-kafka, scikit-learn and avro from the system's packages (when run as
 // root on Debian/Ubuntu), pnpm, and the workspace's dependencies. The Kafka jars themselves
 // are fetched by `sonar stack up` on first start.
@@ -34,6 +34,7 @@ const SYSTEM = [
   { ...command('java'), pkg: 'default-jre-headless', required: true, why: 'runs the Kafka broker' },
   { ...command('mvn'), pkg: 'maven', required: true, why: 'fetches the Kafka broker from Maven Central' },
   { ...command('redis-server'), pkg: 'redis-server', required: false, why: 'a local Redis when none answers' },
+  { ...command('redis-sentinel'), pkg: 'redis-sentinel', required: false, why: 'the Sentinels of `sonar stack up --ha`' },
   { ...command('prometheus'), pkg: 'prometheus', required: false, why: 'metrics for the demo, and the dashboard test' },
   { ...command('kcat'), pkg: 'kcat', required: false, why: 'a baseline of sonar bench' },
   { ...pythonModule('confluent_kafka'), pkg: 'python3-confluent-kafka', required: false, why: 'the Python baseline of sonar bench' },

@@ -7,6 +7,11 @@ export const DEFAULT_PORTS = {
   kafkaSecure: 9094,
   kafkaSecureController: 9095,
   redisSecure: 6380,
+  /** The HA local stack (`sonar stack up --ha`): three brokers, their controllers, a Redis primary and replica, three Sentinels. */
+  kafkaHa: [19092, 19093, 19094],
+  kafkaHaController: [19192, 19193, 19194],
+  redisHa: [16379, 16380],
+  redisSentinel: [26379, 26380, 26381],
   prometheus: 9090,
   ingest: 9100,
   trainer: 9101,

@@ -10,6 +10,10 @@ export interface ModelKeys {
   epoch: string;
 }
 
+/**
+ * On Redis Cluster a script's keys must share a slot: give the prefix a hash tag (`{sonar}`, or
+ * `{sonar.<model>}` to spread models over the shards) and the keys keep the contract's shape.
+ */
 export function modelKeys(model: string, prefix = 'sonar'): ModelKeys {
   const base = `${prefix}:model:${model}`;
   return { model: base, history: `${base}:history`, updated: `${base}:updated`, epoch: `${base}:epoch` };

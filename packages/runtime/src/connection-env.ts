@@ -11,6 +11,12 @@ export const connectionEnv = {
   KAFKA_SASL_USERNAME: z.string().optional(),
   KAFKA_SASL_PASSWORD: z.string().optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default(DEFAULT_REDIS_URL),
+  /** With them, the primary is wherever the Sentinels say; REDIS_URL then gives only credentials and database. */
+  REDIS_SENTINELS: env.list().refine((items) => items.every((item) => /^[^\s:]+:\d{1,5}$/.test(item)), 'host:port, comma-separated').optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).optional(),
+  /** Replicas that must acknowledge a checkpoint (WAIT) before it counts as safe from a failover. */
+  REDIS_WAIT_REPLICAS: env.int(0, 100).default(0),
+  REDIS_WAIT_TIMEOUT_MS: env.int(1).default(1000),
   REDIS_PREFIX: z.string().min(1).default('sonar'),
   SONAR_MODEL: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only (1 to 64)').default('sonar'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
@@ -39,11 +45,18 @@ export function deadLetterLimits(config: { DEAD_LETTER_MAX_BYTES: number }): Dea
 
 export type ConnectionEnv = z.infer<z.ZodObject<typeof connectionEnv>>;
 
-/** SASL needs all three settings or none. */
-export function checkSasl(value: ConnectionEnv, ctx: z.RefinementCtx): void {
+/** The rules across settings: SASL needs all three settings or none, Sentinel both of its own. */
+export function checkConnection(value: ConnectionEnv, ctx: z.RefinementCtx): void {
   const set = [value.KAFKA_SASL_MECHANISM, value.KAFKA_SASL_USERNAME, value.KAFKA_SASL_PASSWORD].filter(Boolean).length;
   if (set !== 0 && set !== 3) {
     ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_MECHANISM'], message: 'set KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD together' });
+  }
+  if (Boolean(value.REDIS_SENTINELS) !== Boolean(value.REDIS_SENTINEL_NAME)) {
+    ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINELS'], message: 'set REDIS_SENTINELS and REDIS_SENTINEL_NAME together' });
+  }
+  // ioredis would reach a primary found through Sentinel without TLS: refused rather than downgraded.
+  if (value.REDIS_SENTINELS && value.REDIS_URL.startsWith('rediss:')) {
+    ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINELS'], message: 'TLS through Sentinel is not supported: use a redis:// REDIS_URL with REDIS_SENTINELS' });
   }
 }
 
@@ -55,4 +68,21 @@ export function kafkaConnection(value: ConnectionEnv) {
       ? { mechanism: value.KAFKA_SASL_MECHANISM, username: value.KAFKA_SASL_USERNAME!, password: value.KAFKA_SASL_PASSWORD! }
       : undefined,
   };
+}
+
+/** Where Redis is: one server, or the primary the Sentinels name (the shape of @sonar/store's RedisConnection). */
+export function redisConnection(value: ConnectionEnv) {
+  return {
+    url: value.REDIS_URL,
+    sentinels: value.REDIS_SENTINELS?.map((address) => {
+      const at = address.lastIndexOf(':');
+      return { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
+    }),
+    sentinelName: value.REDIS_SENTINEL_NAME,
+  };
+}
+
+/** How many replicas must acknowledge a checkpoint, and how long to wait for them. */
+export function redisReplication(value: ConnectionEnv) {
+  return { replicas: value.REDIS_WAIT_REPLICAS, timeoutMs: value.REDIS_WAIT_TIMEOUT_MS };
 }

@@ -3,7 +3,7 @@ export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.t
 export { createRegistry, DURATION_BUCKETS, DELAY_BUCKETS } from './metrics.ts';
 export { startHttpServer, type HttpOptions, type HttpServer } from './http.ts';
 export { Shutdown, type RunningService } from './shutdown.ts';
-export { connectionEnv, checkSasl, deadLetterLimits, kafkaConnection, recordLimitsEnv, type ConnectionEnv } from './connection-env.ts';
+export { connectionEnv, checkConnection, deadLetterLimits, kafkaConnection, recordLimitsEnv, redisConnection, redisReplication, type ConnectionEnv } from './connection-env.ts';
 export { zeroCounter } from './zero.ts';
 export { DeadlineExceeded, withDeadline } from './deadline.ts';
 export { consumerLagGauge, type LagSource } from './lag-gauge.ts';

@@ -30,7 +30,30 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
       topicPartitions: Number(env.TOPIC_PARTITIONS ?? 3),
       topicReplication: Number(env.TOPIC_REPLICATION ?? 1),
     },
+    ha: {
+      home: join(home, 'ha'),
+      kafkaPorts: ports(env, 'KAFKA_HA_PORTS', DEFAULT_PORTS.kafkaHa),
+      kafkaControllerPorts: ports(env, 'KAFKA_HA_CONTROLLER_PORTS', DEFAULT_PORTS.kafkaHaController),
+      kafkaLibDir: join(home, 'kafka', 'lib'),
+      kafkaHeap: env.KAFKA_HA_HEAP_OPTS ?? '-Xms256m -Xmx512m',
+      redisPorts: ports(env, 'REDIS_HA_PORTS', DEFAULT_PORTS.redisHa),
+      sentinelPorts: ports(env, 'REDIS_SENTINEL_PORTS', DEFAULT_PORTS.redisSentinel),
+      sentinelName: env.REDIS_SENTINEL_NAME ?? 'sonar',
+      topics: topicsFrom(env),
+      topicPartitions: Number(env.TOPIC_PARTITIONS ?? 3),
+    },
   };
+}
+
+/** A comma-separated list of as many ports as the defaults. */
+function ports(env: NodeJS.ProcessEnv, name: string, defaults: readonly number[]): number[] {
+  const value = env[name];
+  if (!value) return [...defaults];
+  const list = value.split(',').map((port) => Number(port.trim()));
+  if (list.length !== defaults.length || !list.every((port) => Number.isInteger(port) && port > 0 && port < 65536)) {
+    throw new Error(`${name} must list ${defaults.length} ports, comma-separated (got ${JSON.stringify(value)})`);
+  }
+  return list;
 }
 
 export function isLoopbackHost(host: string): boolean {

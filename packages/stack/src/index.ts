@@ -1,7 +1,8 @@
 export { LocalStack, type ComponentName, type StackOptions } from './stack.ts';
-export { KafkaBroker, kafkaVersion, type BrokerConfig, type BrokerSecurity } from './kafka-broker.ts';
-export { RedisServer, redact, type RedisConfig, type RedisSecurity } from './redis-server.ts';
+export { KafkaBroker, kafkaVersion, type BrokerConfig, type BrokerSecurity, type QuorumMember } from './kafka-broker.ts';
+export { RedisServer, redact, type RedisConfig, type RedisSetup } from './redis-server.ts';
 export { SecureStack, SECURE_SERVICES, type SecureService } from './secure/secure-stack.ts';
+export { HaStack, HA_REPLICATION, HA_MIN_INSYNC_REPLICAS, type HaService } from './ha/ha-stack.ts';
 export { grantServiceAcls, serviceAcls, DEFAULT_GRADIENTS_TOPIC, type AclScope } from './secure/kafka-acls.ts';
 export { grantRedisPrefix } from './secure/redis-acls.ts';
 export { PrometheusServer } from './prometheus-server.ts';
@@ -10,6 +11,6 @@ export { repoRoot, sonarHome } from './paths.ts';
 export { kafkaAnswers, redisAnswers, httpAnswers, type KafkaSecurity } from './probes.ts';
 export { spawnDetached, stopProcess, runningPid, isAlive } from './processes.ts';
 export { which } from './which.ts';
-export type { ComponentStatus, Reporter, SecureStackConfig, StackConfig } from './types.ts';
+export type { ComponentStatus, HaStackConfig, Reporter, SecureStackConfig, StackConfig } from './types.ts';
 export { spawnSonar, startService, type ServiceName, type ServiceProcess } from './service-process.ts';
 export { freePort, portFree } from './free-port.ts';

@@ -27,6 +27,17 @@ export interface BrokerSecurity {
   description: string;
 }
 
+/** One node of a multi-node KRaft cluster (see ha/ha-kafka.ts); without one, a broker is a standalone single node. */
+export interface QuorumMember {
+  /** Its folder in the stack home, instead of "kafka". */
+  dir: string;
+  /** Its settings beyond server.properties' (node id, voters, replication), with the same placeholders. */
+  template: string;
+  values: Record<string, string>;
+  /** The same for every node, so that they form one cluster. */
+  clusterId: string;
+}
+
 const run = promisify(execFile);
 
 /** The broker version pinned in infra/kafka/pom.xml. */
@@ -47,12 +58,18 @@ export class KafkaBroker {
   constructor(
     private readonly config: BrokerConfig,
     private readonly security?: BrokerSecurity,
+    private readonly member?: QuorumMember,
   ) {
-    this.home = join(config.home, 'kafka');
+    this.home = join(config.home, member?.dir ?? 'kafka');
     this.libDir = config.kafkaLibDir ?? join(this.home, 'lib');
     this.pidFile = join(this.home, 'broker.pid');
     this.logFile = join(this.home, 'broker.log');
     this.dataDir = join(this.home, 'data');
+  }
+
+  /** How its progress lines start: "kafka", or the node's folder. */
+  private get label(): string {
+    return this.member?.dir ?? 'kafka';
   }
 
   get pid(): number | undefined {
@@ -104,13 +121,13 @@ export class KafkaBroker {
         logFile: this.logFile,
         pidFile: this.pidFile,
       });
-      report(`kafka: starting Apache Kafka ${kafkaVersion()} on ${this.config.kafkaBrokers.join(',')} (log ${this.logFile})`);
+      report(`${this.label}: starting Apache Kafka ${kafkaVersion()} on ${this.config.kafkaBrokers.join(',')} (log ${this.logFile})`);
       await eventually(() => this.answers(), 120_000, 'kafka broker', {
         abort: () => (this.pid ? undefined : `the broker exited; last lines of ${this.logFile}:\n${tail(this.logFile, 20)}`),
       });
-      report(`kafka: ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      report(`${this.label}: ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } else {
-      report('kafka: broker process is running; waiting until it answers');
+      report(`${this.label}: broker process is running; waiting until it answers`);
       await eventually(() => this.answers(), 120_000, 'kafka broker');
     }
     return this.status();
@@ -122,7 +139,7 @@ export class KafkaBroker {
 
   async down(report: Reporter): Promise<void> {
     const pid = await stopProcess(this.pidFile, 30_000);
-    if (pid) report(`kafka: stopped broker (pid ${pid})`);
+    if (pid) report(`${this.label}: stopped broker (pid ${pid})`);
   }
 
   /** Fetches the broker jars with Maven once; again only when infra/kafka/pom.xml changes. */
@@ -149,9 +166,14 @@ export class KafkaBroker {
 
   private writeServerProperties(): string {
     const base = this.render(readFileSync(join(repoRoot(), 'infra/kafka/server.properties'), 'utf8'));
-    const rendered = this.security
-      ? mergeProperties(base, this.render(readFileSync(this.security.template, 'utf8')), `Security, from ${relative(repoRoot(), this.security.template)}`)
-      : base;
+    const overlays = [
+      ...(this.member ? [{ template: this.member.template, heading: 'Cluster node' }] : []),
+      ...(this.security ? [{ template: this.security.template, heading: 'Security' }] : []),
+    ];
+    const rendered = overlays.reduce(
+      (text, { template, heading }) => mergeProperties(text, this.render(readFileSync(template, 'utf8')), `${heading}, from ${relative(repoRoot(), template)}`),
+      base,
+    );
     const file = join(this.home, 'server.properties');
     mkdirSync(this.home, { recursive: true });
     // A secured broker's file holds its own password.
@@ -166,6 +188,7 @@ export class KafkaBroker {
       PORT: String(port),
       CONTROLLER_PORT: String(this.config.kafkaControllerPort),
       DATA_DIR: this.dataDir,
+      ...this.member?.values,
       ...this.security?.values,
     };
     return Object.entries(values).reduce((text, [name, value]) => text.replaceAll(`{{${name}}}`, value), template.replaceAll('127.0.0.1', host));
@@ -173,14 +196,16 @@ export class KafkaBroker {
 
   private async formatStorage(properties: string, report: Reporter): Promise<void> {
     if (existsSync(join(this.dataDir, 'meta.properties'))) return;
-    report(`kafka: formatting storage in ${this.dataDir}`);
+    report(`${this.label}: formatting storage in ${this.dataDir}`);
     mkdirSync(this.dataDir, { recursive: true });
     // The storage tool reads further arguments from an @file (argparse4j), one per line.
     const argsFile = join(this.home, 'format.args');
     const secrets = this.security?.formatArgs ?? [];
     if (secrets.length > 0) writeFileSync(argsFile, `${secrets.join('\n')}\n`, { mode: 0o600 });
     try {
-      const args = ['format', '--standalone', '--ignore-formatted', '-t', clusterId(), '-c', properties, ...(secrets.length > 0 ? [`@${argsFile}`] : [])];
+      // A cluster node's voters are in its properties (a static quorum); a single node is its own.
+      const quorum = this.member ? ['-t', this.member.clusterId] : ['--standalone', '-t', clusterId()];
+      const args = ['format', ...quorum, '--ignore-formatted', '-c', properties, ...(secrets.length > 0 ? [`@${argsFile}`] : [])];
       // Its output lists the SCRAM records (salts and keys): never shown.
       await run('java', ['-cp', join(this.libDir, '*'), 'kafka.tools.StorageTool', ...args], { env: { ...process.env, KAFKA_LOG4J_OPTS: '' } });
     } catch (error) {
@@ -194,7 +219,7 @@ export class KafkaBroker {
 }
 
 /** Kafka cluster ids are 16 random bytes in URL-safe base64; Kafka avoids ones that start with '-'. */
-function clusterId(): string {
+export function clusterId(): string {
   for (;;) {
     const id = randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;

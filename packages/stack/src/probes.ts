@@ -5,8 +5,11 @@ import { withDeadline } from '@sonar/runtime';
 /** How a client authenticates: TLS and SASL settings of kafkajs (none for the plain stack). */
 export type KafkaSecurity = Pick<KafkaConfig, 'ssl' | 'sasl'>;
 
-/** True when a Kafka broker answers at these bootstrap servers and its group coordinator is up. */
-export async function kafkaAnswers(brokers: string[], timeoutMs = 3000, security: KafkaSecurity = {}): Promise<boolean> {
+/**
+ * True when a Kafka broker answers at these bootstrap servers, at least `registered` brokers
+ * are registered in the cluster (a cluster's are all three), and the group coordinator is up.
+ */
+export async function kafkaAnswers(brokers: string[], timeoutMs = 3000, security: KafkaSecurity = {}, registered = 1): Promise<boolean> {
   const kafka = new Kafka({
     clientId: 'sonar-stack-probe',
     brokers,
@@ -21,7 +24,8 @@ export async function kafkaAnswers(brokers: string[], timeoutMs = 3000, security
     await withDeadline(
       (async () => {
         await admin.connect();
-        await admin.describeCluster();
+        const cluster = await admin.describeCluster();
+        if (cluster.brokers.length < registered) throw new Error(`${cluster.brokers.length} of ${registered} brokers registered`);
         // Consumer groups need the coordinator, which loads after the listener opens.
         await admin.describeGroups(['sonar-stack-probe']);
       })(),

@@ -10,14 +10,21 @@ import type { ComponentStatus, Reporter, StackConfig } from './types.ts';
 
 export type RedisConfig = Pick<StackConfig, 'home' | 'redisUrl'>;
 
-/** What makes a Redis server a secured one (see secure/secure-redis.ts); the plain one has none. */
-export interface RedisSecurity {
-  /** A redis.conf with everything: address, TLS files, ACL file, no persistence. */
+/**
+ * A Redis run from a config file of its own: the secured one (secure/secure-redis.ts), the
+ * HA stack's data nodes and Sentinels (ha/ha-redis.ts). The plain one has none.
+ */
+export interface RedisSetup {
+  /** A redis.conf with everything: address, persistence, TLS files, ACL file, replication. */
   configFile: string;
   /** What a client needs beyond the URL (the CA). */
   client: RedisOptions;
-  /** For the status line. */
+  /** For the status line: what it runs with. */
   description: string;
+  /** Its folder in the stack home, instead of "redis". */
+  dir?: string;
+  /** A Sentinel (redis-sentinel) rather than a data node. */
+  sentinel?: boolean;
 }
 
 /** Redis at REDIS_URL; when nothing answers on loopback and redis-server is installed, one of our own. */
@@ -28,60 +35,73 @@ export class RedisServer {
 
   constructor(
     private readonly config: RedisConfig,
-    private readonly security?: RedisSecurity,
+    private readonly setup?: RedisSetup,
   ) {
-    this.home = join(config.home, 'redis');
+    this.home = join(config.home, setup?.dir ?? 'redis');
     this.pidFile = join(this.home, 'redis.pid');
     this.logFile = join(this.home, 'redis.log');
   }
 
+  get pid(): number | undefined {
+    return runningPid(this.pidFile);
+  }
+
   async status(): Promise<ComponentStatus> {
-    const pid = runningPid(this.pidFile);
+    const pid = this.pid;
     const answers = await this.answers();
     return {
       name: 'redis',
       address: redact(this.config.redisUrl),
-      state: answers ? (pid ? 'running' : 'external') : pid ? 'starting' : which('redis-server') ? 'stopped' : 'not installed',
+      state: answers ? (pid ? 'running' : 'external') : pid ? 'starting' : which(this.binary) ? 'stopped' : 'not installed',
       pid,
-      detail: pid ? `redis-server ${this.security ? `with ${this.security.description}, ` : ''}without persistence, data ${this.home}, log ${this.logFile}` : answers ? 'reused as is' : '',
+      detail: pid ? `${this.binary} ${this.setup?.description ?? 'without persistence'}, data ${this.home}, log ${this.logFile}` : answers ? 'reused as is' : '',
     };
   }
 
   async up(report: Reporter): Promise<ComponentStatus> {
     if (await this.answers()) return this.status();
     const url = new URL(this.config.redisUrl);
-    const binary = which('redis-server');
+    const binary = which(this.binary);
     if (!isLoopbackHost(url.hostname) || !binary) {
       throw new Error(
         `nothing answers at ${redact(this.config.redisUrl)}` +
-          (binary ? ' and it is not a loopback address' : ', and redis-server is not installed (apt-get install redis-server)'),
+          (binary ? ' and it is not a loopback address' : `, and ${this.binary} is not installed (apt-get install ${this.binary})`),
       );
     }
     if (!runningPid(this.pidFile)) {
       const port = url.port || String(DEFAULT_PORTS.redis);
       spawnDetached({
         command: binary,
-        args: this.security
-          ? [this.security.configFile]
+        args: this.setup
+          ? [this.setup.configFile]
           : ['--bind', url.hostname, '--port', port, '--save', '', '--appendonly', 'no', '--dir', this.home, '--daemonize', 'no'],
         logFile: this.logFile,
         pidFile: this.pidFile,
       });
-      report(`redis: started redis-server on ${url.hostname}:${port}`);
+      report(`${this.label}: started ${this.binary} on ${url.hostname}:${port}`);
     }
-    await eventually(() => this.answers(), 20_000, 'redis', {
-      abort: () => (runningPid(this.pidFile) ? undefined : `redis-server exited; see ${this.logFile}`),
+    await eventually(() => this.answers(), 20_000, this.label, {
+      abort: () => (runningPid(this.pidFile) ? undefined : `${this.binary} exited; see ${this.logFile}`),
     });
     return this.status();
   }
 
   private answers(): Promise<boolean> {
-    return redisAnswers(this.config.redisUrl, 2000, this.security?.client);
+    return redisAnswers(this.config.redisUrl, 2000, this.setup?.client);
+  }
+
+  /** Debian's package names the Sentinel binary (a link to the same program) and the package alike. */
+  private get binary(): string {
+    return this.setup?.sentinel ? 'redis-sentinel' : 'redis-server';
+  }
+
+  private get label(): string {
+    return this.setup?.dir ?? 'redis';
   }
 
   async down(report: Reporter): Promise<void> {
     const pid = await stopProcess(this.pidFile, 10_000);
-    if (pid) report(`redis: stopped redis-server (pid ${pid})`);
+    if (pid) report(`${this.label}: stopped ${this.binary} (pid ${pid})`);
   }
 }
 

@@ -15,6 +15,27 @@ export interface StackConfig {
   prometheusPort: number;
   /** The secured stack of `sonar stack up --secure`, beside the plain one. */
   secure: SecureStackConfig;
+  /** The replicated stack of `sonar stack up --ha`, beside the plain one. */
+  ha: HaStackConfig;
+}
+
+export interface HaStackConfig {
+  /** Its own folder in the stack home: every node's data, config, log and pid file. */
+  home: string;
+  /** The three brokers' client ports (KAFKA_HA_PORTS) and controller ports (KAFKA_HA_CONTROLLER_PORTS). */
+  kafkaPorts: number[];
+  kafkaControllerPorts: number[];
+  kafkaLibDir: string;
+  /** Of each node (KAFKA_HA_HEAP_OPTS). */
+  kafkaHeap: string;
+  /** Redis: the first starts as the primary, the second as its replica (REDIS_HA_PORTS). */
+  redisPorts: number[];
+  sentinelPorts: number[];
+  /** The name the Sentinels monitor the primary by (REDIS_SENTINEL_NAME). */
+  sentinelName: string;
+  /** The topics created at start, replicated three times. */
+  topics: Topics;
+  topicPartitions: number;
 }
 
 export interface SecureStackConfig {

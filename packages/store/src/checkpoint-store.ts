@@ -29,13 +29,21 @@ const script = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, impor
 /**
  * What became of a checkpoint write. `reestablished`: the stored epoch was behind the
  * writer's (or gone): Redis lost writes, and the writer set it back to its own.
+ * `unreplicated`: written on the primary, but fewer replicas than asked for acknowledged it
+ * in time, so a failover now could lose it.
  */
 export type CommitResult =
-  | { accepted: true; version: number; reestablished?: { from: number | undefined } }
+  | { accepted: true; version: number; reestablished?: { from: number | undefined }; unreplicated?: { acknowledged: number; wanted: number } }
   | { accepted: false; reason: 'fenced'; currentEpoch: number }
   | { accepted: false; reason: 'stale'; storedVersion: number };
 
 type ScriptReply = [number, string, string?];
+
+/** How many replicas must have a checkpoint before commit() answers (Redis' WAIT), and how long to wait for them. */
+export interface Replication {
+  replicas: number;
+  timeoutMs: number;
+}
 
 interface ScriptedRedis extends Redis {
   commitCheckpoint(...args: (string | number)[]): Promise<ScriptReply>;
@@ -53,6 +61,7 @@ export class CheckpointStore {
     readonly model: string,
     prefix = 'sonar',
     private readonly historyLength = 100,
+    private readonly replication: Replication = { replicas: 0, timeoutMs: 0 },
   ) {
     this.keys = modelKeys(model, prefix);
     this.redis = redis as ScriptedRedis;
@@ -127,12 +136,26 @@ export class CheckpointStore {
       ...toHashFields(checkpoint),
     );
     if (ok === 1) {
-      if (!value) return { accepted: true, version: checkpoint.version };
-      return { accepted: true, version: checkpoint.version, reestablished: { from: value === 'missing' ? undefined : Number(value) } };
+      const unreplicated = await this.awaitReplicas();
+      return {
+        accepted: true,
+        version: checkpoint.version,
+        ...(value ? { reestablished: { from: value === 'missing' ? undefined : Number(value) } } : {}),
+        ...(unreplicated ? { unreplicated } : {}),
+      };
     }
     return reason === 'fenced'
       ? { accepted: false, reason: 'fenced', currentEpoch: Number(value) }
       : { accepted: false, reason: 'stale', storedVersion: Number(value) };
+  }
+
+  /** WAIT on the connection that wrote: it counts the replicas that have every write it made so far. */
+  private async awaitReplicas(): Promise<{ acknowledged: number; wanted: number } | undefined> {
+    const { replicas, timeoutMs } = this.replication;
+    if (replicas === 0) return undefined;
+    // The checkpoint is written either way: a failed WAIT only means no replica is known to have it.
+    const acknowledged = await this.redis.wait(replicas, timeoutMs).catch(() => 0);
+    return acknowledged < replicas ? { acknowledged, wanted: replicas } : undefined;
   }
 
   async history(limit = this.historyLength): Promise<Checkpoint[]> {

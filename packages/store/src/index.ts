@@ -1,3 +1,3 @@
-export { CheckpointStore, type CommitResult, type ResumePoint } from './checkpoint-store.ts';
+export { CheckpointStore, type CommitResult, type Replication, type ResumePoint } from './checkpoint-store.ts';
 export { fromHash, toHashFields, validCheckpoint, validServingModel, type Checkpoint, type Corrupt, type ServingModel, type Validated } from './checkpoint.ts';
-export { connectRedis, DEFAULT_REDIS_COMMAND_TIMEOUT_MS, probeRedis } from './connect.ts';
+export { connectRedis, DEFAULT_REDIS_COMMAND_TIMEOUT_MS, probeRedis, type RedisConnection } from './connect.ts';

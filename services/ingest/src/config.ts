@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_READING_BYTES, DEFAULT_PORTS } from '@sonar/contracts';
-import { checkSasl, connectionEnv, env, parseEnv } from '@sonar/runtime';
+import { checkConnection, connectionEnv, env, parseEnv } from '@sonar/runtime';
 
 const schema = z
   .object({
@@ -21,7 +21,7 @@ const schema = z
     /** How readings go onto Kafka, whichever way they came over HTTP: JSON, as posted, or Avro single-object records. */
     INGEST_FORMAT: z.enum(['json', 'avro']).default('json'),
   })
-  .superRefine(checkSasl);
+  .superRefine(checkConnection);
 
 export type IngestConfig = z.infer<typeof schema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_PORTS } from '@sonar/contracts';
-import { checkSasl, connectionEnv, recordLimitsEnv, env, parseEnv } from '@sonar/runtime';
+import { checkConnection, connectionEnv, recordLimitsEnv, env, parseEnv } from '@sonar/runtime';
 
 const schema = z
   .object({
@@ -24,7 +24,7 @@ const schema = z
     /** ...and this long, the scorer gives its partitions up (exits non-zero for its supervisor). */
     SCORER_GIVE_UP_MS: env.int(1000).default(60_000),
   })
-  .superRefine(checkSasl);
+  .superRefine(checkConnection);
 
 export type ScorerConfig = z.infer<typeof schema>;
 

@@ -13,7 +13,7 @@ import {
   GroupMembership,
   RefusableSender,
 } from '@sonar/kafka';
-import { createLogger, createRegistry, deadLetterLimits, DependencyHealth, kafkaConnection, Shutdown, startHttpServer, type HttpServer, type RunningService } from '@sonar/runtime';
+import { createLogger, createRegistry, deadLetterLimits, DependencyHealth, kafkaConnection, redisConnection, Shutdown, startHttpServer, type HttpServer, type RunningService } from '@sonar/runtime';
 import { CheckpointStore, connectRedis, probeRedis } from '@sonar/store';
 import { loadConfig, type ScorerConfig } from './config.ts';
 import { scorerMetrics } from './metrics.ts';
@@ -79,9 +79,9 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
   const admin = (r.admin = kafka.admin());
   await admin.connect();
   await ensureTopics(admin, contractTopics(topics, config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION));
-  const redis = (r.redis = connectRedis(config.REDIS_URL, logger, 'scorer', config.REDIS_COMMAND_TIMEOUT_MS));
+  const redis = (r.redis = connectRedis(redisConnection(config), logger, 'scorer', config.REDIS_COMMAND_TIMEOUT_MS));
   // Subscribed connections wait for messages: no command timeout there.
-  const subscriber = (r.subscriber = connectRedis(config.REDIS_URL, logger, 'scorer-updates', 0));
+  const subscriber = (r.subscriber = connectRedis(redisConnection(config), logger, 'scorer-updates', 0));
   r.stopProbe = probeRedis(redis, health);
   const store = new CheckpointStore(redis, config.SONAR_MODEL, config.REDIS_PREFIX);
   const lag = (r.lag = new ConsumerLag(admin, topics.readings).start());

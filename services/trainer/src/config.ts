@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { OPTIMIZER_NAMES, SCHEDULES, validateOptimizerConfig, type OptimizerConfig } from '@sonar/model';
 import { DEFAULT_PORTS } from '@sonar/contracts';
-import { checkSasl, connectionEnv, recordLimitsEnv, env, parseEnv, ConfigError } from '@sonar/runtime';
+import { checkConnection, connectionEnv, recordLimitsEnv, env, parseEnv, ConfigError } from '@sonar/runtime';
 import type { CoreSettings } from './core/settings.ts';
 
 const schema = z
@@ -33,7 +33,7 @@ const schema = z
     /** Holding partitions with Redis down or stuck this long, the trainer gives them up (exits non-zero). */
     TRAINER_GIVE_UP_MS: env.int(1000).default(60_000),
   })
-  .superRefine(checkSasl);
+  .superRefine(checkConnection);
 
 export type TrainerEnv = z.infer<typeof schema>;
 

@@ -13,7 +13,7 @@ import {
   GroupMembership,
   RefusableSender,
 } from '@sonar/kafka';
-import { createLogger, createRegistry, deadLetterLimits, DependencyHealth, kafkaConnection, Shutdown, startHttpServer, type HttpServer, type RunningService } from '@sonar/runtime';
+import { createLogger, createRegistry, deadLetterLimits, DependencyHealth, kafkaConnection, redisConnection, redisReplication, Shutdown, startHttpServer, type HttpServer, type RunningService } from '@sonar/runtime';
 import { CheckpointStore, connectRedis, probeRedis } from '@sonar/store';
 import { singleActiveAssigner } from './assigner.ts';
 import { coreSettings, hyperparameters, loadConfig } from './config.ts';
@@ -83,9 +83,9 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
   const deadLetterProducer = (r.deadLetterProducer = createProducer(kafka, undefined, 'bounded'));
   await Promise.all([producer.connect(), deadLetterProducer.connect()]);
   const batching = (r.batching = new BatchingProducer(producer, { lingerMs: 2 }));
-  const redis = (r.redis = connectRedis(config.REDIS_URL, logger, 'trainer', config.REDIS_COMMAND_TIMEOUT_MS));
+  const redis = (r.redis = connectRedis(redisConnection(config), logger, 'trainer', config.REDIS_COMMAND_TIMEOUT_MS));
   r.stopProbe = probeRedis(redis, health);
-  const store = new CheckpointStore(redis, config.SONAR_MODEL, config.REDIS_PREFIX, config.TRAIN_HISTORY);
+  const store = new CheckpointStore(redis, config.SONAR_MODEL, config.REDIS_PREFIX, config.TRAIN_HISTORY, redisReplication(config));
   const consumer = (r.consumer = createConsumer(kafka, {
     groupId,
     sessionTimeout: config.TRAINER_SESSION_TIMEOUT_MS,

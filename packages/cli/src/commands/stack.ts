@@ -4,15 +4,17 @@ import { LocalStack, SECURE_SERVICES, type ComponentStatus, type SecureService }
 const say = (message: string) => process.stderr.write(`${message}\n`);
 
 export function stackCommand(): Command {
-  const stack = new Command('stack').description('the local stack on 127.0.0.1: Kafka (KRaft, from Maven), Redis, Prometheus');
+  const stack = new Command('stack').description('the local stack on 127.0.0.1: Kafka (KRaft, from Maven), Redis, Prometheus; --secure or --ha for the other stacks');
   stack
     .command('up')
     .description('start what is not running yet (reusing what already answers) and wait until it is ready')
     .option('--no-prometheus', 'do not start Prometheus')
     .option('--secure', 'Kafka with SASL_SSL (SCRAM-SHA-512) and ACLs per service, Redis with TLS and ACL users, on their own ports')
-    .action(async (options: { prometheus: boolean; secure?: boolean }) => {
+    .option('--ha', 'three Kafka brokers (one KRaft quorum, replication 3, min ISR 2), Redis with a replica and three Sentinels, on their own ports')
+    .action(async (options: { prometheus: boolean; secure?: boolean; ha?: boolean }) => {
+      if (options.secure && options.ha) throw new Error('--secure and --ha are separate stacks: one at a time');
       const started = Date.now();
-      const statuses = await new LocalStack().up(say, { prometheus: options.prometheus, secure: options.secure });
+      const statuses = await new LocalStack().up(say, { prometheus: options.prometheus, secure: options.secure, ha: options.ha });
       printStatus(statuses);
       say(`stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
@@ -25,15 +27,18 @@ export function stackCommand(): Command {
     });
   stack
     .command('env')
-    .description("print a service's connection settings as shell exports: eval \"$(sonar stack env --secure --service trainer)\"")
+    .description("print a service's connection settings as shell exports: eval \"$(sonar stack env --secure --service trainer)\" (or --ha)")
     .requiredOption('--service <name>', `one of ${SECURE_SERVICES.join(', ')} (admin: the operator's, for produce, tail, model)`)
     .option('--secure', 'of the secured stack (its passwords come from the credentials file in the stack home)')
-    .action((options: { service: string; secure?: boolean }) => {
+    .option('--ha', 'of the HA stack (Redis through its Sentinels; for admin, the primary now)')
+    .action(async (options: { service: string; secure?: boolean; ha?: boolean }) => {
       if (!SECURE_SERVICES.includes(options.service as SecureService)) throw new Error(`--service must be one of ${SECURE_SERVICES.join(', ')}`);
       const stack = new LocalStack();
-      const env = options.secure
-        ? stack.secure.serviceEnv(options.service as SecureService)
-        : { KAFKA_BROKERS: stack.config.kafkaBrokers.join(','), REDIS_URL: stack.config.redisUrl };
+      const env = options.ha
+        ? await stack.ha.serviceEnv(options.service as SecureService)
+        : options.secure
+          ? stack.secure.serviceEnv(options.service as SecureService)
+          : { KAFKA_BROKERS: stack.config.kafkaBrokers.join(','), REDIS_URL: stack.config.redisUrl };
       for (const [name, value] of Object.entries(env)) process.stdout.write(`export ${name}=${shellQuoted(value)}\n`);
     });
   stack

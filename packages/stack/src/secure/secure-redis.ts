@@ -17,7 +17,7 @@ export function secureRedis(config: SecureStackConfig, tls: TlsFiles, credential
   return new RedisServer(secureRedisConfig(config, credentials.admin), {
     configFile: files(config).config,
     client: redisTlsOptions(tls),
-    description: 'TLS and ACL users',
+    description: 'with TLS and ACL users, without persistence',
   });
 }
 

@@ -301,6 +301,13 @@ describe('step: orderings the multi-process suites cannot reach reliably', () =>
     expect(effectsOf(t, 'log').at(-1)).toMatchObject({ level: 'warn', fields: { storedEpoch: 'missing' } });
   });
 
+  it('a checkpoint the replicas did not acknowledge in time is logged; training goes on', () => {
+    const t = step(STATES['active, writing']!(), written({ accepted: true, version: 1, unreplicated: { acknowledged: 0, wanted: 1 } }), SETTINGS, NOW);
+    expect(t.state.kind).toBe('active');
+    expect(effectsOf(t, 'announce')).toHaveLength(1);
+    expect(effectsOf(t, 'log').at(-1)).toMatchObject({ level: 'warn', fields: { version: 1, acknowledged: 0, wanted: 1 } });
+  });
+
   it('a fenced trainer still assigned its partitions rejoins the group once, after a session, and is active again after the new assignment', () => {
     const t = run(STATES.fenced!(), [{ kind: 'tick' }], SETTINGS.rejoinAfterMs - 1);
     expect(t[0]!.effects).toEqual([]);

@@ -273,6 +273,15 @@ function accepted(checkpoint: Checkpoint, result: Extract<WriteResult, { accepte
       }),
     );
   }
+  if (result.unreplicated) {
+    // Training goes on: a failover that lost it would resume from the checkpoint before, its offsets with it.
+    effects.push(
+      log('warn', 'checkpoint written, but not acknowledged by the replicas asked for in time: a failover now could lose it', {
+        version: checkpoint.version,
+        ...result.unreplicated,
+      }),
+    );
+  }
   return effects;
 }
 
