@@ -31,15 +31,20 @@ export interface RssTrace {
 
 const STALL_MS = 30_000;
 
+/** How often a service under measurement is scraped: every scrape costs it a little, so not too often. */
+const POLL_MS = 100;
+
 /**
- * Polls a service's counter until it reaches `target`: the rate between the
- * first poll that saw progress and the one that saw the target. Samples RSS too.
- * Fails when the counter stops moving for a while.
+ * Polls a service's counter until it reaches `target`: the rate between the first
+ * poll that saw progress and the last one before the target (the moment the target
+ * was reached lies somewhere before the poll that saw it). Samples RSS too. Fails
+ * when the counter stops moving for a while.
  */
 export async function watchCounter(port: number, counter: (samples: Sample[]) => number, target: number): Promise<{ throughput: Throughput; rss: RssTrace }> {
   const url = `http://127.0.0.1:${port}/metrics`;
   const rss: number[] = [];
   let started: { at: number; count: number } | undefined;
+  let previous: { at: number; count: number } | undefined;
   let last = { count: -1, at: Date.now() };
   for (;;) {
     const result = await scrape(url, 2000);
@@ -50,16 +55,17 @@ export async function watchCounter(port: number, counter: (samples: Sample[]) =>
       rss.push(total(result.samples, 'process_resident_memory_bytes'));
       if (!started && count > 0) started = { at: now, count };
       if (started && count >= target) {
-        const seconds = (now - started.at) / 1000;
-        // Progress before the first poll that saw any is unknown: count from there.
-        const counted = count - started.count;
-        return { throughput: { count, seconds, perSecond: counted / Math.max(seconds, 1e-9) }, rss: rssTrace(rss) };
+        // Too short a run to have a poll in between: count to this one.
+        const end = previous && previous.at > started.at ? previous : { at: now, count };
+        const seconds = (end.at - started.at) / 1000;
+        return { throughput: { count, seconds, perSecond: (end.count - started.count) / Math.max(seconds, 1e-9) }, rss: rssTrace(rss) };
       }
+      if (started) previous = { at: now, count };
     }
     if (Date.now() - last.at > STALL_MS) {
       throw new Error(`stalled at ${last.count} of ${target} for ${STALL_MS / 1000} s (last scrape ${result.up ? 'ok' : result.error})`);
     }
-    await sleep(50);
+    await sleep(POLL_MS);
   }
 }
 

@@ -8,9 +8,13 @@ import { KAFKA_TUNING } from './tuning.ts';
  */
 export function createProducer(kafka: Kafka, transactionalId?: string, retry: 'unbounded' | 'bounded' = 'unbounded'): Producer {
   const { transactionTimeout, ...settings } = KAFKA_TUNING.producer;
+  const bounded = retry === 'bounded';
   return kafka.producer({
     ...settings,
-    retry: { ...(retry === 'bounded' ? KAFKA_TUNING.boundedProducer.retry : settings.retry) },
+    // Idempotence needs unbounded retries, but transactions need idempotence: a bounded
+    // transactional producer's failed transaction aborts, and its batch is read again.
+    idempotent: settings.idempotent && (!bounded || transactionalId !== undefined),
+    retry: { ...(bounded ? KAFKA_TUNING.boundedProducer.retry : settings.retry) },
     createPartitioner: Partitioners.DefaultPartitioner,
     ...(transactionalId ? { transactionalId, transactionTimeout } : {}),
   });

@@ -5,6 +5,7 @@ export { logisticLoss, softplus } from './logistic-loss.ts';
 export { MeanAccumulator } from './mean-accumulator.ts';
 export { cost, l2Penalty, regularisedObjective } from './cost.ts';
 export { gradient } from './gradient.ts';
+export { batchPass } from './batch-pass.ts';
 export { predictLabel, predictProbability, probabilities } from './predict.ts';
 export { gradientDescent } from './descent.ts';
 export type { DescentOptions, DescentResult } from './descent.ts';

@@ -23,7 +23,7 @@ const schema = z
     TRAIN_COST_LIMIT: env.positive().default(50),
     TRAIN_ACCURACY_WINDOW: env.int(1).default(500),
     TRAIN_HISTORY: env.int(1, 10_000).default(100),
-    /** A reading id seen again within this many offsets of its partition is a retry: not trained twice (0: off). */
+    /** A reading id seen again within this many offsets of its partition (up to twice as many) is a retry: not trained twice (0: off). */
     TRAIN_DEDUP_WINDOW: env.int(0, 10_000_000).default(10_000),
     TRAINER_SESSION_TIMEOUT_MS: env.int(1000).default(30_000),
     TRAINER_HEARTBEAT_MS: env.int(100).default(3000),

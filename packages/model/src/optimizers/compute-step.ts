@@ -15,8 +15,10 @@ import { adamUpdate, momentumUpdate, sgdUpdate } from './updates.ts';
 /**
  * Writes the optimizer's next θ and moments into `target`, and the next average
  * when this step averages; returns why not when any of them is not finite.
+ * `gradientAtTheta`, when given, is ∇J_λ at the state's θ, already computed (by
+ * batchPass): every optimizer but Nesterov's takes its gradient there.
  */
-export function computeStep(state: TrainingState, batch: Batch, config: OptimizerConfig, target: StepTarget): StepFailure | null {
+export function computeStep(state: TrainingState, batch: Batch, config: OptimizerConfig, target: StepTarget, gradientAtTheta?: Float64Array): StepFailure | null {
   const { theta } = state;
   assertThetaMatches(theta, batch, 'optimizerStep');
   const t = state.step + 1;
@@ -24,23 +26,27 @@ export function computeStep(state: TrainingState, batch: Batch, config: Optimize
   const l2 = config.l2 ?? 0;
   const scratch = scratchFor(theta.length);
   const g = scratch.gradient;
+  const gradientAt = (point: Float64Array) => {
+    if (gradientAtTheta && point === theta) g.set(gradientAtTheta);
+    else gradient(point, batch, l2, g);
+  };
   switch (config.optimizer) {
     case 'sgd':
-      gradient(theta, batch, l2, g);
+      gradientAt(theta);
       sgdUpdate(theta, g, alpha, target.theta);
       break;
     case 'momentum': {
       const velocity = requireMoment(state.velocity, 'velocity', state, config);
       const targetVelocity = requireMoment(target.velocity, 'velocity', state, config);
       const mu = config.momentum ?? DEFAULT_MOMENTUM;
-      gradient(config.nesterov ? lookAhead(theta, velocity, mu, scratch.lookAhead) : theta, batch, l2, g);
+      gradientAt(config.nesterov ? lookAhead(theta, velocity, mu, scratch.lookAhead) : theta);
       momentumUpdate(theta, velocity, g, alpha, mu, target.theta, targetVelocity);
       break;
     }
     case 'adam': {
       const m = requireMoment(state.m, 'm', state, config);
       const v = requireMoment(state.v, 'v', state, config);
-      gradient(theta, batch, l2, g);
+      gradientAt(theta);
       const beta1 = config.beta1 ?? DEFAULT_BETA1;
       const beta2 = config.beta2 ?? DEFAULT_BETA2;
       const epsilon = config.epsilon ?? DEFAULT_EPSILON;

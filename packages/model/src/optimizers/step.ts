@@ -45,11 +45,12 @@ export function optimizerStep(state: TrainingState, batch: Batch, config: Optimi
 /**
  * Same step without allocating: the new values are computed into scratch
  * buffers, checked, and only then copied into `state`, which is returned.
- * On failure `state` is untouched.
+ * On failure `state` is untouched. `gradientAtTheta`: ∇J_λ at the state's θ when
+ * already computed (see batchPass), so the batch is not gone over again.
  */
-export function optimizerStepInPlace(state: TrainingState, batch: Batch, config: OptimizerConfig): StepResult {
+export function optimizerStepInPlace(state: TrainingState, batch: Batch, config: OptimizerConfig, gradientAtTheta?: Float64Array): StepResult {
   const scratch = scratchFor(state.theta.length);
-  const failure = computeStep(state, batch, config, scratch.next);
+  const failure = computeStep(state, batch, config, scratch.next, gradientAtTheta);
   if (failure) return failure;
   state.theta.set(scratch.next.theta);
   if (config.optimizer === 'momentum') (state.velocity as Float64Array).set(scratch.next.velocity as Float64Array);

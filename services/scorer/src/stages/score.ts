@@ -1,6 +1,6 @@
-import { classOf, encodeClassified, type ClassifiedEvent, type Reading, decodeRecords, type RejectedRecord } from '@sonar/contracts';
+import { classOf, decodeReadingInto, encodeClassified, THETA_LENGTH, type ClassifiedEvent, type ReadingHeader, type RejectedRecord } from '@sonar/contracts';
 import type { ConsumedBatch } from '@sonar/kafka';
-import { predictProbability } from '@sonar/model';
+import { dot, sigmoid } from '@sonar/model';
 import type { Message } from 'kafkajs';
 import type { ModelHolder } from '../model/model-holder.ts';
 
@@ -13,25 +13,36 @@ export interface ScoredBatch {
   propagationMs: number | undefined;
 }
 
-/** Decodes a batch and classifies every valid reading with the current model (pure but for the clock). */
+/**
+ * Decodes a batch and classifies every valid reading with the current model (pure but
+ * for the clock). Each reading is decoded into one reused row [1, x] and scored from
+ * there: no array per reading.
+ */
 export function scoreBatch(holder: ModelHolder, modelName: string, maxBytes: number, now: () => number) {
+  const row = new Float64Array(THETA_LENGTH);
+  row[0] = 1;
   return (batch: ConsumedBatch): ScoredBatch => {
-    const { readings, rejected } = decodeRecords(batch.messages, maxBytes);
     const scoredAt = now();
     const { model, propagationMs } = holder.take(scoredAt);
     const events: ClassifiedEvent[] = [];
     const messages: Message[] = [];
-    for (const { reading, record, offset, timestamp } of readings) {
-      const probability = predictProbability(model.theta, reading.features);
+    const rejected: RejectedRecord[] = [];
+    for (const record of batch.messages) {
+      const reading = decodeReadingInto(record.value, row, 1, maxBytes);
+      if (!reading.ok) {
+        rejected.push({ record, reason: reading.reason, message: reading.message });
+        continue;
+      }
+      const probability = sigmoid(dot(model.theta, row, 0, THETA_LENGTH));
       if (!Number.isFinite(probability)) {
         rejected.push({ record, reason: 'unscorable', message: `theta · [1, x] is not a number for these features (model version ${model.version})` });
         continue;
       }
       const event = classify(reading, probability, {
-        id: reading.id ?? `${batch.topic}-${batch.partition}-${offset}`,
+        id: reading.id ?? `${batch.topic}-${batch.partition}-${record.offset}`,
         model: modelName,
         modelVersion: model.version,
-        readingTs: reading.ts ?? timestamp,
+        readingTs: reading.ts ?? Number(record.timestamp),
         scoredAt,
       });
       events.push(event);
@@ -49,7 +60,7 @@ export interface PublishedBatch extends ScoredBatch {
 type EventContext = Pick<ClassifiedEvent, 'id' | 'model' | 'modelVersion' | 'readingTs' | 'scoredAt'>;
 
 /** The event of a reading the model gave this P(rock). */
-export function classify(reading: Reading, probability: number, context: EventContext): ClassifiedEvent {
+export function classify(reading: ReadingHeader, probability: number, context: EventContext): ClassifiedEvent {
   const label = probability >= 0.5 ? 'R' : 'M';
   // One object literal of a fixed shape: this runs for every reading.
   const event: ClassifiedEvent = {

@@ -31,6 +31,7 @@ describe('learnBatch and the dedup window', () => {
   it('a resume seeks the window back from the checkpointed offset, not before the earliest retained one', () => {
     const plan = resumeFrom(checkpointOf(3, { offsets: { '0': '400', '1': '30' } }), [0, 1], new Map([[0, 0], [1, 0]]), withDedup, 5);
     expect(plan.effects.filter((e) => e.kind === 'seek')).toEqual([
+      // Generations of 100 offsets: the window at 400 holds 300-399 and 400 on.
       { kind: 'seek', partition: 0, offset: 300 },
       { kind: 'seek', partition: 1, offset: 0 },
     ]);

@@ -1,5 +1,6 @@
 import { continueTraining } from '@sonar/model';
 import type { Checkpoint } from '@sonar/store';
+import { DedupWindow } from '../learner/dedup-window.ts';
 import { Learner } from '../learner/learner.ts';
 import { log, type Effect } from './effects.ts';
 import type { CoreSettings } from './settings.ts';
@@ -41,7 +42,7 @@ export function resumeFrom(
     const offset = Number(offsets[String(partition)] ?? low);
     positions.set(partition, offset);
     // The ids of the window's offsets before the start are read again, not learnt: retries stay recognised across restarts.
-    const from = window > 0 ? Math.max(low, offset - window) : offset;
+    const from = window > 0 ? Math.max(low, DedupWindow.warmupFrom(offset, window)) : offset;
     if (from < offset) warmups.set(partition, from);
     effects.push({ kind: 'seek', partition, offset: from });
   }

@@ -1,50 +1,60 @@
+import { hashOf, IdSet } from './id-set.ts';
+
 /**
- * The reading ids of one partition's last `size` offsets: a reading whose id is among
- * them is a retry and is not trained on again. By offset range rather than by count, so
- * that the decision for a record depends on the log alone: a trainer resumed from a
- * checkpoint rebuilds the same window by reading the `size` offsets before it.
+ * The reading ids of one partition's recent offsets: a reading whose id is among them
+ * is a retry and is not trained on again. The offsets are cut into generations of
+ * `size` (offset / size, rounded down), and the window holds the ids of the current
+ * generation and the one before: between `size` and 2 × `size` offsets back. Cut by
+ * offsets rather than by count, so that the decision for a record depends on the log
+ * alone: a trainer resumed from a checkpoint rebuilds the same window by reading again
+ * from `warmupFrom` on. Two lookups and one insertion per reading in tables that are
+ * cleared, not rebuilt, when a generation ends: this runs for every record.
  */
 export class DedupWindow {
-  private readonly ids = new Map<string, number>();
-  private readonly offsets: number[] = [];
-  private readonly order: string[] = [];
-  private head = 0;
+  private generation = Number.NEGATIVE_INFINITY;
+  private current: IdSet;
+  private previous: IdSet;
 
-  constructor(private readonly size: number) {}
+  constructor(private readonly size: number) {
+    // A generation spans `size` offsets: at most `size` ids.
+    this.current = new IdSet(size);
+    this.previous = new IdSet(size);
+  }
+
+  /** Where the ids before a partition's start offset are read from, to rebuild its window. */
+  static warmupFrom(offset: number, size: number): number {
+    return (Math.floor(offset / size) - 1) * size;
+  }
 
   /** True when `id` was seen within the window before `offset`; the id is remembered either way. */
   seen(id: string, offset: number): boolean {
-    this.evictBefore(offset - this.size);
-    const seen = this.ids.has(id);
-    this.remember(id, offset);
+    this.moveTo(offset);
+    const hash = hashOf(id);
+    const seen = this.current.has(id, hash) || this.previous.has(id, hash);
+    this.current.add(id, hash);
     return seen;
   }
 
-  /** Remembers an id without asking (the warm-up before a resumed partition's checkpoint offset). */
+  /** Remembers an id without asking (the warm-up before a resumed partition's start offset). */
   remember(id: string, offset: number): void {
-    this.evictBefore(offset - this.size);
-    this.ids.set(id, (this.ids.get(id) ?? 0) + 1);
-    this.offsets.push(offset);
-    this.order.push(id);
+    this.moveTo(offset);
+    this.current.add(id);
   }
 
   get length(): number {
-    return this.order.length - this.head;
+    return this.current.size + this.previous.size;
   }
 
-  private evictBefore(offset: number): void {
-    while (this.head < this.order.length && this.offsets[this.head]! < offset) {
-      const id = this.order[this.head]!;
-      const count = this.ids.get(id)! - 1;
-      if (count === 0) this.ids.delete(id);
-      else this.ids.set(id, count);
-      this.head += 1;
-    }
-    // Compact now and then, so the arrays do not grow without end.
-    if (this.head > 4096 && this.head * 2 > this.order.length) {
-      this.order.splice(0, this.head);
-      this.offsets.splice(0, this.head);
-      this.head = 0;
-    }
+  private moveTo(offset: number): void {
+    const generation = Math.floor(offset / this.size);
+    if (generation === this.generation) return;
+    // The older generation's table is cleared and reused as the new current one; after a
+    // jump of more than one generation, nothing of the old ones stays.
+    const older = this.previous;
+    older.clear();
+    if (generation !== this.generation + 1) this.current.clear();
+    this.previous = this.current;
+    this.current = older;
+    this.generation = generation;
   }
 }

@@ -1,19 +1,18 @@
-import { THETA_LENGTH } from '@sonar/contracts';
 import {
   AccuracyWindow,
+  batchPass,
   cloneState,
-  cost,
   initialState,
   optimizerStepInPlace,
   predictLabel,
-  probabilities,
   type Batch,
   type OptimizerConfig,
   type TrainingState,
 } from '@sonar/model';
+import { THETA_LENGTH } from '@sonar/contracts';
 import type { Checkpoint } from '@sonar/store';
 import { DedupWindow } from './dedup-window.ts';
-import { MiniBatchBuilder, type TrainableReading } from './mini-batch.ts';
+import { RowBuffer } from './row-buffer.ts';
 
 export interface LearnerSettings {
   batchSize: number;
@@ -63,10 +62,10 @@ export class Learner {
   private savedChanges = 0;
   private savedBatches: number;
   private readonly accuracy: AccuracyWindow;
-  private readonly builder: MiniBatchBuilder;
   private readonly probabilities: Float64Array;
-  private buffer: TrainableReading[] = [];
-  private head = 0;
+  private readonly gradient = new Float64Array(THETA_LENGTH);
+  /** Labeled, non-holdout readings waiting for a full mini-batch. */
+  private readonly rows: RowBuffer;
   /** Partition → offset after the last record consumed (trained, skipped or rejected). */
   private readonly positions: Map<number, number>;
   /** Partition → where the reading ids before its start position are read from, to rebuild the dedup window. */
@@ -93,8 +92,8 @@ export class Learner {
     this.costNow = start?.cost ?? Math.LN2;
     this.positions = new Map(positions);
     this.accuracy = new AccuracyWindow(settings.accuracyWindow);
-    this.builder = new MiniBatchBuilder(settings.batchSize);
     this.probabilities = new Float64Array(settings.batchSize);
+    this.rows = new RowBuffer(THETA_LENGTH, Math.max(1024, 4 * settings.batchSize));
   }
 
   get version(): number {
@@ -118,7 +117,7 @@ export class Learner {
   }
 
   get buffered(): number {
-    return this.buffer.length - this.head;
+    return this.rows.length;
   }
 
   /** Mini-batches applied since the last accepted checkpoint. */
@@ -167,8 +166,14 @@ export class Learner {
     return window;
   }
 
-  add(reading: TrainableReading): void {
-    this.buffer.push(reading);
+  /** Where a reading's 60 features go: decode into `matrix` from `at`, then keep() it, or not. */
+  nextRow(): { matrix: Float64Array; at: number } {
+    return this.rows.nextRow();
+  }
+
+  /** The reading just decoded into nextRow() is one to learn: 1 = rock, 0 = mine. */
+  keep(y: 0 | 1, partition: number, offset: number, arrivedAt: number): void {
+    this.rows.keep(y, partition, offset, arrivedAt);
   }
 
   /** Applies every full mini-batch; with a max wait, also a partial one whose oldest reading waited long enough. */
@@ -176,11 +181,10 @@ export class Learner {
     const outcomes: BatchOutcome[] = [];
     const size = this.settings.batchSize;
     while (this.buffered >= size) outcomes.push(this.step(size));
-    const oldest = this.buffer[this.head];
-    if (this.settings.maxWaitMs > 0 && oldest && now - oldest.arrivedAt >= this.settings.maxWaitMs) {
+    const oldest = this.rows.oldestArrival();
+    if (this.settings.maxWaitMs > 0 && oldest !== undefined && now - oldest >= this.settings.maxWaitMs) {
       outcomes.push(this.step(this.buffered));
     }
-    this.compact();
     return outcomes;
   }
 
@@ -191,14 +195,7 @@ export class Learner {
    */
   offsets(): Record<string, string> {
     const next = new Map(this.positions);
-    const seen = new Set<number>();
-    for (let i = this.head; i < this.buffer.length; i++) {
-      const { partition, offset } = this.buffer[i]!;
-      if (!seen.has(partition)) {
-        seen.add(partition);
-        next.set(partition, offset);
-      }
-    }
+    for (const [partition, offset] of this.rows.firstOffsets()) next.set(partition, offset);
     return Object.fromEntries([...next].sort(([a], [b]) => a - b).map(([p, o]) => [String(p), String(o)]));
   }
 
@@ -225,15 +222,21 @@ export class Learner {
 
   private step(size: number): BatchOutcome {
     const started = performance.now();
-    const batch = this.builder.build(this.buffer, this.head, this.head + size);
-    this.head += size;
+    const batch = this.rows.peek(size);
     this.changes += 1;
-    const batchCost = cost(this.state.theta, batch);
+    const outcome = this.learn(batch, size, started);
+    this.rows.take(size);
+    return outcome;
+  }
+
+  private learn(batch: Batch, size: number, started: number): BatchOutcome {
+    // Cost, scores and gradient at the current θ in one pass over the batch.
+    const batchCost = batchPass(this.state.theta, batch, this.settings.optimizer.l2 ?? 0, this.probabilities, this.gradient);
     if (!(batchCost <= this.settings.costLimit)) {
       return { kind: 'gated', size, cost: batchCost, reason: 'cost_limit', message: `batch cost ${batchCost} exceeds the limit ${this.settings.costLimit}` };
     }
     const accuracy = this.score(batch);
-    const result = optimizerStepInPlace(this.state, batch, this.settings.optimizer);
+    const result = optimizerStepInPlace(this.state, batch, this.settings.optimizer, this.gradient);
     if (!result.ok) return { kind: 'gated', size, cost: batchCost, reason: 'non_finite', message: result.message };
     this.samplesNow += size;
     this.batchesNow += 1;
@@ -241,9 +244,9 @@ export class Learner {
     return { kind: 'applied', size, cost: batchCost, accuracy, seconds: (performance.now() - started) / 1000 };
   }
 
-  /** Accuracy of the current theta on a batch it has not learnt from yet; feeds the window. */
+  /** Accuracy of the current theta on a batch it has not learnt from yet (its probabilities from batchPass); feeds the window. */
   private score(batch: Batch): number {
-    const p = probabilities(this.state.theta, batch, this.probabilities);
+    const p = this.probabilities;
     let hits = 0;
     for (let i = 0; i < batch.n; i++) {
       const hit = predictLabel(p[i]!) === batch.y[i];
@@ -251,15 +254,5 @@ export class Learner {
       if (hit) hits += 1;
     }
     return hits / batch.n;
-  }
-
-  private compact(): void {
-    if (this.head === this.buffer.length) {
-      this.buffer = [];
-      this.head = 0;
-    } else if (this.head > 4096) {
-      this.buffer = this.buffer.slice(this.head);
-      this.head = 0;
-    }
   }
 }
