@@ -216,7 +216,7 @@ describe('the HA stack: three KRaft brokers, Redis with a replica and Sentinels'
   });
 
   it('runs ingest, trainer and scorer with the settings `sonar stack env --ha` prints, through a Redis failover', async () => {
-    const topics = topicsFrom({ TOPIC_READINGS: topic('readings'), TOPIC_CLASSIFIED: topic('classified'), TOPIC_DLQ: topic('dlq'), TOPIC_MODELS: topic('models') });
+    const topics = topicsFrom({ TOPIC_READINGS: topic('readings'), TOPIC_CLASSIFIED: topic('classified'), TOPIC_DLQ: topic('dlq'), TOPIC_MODELS: topic('models'), TOPIC_GRADIENTS: topic('gradients') });
     const model = `m-${id}-services`;
     const deployment = { SONAR_MODEL: model, REDIS_PREFIX: `test:${id}`, ...topicsEnv(topics), LOG_LEVEL: 'warn' };
     const ports = { ingest: await freePort(), trainer: await freePort(), scorer: await freePort() };

@@ -19,3 +19,8 @@ export function contractTopics(topics: Topics, partitions: number, replication: 
     { topic: topics.models, partitions: 1, replication, configs: { 'cleanup.policy': 'compact' } },
   ];
 }
+
+/** Parallel training's gradient topic, created by its workers and applier only (exact mode has no use for it). */
+export function gradientTopic(topics: Topics, partitions: number, replication: number): TopicSpec {
+  return { topic: topics.gradients, partitions, replication };
+}

@@ -38,7 +38,8 @@ export {
   type DeadLetterSource,
 } from './dead-letter.ts';
 export { decodeRecords, type DecodedRecord, type DecodedRecords, type RecordLike, type RejectedRecord } from './decode-records.ts';
-export { contractTopics, type TopicSpec } from './contract-topics.ts';
+export { contractTopics, gradientTopic, type TopicSpec } from './contract-topics.ts';
+export { decodeGradient, encodeGradient, GRADIENT_AVRO_CANONICAL_FORM, type GradientRecord } from './gradient.ts';
 export { encodeModelUpdate, type ModelUpdateEvent } from './model-event.ts';
 export { modelKeys, type ModelKeys } from './redis-keys.ts';
 export { METRICS } from './metric-names.ts';

@@ -19,10 +19,11 @@ export const REJECT_REASONS = {
   unknown_schema: 'an Avro single-object record (marker C3 01) whose schema fingerprint is not that of the reading schema',
   invalid_avro: 'an Avro record that is not a well-formed datum of the reading schema (truncated, a bad varint, length, union or enum index, boolean, UTF-8, or bytes after the datum)',
   unscorable: 'valid, but the model cannot score it: theta · [1, x] is not a number (features too large)',
+  invalid_gradient: 'a gradient record (parallel training) whose values break its rules: wrong length, not finite, n or offsets out of range',
 } as const;
 
-/** The reasons a record can fail decoding for (unscorable comes later, from a model). */
-export const DECODE_REASON_CODES = (Object.keys(REJECT_REASONS) as RejectReason[]).filter((code) => code !== 'unscorable');
+/** The reasons a reading can fail decoding for (unscorable comes later, from a model; invalid_gradient is not a reading's). */
+export const DECODE_REASON_CODES = (Object.keys(REJECT_REASONS) as RejectReason[]).filter((code) => code !== 'unscorable' && code !== 'invalid_gradient');
 
 export type RejectReason = keyof typeof REJECT_REASONS;
 

@@ -4,6 +4,7 @@ export const DEFAULT_TOPICS = {
   TOPIC_CLASSIFIED: 'sonar.classified',
   TOPIC_DLQ: 'sonar.readings.dlq',
   TOPIC_MODELS: 'sonar.models',
+  TOPIC_GRADIENTS: 'sonar.gradients',
 } as const;
 
 export interface Topics {
@@ -11,6 +12,8 @@ export interface Topics {
   classified: string;
   deadLetters: string;
   models: string;
+  /** Parallel training: the workers' gradient records, applied by the applier. */
+  gradients: string;
 }
 
 export function topicsFrom(env: Partial<Record<keyof typeof DEFAULT_TOPICS, string>>): Topics {
@@ -19,6 +22,7 @@ export function topicsFrom(env: Partial<Record<keyof typeof DEFAULT_TOPICS, stri
     classified: env.TOPIC_CLASSIFIED ?? DEFAULT_TOPICS.TOPIC_CLASSIFIED,
     deadLetters: env.TOPIC_DLQ ?? DEFAULT_TOPICS.TOPIC_DLQ,
     models: env.TOPIC_MODELS ?? DEFAULT_TOPICS.TOPIC_MODELS,
+    gradients: env.TOPIC_GRADIENTS ?? DEFAULT_TOPICS.TOPIC_GRADIENTS,
   };
 }
 
@@ -29,6 +33,7 @@ export function topicsEnv(topics: Topics): Record<keyof typeof DEFAULT_TOPICS, s
     TOPIC_CLASSIFIED: topics.classified,
     TOPIC_DLQ: topics.deadLetters,
     TOPIC_MODELS: topics.models,
+    TOPIC_GRADIENTS: topics.gradients,
   };
 }
 
@@ -36,4 +41,8 @@ export function topicsEnv(topics: Topics): Record<keyof typeof DEFAULT_TOPICS, s
 export const consumerGroups = {
   trainer: (model: string) => `sonar-trainer-${model}`,
   scorer: (model: string) => `sonar-scorer-${model}`,
+  /** Parallel mode: the gradient workers share the readings' partitions... */
+  worker: (model: string) => `sonar-workers-${model}`,
+  /** ...and one applier (standbys waiting) consumes their gradients. */
+  applier: (model: string) => `sonar-applier-${model}`,
 };

@@ -23,7 +23,7 @@ export type { OptimizerConfig, OptimizerName, Schedule } from './optimizers/conf
 export { learningRate } from './optimizers/schedule.ts';
 export { cloneState, continueTraining, initialState, predictionTheta } from './optimizers/state.ts';
 export type { AveragedIterate, TrainingState } from './optimizers/state.ts';
-export { optimizerStep, optimizerStepInPlace } from './optimizers/step.ts';
+export { gradientStepInPlace, optimizerStep, optimizerStepInPlace } from './optimizers/step.ts';
 export type { StepFailure, StepResult } from './optimizers/step.ts';
 export { deserializeState, serializeState, stateFromJSON, stateToJSON } from './optimizers/serialize.ts';
 export type { SerializedNumber, SerializedState } from './optimizers/serialize.ts';

@@ -24,6 +24,7 @@ export const connectionEnv = {
   TOPIC_CLASSIFIED: z.string().min(1).default(DEFAULT_TOPICS.TOPIC_CLASSIFIED),
   TOPIC_DLQ: z.string().min(1).default(DEFAULT_TOPICS.TOPIC_DLQ),
   TOPIC_MODELS: z.string().min(1).default(DEFAULT_TOPICS.TOPIC_MODELS),
+  TOPIC_GRADIENTS: z.string().min(1).default(DEFAULT_TOPICS.TOPIC_GRADIENTS),
   TOPIC_PARTITIONS: env.int(1, 10_000).default(3),
   TOPIC_REPLICATION: env.int(1, 100).default(1),
   SHUTDOWN_GRACE_MS: env.int(100).default(10_000),

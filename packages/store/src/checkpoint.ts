@@ -22,6 +22,12 @@ export interface Checkpoint {
   rolledBackFrom?: number | undefined;
   /** The fencing epoch of the trainer that wrote it. */
   epoch?: number | undefined;
+  /**
+   * Parallel mode: readings partition → offset after the last reading in an applied
+   * gradient (`offsets` are then the gradient topic's). Workers read it to know which
+   * of their gradients the model reflects; the applier, to never apply a range twice.
+   */
+  sourceOffsets?: Record<string, string> | undefined;
 }
 
 /** What the scorer needs, read with one HMGET. */
@@ -29,6 +35,8 @@ export interface ServingModel {
   version: number;
   theta: Float64Array;
   updatedAt: number;
+  /** Parallel mode: which readings its gradients covered (see Checkpoint.sourceOffsets). */
+  sourceOffsets?: Record<string, string> | undefined;
 }
 
 export function toHashFields(checkpoint: Checkpoint): string[] {
@@ -47,6 +55,7 @@ export function toHashFields(checkpoint: Checkpoint): string[] {
     hyperparameters: JSON.stringify(checkpoint.hyperparameters),
     rolledBackFrom: checkpoint.rolledBackFrom === undefined ? '' : String(checkpoint.rolledBackFrom),
     epoch: checkpoint.epoch === undefined ? '' : String(checkpoint.epoch),
+    sourceOffsets: checkpoint.sourceOffsets === undefined ? '' : JSON.stringify(checkpoint.sourceOffsets),
   };
   return Object.entries(fields).flat();
 }
@@ -67,6 +76,7 @@ export function fromHash(hash: Record<string, string>): Checkpoint | undefined {
     hyperparameters: JSON.parse(hash.hyperparameters ?? '{}') as Record<string, unknown>,
     rolledBackFrom: hash.rolledBackFrom ? Number(hash.rolledBackFrom) : undefined,
     epoch: hash.epoch ? Number(hash.epoch) : undefined,
+    sourceOffsets: hash.sourceOffsets ? (JSON.parse(hash.sourceOffsets) as Record<string, string>) : undefined,
   };
 }
 
@@ -109,7 +119,7 @@ export function validCheckpoint(hash: Record<string, string>): Validated<Checkpo
 }
 
 /** The contract's `theta` field as the scorer needs it: THETA_LENGTH finite numbers. */
-export function validServingModel(version: string, theta: string, updatedAt: string | null): Validated<ServingModel> {
+export function validServingModel(version: string, theta: string, updatedAt: string | null, sourceOffsets: string | null = null): Validated<ServingModel> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(theta);
@@ -122,7 +132,15 @@ export function validServingModel(version: string, theta: string, updatedAt: str
   if (!parsed.every((x) => typeof x === 'number' && Number.isFinite(x))) return corrupt(version, 'non_finite_theta', 'theta holds a value that is not a finite number');
   const number = Number(version);
   if (!Number.isSafeInteger(number) || number < 1) return corrupt(version, 'unreadable', `version is ${JSON.stringify(version)}`);
-  return { ok: true, value: { version: number, theta: Float64Array.from(parsed as number[]), updatedAt: Number(updatedAt) } };
+  const model: ServingModel = { version: number, theta: Float64Array.from(parsed as number[]), updatedAt: Number(updatedAt) };
+  if (sourceOffsets) {
+    try {
+      model.sourceOffsets = JSON.parse(sourceOffsets) as Record<string, string>;
+    } catch (error) {
+      return corrupt(version, 'unreadable', `sourceOffsets is not JSON: ${(error as Error).message}`);
+    }
+  }
+  return { ok: true, value: model };
 }
 
 function corrupt(version: string | undefined, reason: Corrupt['reason'], message: string): { ok: false; corrupt: Corrupt } {

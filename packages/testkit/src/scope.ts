@@ -78,6 +78,7 @@ export class RunScope {
       TOPIC_CLASSIFIED: `${base}.classified`,
       TOPIC_DLQ: `${base}.dlq`,
       TOPIC_MODELS: `${base}.models`,
+      TOPIC_GRADIENTS: `${base}.gradients`,
     });
     for (const topic of Object.values(topics)) this.topicNames.add(topic);
     return topics;

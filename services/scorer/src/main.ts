@@ -14,11 +14,9 @@ import {
   RefusableSender,
 } from '@sonar/kafka';
 import { createLogger, createRegistry, deadLetterLimits, DependencyHealth, kafkaConnection, redisConnection, Shutdown, startHttpServer, type HttpServer, type RunningService } from '@sonar/runtime';
-import { CheckpointStore, connectRedis, probeRedis } from '@sonar/store';
+import { CheckpointStore, connectRedis, ModelHolder, ModelWatcher, probeRedis } from '@sonar/store';
 import { loadConfig, type ScorerConfig } from './config.ts';
 import { scorerMetrics } from './metrics.ts';
-import { ModelHolder } from './model/model-holder.ts';
-import { ModelWatcher } from './model/model-watcher.ts';
 import { scoringPipeline } from './pipeline.ts';
 import { recordScored } from './stages/observe.ts';
 import { PipelinedPublisher } from './stages/publish.ts';

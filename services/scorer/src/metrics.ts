@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRICS, REJECT_REASON_CODES } from '@sonar/contracts';
 import { consumerLagGauge, DELAY_BUCKETS, zeroCounter } from '@sonar/runtime';
 import type { ConsumerLag } from '@sonar/kafka';
-import type { ModelHolder } from './model/model-holder.ts';
+import type { ModelHolder } from '@sonar/store';
 
 export type ScorerMetrics = ReturnType<typeof scorerMetrics>;
 

@@ -2,7 +2,7 @@ import { catchError, concatMap, EMPTY, endWith, from, ignoreElements, map, merge
 import type { BatchSource } from '@sonar/kafka';
 import { RetryBatch } from './stages/publish-transactionally.ts';
 import { scoreBatch, type PublishedBatch, type ScoredBatch } from './stages/score.ts';
-import type { ModelHolder } from './model/model-holder.ts';
+import type { ModelHolder } from '@sonar/store';
 
 export interface ScorerPipelineDeps {
   source: BatchSource;

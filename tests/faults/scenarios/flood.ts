@@ -22,7 +22,7 @@ const otherSchema = () => {
  * One malformed value per reason code; random bytes start with 0xFF, so they are
  * never UTF-8 and never the Avro marker C3 01.
  */
-const MALFORMED: Record<Exclude<RejectReason, 'unscorable'> | 'random_bytes', (rng: Rng) => Buffer | string | null> = {
+const MALFORMED: Record<Exclude<RejectReason, 'unscorable' | 'invalid_gradient'> | 'random_bytes', (rng: Rng) => Buffer | string | null> = {
   empty: (rng) => (rng() < 0.5 ? null : ''),
   too_large: () => `{"features": [${'0.5,'.repeat(17_000)}0.5]}`,
   not_utf8: () => Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),

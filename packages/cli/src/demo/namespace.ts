@@ -17,6 +17,7 @@ export function demoNamespace(name: string): DemoNamespace {
       TOPIC_CLASSIFIED: `${name}.classified`,
       TOPIC_DLQ: `${name}.readings.dlq`,
       TOPIC_MODELS: `${name}.models`,
+      TOPIC_GRADIENTS: `${name}.gradients`,
     }),
   };
 }

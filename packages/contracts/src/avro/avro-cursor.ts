@@ -51,6 +51,14 @@ export class AvroCursor {
     return Number.NaN; // not reached: a tenth byte of 0 or 1 ends the varint
   }
 
+  /** A double (little-endian IEEE 754); NaN when cut short (and, as a value, when it is one). */
+  double(): number {
+    if (this.remaining < 8) return Number.NaN;
+    const x = this.view.getFloat64(this.base + this.pos, true);
+    this.pos += 8;
+    return x;
+  }
+
   /** A string: its byte length, then UTF-8. Undefined for a bad length or bad UTF-8. */
   string(): string | undefined {
     const length = this.long();

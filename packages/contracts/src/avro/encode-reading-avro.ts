@@ -1,8 +1,8 @@
 import type { Reading } from '../reading.ts';
+import { MAX_VARINT_BYTES, writeLong } from './avro-writer.ts';
 import { AVRO_HEADER, LABEL_SYMBOLS } from './reading-schema.ts';
 
 const utf8 = new TextEncoder();
-const MAX_VARINT_BYTES = 10;
 
 /**
  * A reading in Avro single-object encoding (schemas/reading.avsc). Like the JSON
@@ -35,17 +35,6 @@ export function encodeReadingAvro(reading: Reading): Uint8Array {
   pos = writeLong(out, pos, ts === undefined ? 0 : 1);
   if (ts !== undefined) pos = writeLong(out, pos, ts);
   return out.subarray(0, pos);
-}
-
-/** Zigzag varint, exact for every safe integer (arithmetic, not 32-bit shifts). */
-function writeLong(out: Uint8Array, pos: number, value: number): number {
-  let raw = value >= 0 ? value * 2 : -value * 2 - 1;
-  while (raw >= 0x80) {
-    out[pos++] = (raw % 0x80) | 0x80;
-    raw = Math.floor(raw / 0x80);
-  }
-  out[pos++] = raw;
-  return pos;
 }
 
 /** Whether a ts can be written: rounded down to the millisecond, a long carries it exactly only within ±(2^53 − 1). */

@@ -7,7 +7,7 @@ import { designMatrix, sliceRows } from '../matrix.ts';
 import type { OptimizerConfig } from './config.ts';
 import { cloneState, initialState } from './state.ts';
 import type { TrainingState } from './state.ts';
-import { optimizerStep, optimizerStepInPlace } from './step.ts';
+import { gradientStepInPlace, optimizerStep, optimizerStepInPlace } from './step.ts';
 
 const sonar = batchFromRows(loadSonar());
 
@@ -170,5 +170,40 @@ describe('a step that would leave the finite numbers', () => {
     const config: OptimizerConfig = { optimizer: 'sgd', alpha: 1e308 };
     const result = optimizerStep(initialState(config, 61), designMatrix([new Float64Array(60).fill(1e300)], [1]), config);
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('a step from a gradient computed elsewhere (parallel mode)', () => {
+  const parallelOptimizers = allOptimizers.filter((config) => !config.nesterov);
+
+  it('from the unregularised gradient sum, steps as the batch would have (L2 added at the own theta)', () => {
+    for (const config of parallelOptimizers) {
+      const fromBatch = initialState(config, 61);
+      const fromSum = initialState(config, 61);
+      const data = new Float64Array(61);
+      for (let i = 0; i < 30; i++) {
+        const batch = sliceRows(sonar, (i * 13) % 180, ((i * 13) % 180) + 24);
+        gradient(fromSum.theta, batch, 0, data);
+        for (let j = 0; j < 61; j++) data[j] = data[j]! * batch.n;
+        const a = optimizerStepInPlace(fromBatch, batch, config);
+        const b = gradientStepInPlace(fromSum, data, batch.n, config);
+        if (!a.ok || !b.ok) throw new Error('step failed');
+      }
+      expect(fromSum.step).toBe(30);
+      for (let j = 0; j < 61; j++) expect(fromSum.theta[j]).toBeCloseTo(fromBatch.theta[j]!, 12);
+    }
+  });
+
+  it('refuses Nesterov momentum, a gradient of the wrong width and n = 0, and a step that is not finite', () => {
+    const state = initialState({ optimizer: 'momentum', alpha: 0.1, nesterov: true }, 61);
+    expect(() => gradientStepInPlace(state, new Float64Array(61), 32, { optimizer: 'momentum', alpha: 0.1, nesterov: true })).toThrow(/Nesterov/);
+    const sgd: OptimizerConfig = { optimizer: 'sgd', alpha: 0.1 };
+    expect(() => gradientStepInPlace(initialState(sgd, 61), new Float64Array(60), 32, sgd)).toThrow(/60 numbers/);
+    expect(() => gradientStepInPlace(initialState(sgd, 61), new Float64Array(61), 0, sgd)).toThrow(/at least 1/);
+    const before = initialState(sgd, 61);
+    const huge = new Float64Array(61).fill(1e308);
+    const result = gradientStepInPlace(before, huge, 1, { optimizer: 'sgd', alpha: 1e10 });
+    expect(result.ok).toBe(false);
+    expect(Array.from(before.theta).every((x) => x === 0)).toBe(true);
   });
 });

@@ -65,3 +65,32 @@ export function optimizerStepInPlace(state: TrainingState, batch: Batch, config:
   state.step += 1;
   return { ok: true, state };
 }
+
+/**
+ * An optimizer step from a data gradient computed elsewhere: a parallel-mode
+ * worker's X^T(h - y) summed over `n` readings at the θ it held. The mean is taken
+ * and the L2 term added at this state's θ (the bias not penalised), then the step
+ * is optimizerStepInPlace's. Nesterov momentum needs the gradient at a look-ahead
+ * point the worker never saw, so it throws (configs refuse it in parallel mode).
+ */
+export function gradientStepInPlace(state: TrainingState, gradientSum: Float64Array, n: number, config: OptimizerConfig): StepResult {
+  if (config.optimizer === 'momentum' && config.nesterov) throw new Error('gradientStepInPlace: Nesterov momentum needs the gradient at its look-ahead point');
+  const d = state.theta.length;
+  if (gradientSum.length !== d) throw new Error(`gradientStepInPlace: the gradient has ${gradientSum.length} numbers, theta ${d}`);
+  if (!(n >= 1)) throw new Error(`gradientStepInPlace: n must be at least 1, got ${n}`);
+  const l2 = config.l2 ?? 0;
+  const g = gradientBuffer(d);
+  g[0] = (gradientSum[0] as number) / n;
+  for (let j = 1; j < d; j++) g[j] = (gradientSum[j] as number) / n + l2 * (state.theta[j] as number);
+  // No rows are gone over: the gradient at θ is given.
+  return optimizerStepInPlace(state, { x: EMPTY, y: EMPTY, n: 0, d }, config, g);
+}
+
+const EMPTY = new Float64Array(0);
+const gradientBuffers = new Map<number, Float64Array>();
+
+function gradientBuffer(d: number): Float64Array {
+  let buffer = gradientBuffers.get(d);
+  if (!buffer) gradientBuffers.set(d, (buffer = new Float64Array(d)));
+  return buffer;
+}

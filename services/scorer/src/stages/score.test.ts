@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KafkaMessage } from 'kafkajs';
 import { decodeClassified, encodeReadingJson } from '@sonar/contracts';
 import type { ConsumedBatch } from '@sonar/kafka';
-import { ModelHolder } from '../model/model-holder.ts';
+import { ModelHolder } from '@sonar/store';
 import { scoreBatch } from './score.ts';
 
 function batchOf(values: string[]): ConsumedBatch {

@@ -2,7 +2,7 @@ import { classOf, decodeReadingInto, encodeClassified, THETA_LENGTH, type Classi
 import type { ConsumedBatch } from '@sonar/kafka';
 import { dot, sigmoid } from '@sonar/model';
 import type { Message } from 'kafkajs';
-import type { ModelHolder } from '../model/model-holder.ts';
+import type { ModelHolder } from '@sonar/store';
 
 export interface ScoredBatch {
   batch: ConsumedBatch;

@@ -25,7 +25,7 @@ describe('learnBatch and the dedup window', () => {
     expect(report.rejected).toEqual([]);
     expect(resumed.samples).toBe(0);
     expect(resumed.buffered).toBe(1);
-    expect(resumed.offsets()).toEqual({ '0': '13' });
+    expect(resumed.intake.offsets()).toEqual({ '0': '13' });
   });
 
   it('a resume seeks the window back from the checkpointed offset, not before the earliest retained one', () => {
@@ -35,7 +35,7 @@ describe('learnBatch and the dedup window', () => {
       { kind: 'seek', partition: 0, offset: 300 },
       { kind: 'seek', partition: 1, offset: 0 },
     ]);
-    expect(plan.learner.offsets()).toEqual({ '0': '400', '1': '30' });
+    expect(plan.learner.intake.offsets()).toEqual({ '0': '400', '1': '30' });
   });
 
   it('without a window (0) it seeks to the checkpointed offsets and trains every copy', () => {

@@ -53,6 +53,8 @@ export function resumeFrom(
     samples: checkpoint.samples,
     batches: checkpoint.batches,
     cost: checkpoint.cost,
+    // The applier's: what was applied of the readings (a repeat of it is skipped).
+    sourceOffsets: sameTopic ? checkpoint.sourceOffsets : undefined,
   };
   const learner = new Learner(settings.learner, start, positions, warmups);
   effects.push(

@@ -24,9 +24,9 @@ interface TrainableReading {
 
 /** As learnBatch hands a reading over: its features decoded into the next row, then kept. */
 function add(learner: Learner, r: TrainableReading): void {
-  const { matrix, at } = learner.nextRow();
+  const { matrix, at } = learner.intake.nextRow();
   matrix.set(r.features, at);
-  learner.keep(r.y, r.partition, r.offset, r.arrivedAt);
+  learner.intake.keep(r.y, r.partition, r.offset, r.arrivedAt);
 }
 
 function reading(i: number, partition = 0): TrainableReading {
@@ -55,14 +55,14 @@ describe('Learner', () => {
     learner.consumed(1, 9); // a skipped record after the buffered ones
     learner.drain(0);
     // Readings 0..3 applied; 4 (partition 0) and 5 (partition 1) wait.
-    expect(learner.offsets()).toEqual({ '0': '4', '1': '5' });
+    expect(learner.intake.offsets()).toEqual({ '0': '4', '1': '5' });
   });
 
   it('moves past skipped records when nothing of the partition is buffered', () => {
     const learner = new Learner(settings(), undefined, new Map([[2, 100]]));
     learner.consumed(2, 100);
     learner.consumed(2, 101);
-    expect(learner.offsets()).toEqual({ '2': '102' });
+    expect(learner.intake.offsets()).toEqual({ '2': '102' });
   });
 
   it('with batch size n replays full-batch gradient descent exactly', () => {

@@ -2,6 +2,7 @@ import {
   AccuracyWindow,
   batchPass,
   cloneState,
+  gradientStepInPlace,
   initialState,
   optimizerStepInPlace,
   predictLabel,
@@ -9,10 +10,9 @@ import {
   type OptimizerConfig,
   type TrainingState,
 } from '@sonar/model';
-import { THETA_LENGTH } from '@sonar/contracts';
+import { THETA_LENGTH, type GradientRecord } from '@sonar/contracts';
 import type { Checkpoint } from '@sonar/store';
-import { DedupWindow } from './dedup-window.ts';
-import { RowBuffer } from './row-buffer.ts';
+import { Intake } from './intake.ts';
 
 export interface LearnerSettings {
   batchSize: number;
@@ -33,22 +33,34 @@ export interface LearnerStart {
   samples: number;
   batches: number;
   cost: number;
+  /** Parallel mode: what the applier's checkpoint says was applied of each readings partition. */
+  sourceOffsets?: Record<string, string> | undefined;
+}
+
+/** In parallel mode, which worker's gradient it was and how many versions behind. */
+interface FromWorker {
+  worker?: string;
+  staleness?: number;
 }
 
 export type BatchOutcome =
-  | { kind: 'applied'; size: number; cost: number; accuracy: number; seconds: number }
-  | { kind: 'gated'; size: number; cost: number; reason: 'cost_limit' | 'non_finite'; message: string };
+  | ({ kind: 'applied'; size: number; cost: number; accuracy: number; seconds: number } & FromWorker)
+  | ({ kind: 'gated'; size: number; cost: number; reason: 'cost_limit' | 'non_finite'; message: string } & FromWorker);
+
+/** A gradient's fate at the applier: a mini-batch's, or skipped as the repeat of readings applied already. */
+export type GradientOutcome = BatchOutcome | { kind: 'repeat'; worker: string; size: number };
 
 /**
  * What a checkpoint of this learner holds, taken at one moment (training may go on
  * while it is written), with the learner's change count at that moment.
  */
-export type LearnerSnapshot = Pick<Checkpoint, 'version' | 'state' | 'cost' | 'accuracy' | 'samples' | 'batches' | 'offsets'> & { readonly changes: number };
+export type LearnerSnapshot = Pick<Checkpoint, 'version' | 'state' | 'cost' | 'accuracy' | 'samples' | 'batches' | 'offsets' | 'sourceOffsets'> & { readonly changes: number };
 
 /**
  * The model being trained, free of I/O: readings go into a buffer, full
  * mini-batches come out as optimizer steps. Each batch is first scored with the
  * current theta (test-then-train), then applied unless the health gate refuses it.
+ * In parallel mode (the applier) the steps come from workers' gradients instead.
  * Its counters change only through its own methods.
  */
 export class Learner {
@@ -64,17 +76,16 @@ export class Learner {
   private readonly accuracy: AccuracyWindow;
   private readonly probabilities: Float64Array;
   private readonly gradient = new Float64Array(THETA_LENGTH);
-  /** Labeled, non-holdout readings waiting for a full mini-batch. */
-  private readonly rows: RowBuffer;
-  /** Partition → offset after the last record consumed (trained, skipped or rejected). */
-  private readonly positions: Map<number, number>;
-  /** Partition → where the reading ids before its start position are read from, to rebuild the dedup window. */
-  private readonly warmups: Map<number, number>;
-  private readonly windows = new Map<number, DedupWindow>();
+  /** Where the readings come in: positions, dedup windows, rows waiting for a mini-batch. */
+  readonly intake: Intake;
+  /** Parallel mode: readings partition → offset after the last reading of an applied gradient. */
+  private readonly sourceNext: Map<number, number>;
 
   /**
    * `positions`: partition → offset of the next record to learn from, where this learner
    * starts; `warmups`: partition → the offset its reading ids are remembered from (before it).
+   * For the applier, the partitions are the gradient topic's, and `sourceOffsets` what its
+   * checkpoint says was applied of the readings.
    */
   constructor(
     private readonly settings: LearnerSettings,
@@ -82,7 +93,6 @@ export class Learner {
     positions: ReadonlyMap<number, number> = new Map(),
     warmups: ReadonlyMap<number, number> = new Map(),
   ) {
-    this.warmups = new Map(warmups);
     this.state = start ? start.state : initialState(settings.optimizer, THETA_LENGTH);
     this.versionNow = start?.version ?? 0;
     this.samplesNow = start?.samples ?? 0;
@@ -90,10 +100,10 @@ export class Learner {
     this.savedBatches = this.batchesNow;
     // A fresh model has theta = 0, whose cost is ln 2 on any data.
     this.costNow = start?.cost ?? Math.LN2;
-    this.positions = new Map(positions);
     this.accuracy = new AccuracyWindow(settings.accuracyWindow);
     this.probabilities = new Float64Array(settings.batchSize);
-    this.rows = new RowBuffer(THETA_LENGTH, Math.max(1024, 4 * settings.batchSize));
+    this.intake = new Intake(settings.batchSize, settings.dedupWindow, positions, warmups);
+    this.sourceNext = new Map(Object.entries(start?.sourceOffsets ?? {}).map(([p, o]) => [Number(p), Number(o)]));
   }
 
   get version(): number {
@@ -117,7 +127,7 @@ export class Learner {
   }
 
   get buffered(): number {
-    return this.rows.length;
+    return this.intake.buffered;
   }
 
   /** Mini-batches applied since the last accepted checkpoint. */
@@ -132,48 +142,7 @@ export class Learner {
 
   /** Every record consumed moves its partition's position forward, whatever became of it. */
   consumed(partition: number, offset: number): void {
-    if (offset + 1 > this.position(partition)) {
-      this.positions.set(partition, offset + 1);
-      this.changes += 1;
-    }
-  }
-
-  /** The offset of the next record to consume from a partition (records below it were seen). */
-  position(partition: number): number {
-    return this.positions.get(partition) ?? 0;
-  }
-
-  /** Where the records of a partition are read from: its position, or before it while its dedup window is rebuilt. */
-  readFrom(partition: number): number {
-    return Math.min(this.warmups.get(partition) ?? Number.POSITIVE_INFINITY, this.position(partition));
-  }
-
-  /** A reading id before the partition's start position, read to rebuild its dedup window. */
-  rememberId(partition: number, offset: number, id: string): void {
-    if (this.settings.dedupWindow > 0) this.window(partition).remember(id, offset);
-  }
-
-  /** True when the reading id was seen within the window (a client's retry): it is not trained on again. */
-  isRetry(partition: number, offset: number, id: string): boolean {
-    if (this.settings.dedupWindow === 0) return false;
-    this.warmups.delete(partition);
-    return this.window(partition).seen(id, offset);
-  }
-
-  private window(partition: number): DedupWindow {
-    let window = this.windows.get(partition);
-    if (!window) this.windows.set(partition, (window = new DedupWindow(this.settings.dedupWindow)));
-    return window;
-  }
-
-  /** Where a reading's 60 features go: decode into `matrix` from `at`, then keep() it, or not. */
-  nextRow(): { matrix: Float64Array; at: number } {
-    return this.rows.nextRow();
-  }
-
-  /** The reading just decoded into nextRow() is one to learn: 1 = rock, 0 = mine. */
-  keep(y: 0 | 1, partition: number, offset: number, arrivedAt: number): void {
-    this.rows.keep(y, partition, offset, arrivedAt);
+    if (this.intake.consumed(partition, offset)) this.changes += 1;
   }
 
   /** Applies every full mini-batch; with a max wait, also a partial one whose oldest reading waited long enough. */
@@ -181,7 +150,7 @@ export class Learner {
     const outcomes: BatchOutcome[] = [];
     const size = this.settings.batchSize;
     while (this.buffered >= size) outcomes.push(this.step(size));
-    const oldest = this.rows.oldestArrival();
+    const oldest = this.intake.oldestArrival();
     if (this.settings.maxWaitMs > 0 && oldest !== undefined && now - oldest >= this.settings.maxWaitMs) {
       outcomes.push(this.step(this.buffered));
     }
@@ -189,14 +158,35 @@ export class Learner {
   }
 
   /**
-   * Partition → offset of the next record to read for a resumed run to see
-   * exactly what this one would have: the first buffered (not yet applied)
-   * reading of the partition, else the position after everything consumed.
+   * Parallel mode: a worker's gradient as one optimizer step at this θ (the L2 term
+   * added here), unless the health gate refuses it. A gradient whose readings start
+   * before what was applied of their partition is a repeat (a zombie worker's, say):
+   * skipped, so that every reading counts once.
    */
-  offsets(): Record<string, string> {
-    const next = new Map(this.positions);
-    for (const [partition, offset] of this.rows.firstOffsets()) next.set(partition, offset);
-    return Object.fromEntries([...next].sort(([a], [b]) => a - b).map(([p, o]) => [String(p), String(o)]));
+  applyGradient(record: GradientRecord): GradientOutcome {
+    const started = performance.now();
+    const from = this.sourceNext.get(record.partition) ?? 0;
+    if (record.fromOffset < from) return { kind: 'repeat', worker: record.worker, size: record.n };
+    this.sourceNext.set(record.partition, record.toOffset + 1);
+    this.changes += 1;
+    const cost = record.costSum / record.n;
+    const staleness = Math.max(0, this.versionNow - record.modelVersion);
+    const about = { worker: record.worker, staleness };
+    if (!(cost <= this.settings.costLimit)) {
+      return { kind: 'gated', size: record.n, cost, reason: 'cost_limit', message: `gradient cost ${cost} exceeds the limit ${this.settings.costLimit}`, ...about };
+    }
+    const result = gradientStepInPlace(this.state, record.gradientSum, record.n, this.settings.optimizer);
+    if (!result.ok) return { kind: 'gated', size: record.n, cost, reason: 'non_finite', message: result.message, ...about };
+    for (let i = 0; i < record.n; i++) this.accuracy.record(i < record.hits);
+    this.samplesNow += record.n;
+    this.batchesNow += 1;
+    this.costNow = cost;
+    return { kind: 'applied', size: record.n, cost, accuracy: record.hits / record.n, seconds: (performance.now() - started) / 1000, ...about };
+  }
+
+  /** Parallel mode: readings partition → offset after the last reading of an applied gradient. */
+  private sourceOffsets(): Record<string, string> {
+    return Object.fromEntries([...this.sourceNext].sort(([a], [b]) => a - b).map(([p, o]) => [String(p), String(o)]));
   }
 
   /** The next version as it stands now, for a checkpoint; copies everything it holds. */
@@ -208,7 +198,8 @@ export class Learner {
       accuracy: this.accuracy.value,
       samples: this.samplesNow,
       batches: this.batchesNow,
-      offsets: this.offsets(),
+      offsets: this.intake.offsets(),
+      ...(this.sourceNext.size > 0 ? { sourceOffsets: this.sourceOffsets() } : {}),
       changes: this.changes,
     };
   }
@@ -222,10 +213,10 @@ export class Learner {
 
   private step(size: number): BatchOutcome {
     const started = performance.now();
-    const batch = this.rows.peek(size);
+    const batch = this.intake.peek(size);
     this.changes += 1;
     const outcome = this.learn(batch, size, started);
-    this.rows.take(size);
+    this.intake.take(size);
     return outcome;
   }
 

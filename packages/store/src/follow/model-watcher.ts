@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '@sonar/runtime';
-import type { CheckpointStore } from '@sonar/store';
+import type { CheckpointStore } from '../checkpoint-store.ts';
 import type { ModelHolder } from './model-holder.ts';
 
 const RETRY_MS = 1000;
@@ -28,6 +28,7 @@ export class ModelWatcher {
 
   async start(signal: AbortSignal): Promise<void> {
     this.subscriber.on('message', (_channel: string, version: string) => {
+      if (Number.isSafeInteger(Number(version))) this.holder.noteVersion(Number(version));
       if (Number(version) > (this.holder.current?.version ?? 0)) void this.check();
     });
     // Redis may be away while the scorer starts: wait for it rather than exit. Once
@@ -78,6 +79,7 @@ export class ModelWatcher {
   private async load(): Promise<void> {
     try {
       const version = await this.store.version();
+      if (version !== undefined) this.holder.noteVersion(version);
       if (version === undefined || version <= (this.holder.current?.version ?? 0) || version === this.refused) return;
       const model = await this.store.serving();
       if (!model) return;

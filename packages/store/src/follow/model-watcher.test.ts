@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Redis } from 'ioredis';
 import { createLogger } from '@sonar/runtime';
-import type { CheckpointStore } from '@sonar/store';
+import type { CheckpointStore } from '../checkpoint-store.ts';
 import { ModelHolder } from './model-holder.ts';
 import { ModelWatcher } from './model-watcher.ts';
 
