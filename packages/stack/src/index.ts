@@ -1,6 +1,6 @@
 export { LocalStack, type ComponentName, type StackOptions } from './stack.ts';
 export { KafkaBroker, kafkaVersion, type BrokerConfig, type BrokerSecurity, type QuorumMember } from './kafka-broker.ts';
-export { RedisServer, redact, type RedisConfig, type RedisSetup } from './redis-server.ts';
+export { RedisServer, type RedisConfig, type RedisSetup } from './redis-server.ts';
 export { SecureStack, SECURE_SERVICES, type SecureService } from './secure/secure-stack.ts';
 export { HaStack, HA_REPLICATION, HA_MIN_INSYNC_REPLICAS, type HaService } from './ha/ha-stack.ts';
 export { grantServiceAcls, serviceAcls, DEFAULT_GRADIENTS_TOPIC, type AclScope } from './secure/kafka-acls.ts';

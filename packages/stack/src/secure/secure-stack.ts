@@ -81,13 +81,13 @@ export class SecureStack {
     return {
       KAFKA_BROKERS: this.brokers.join(','),
       KAFKA_SSL: 'true',
+      // The stack's CA only, rather than Node's CAs plus it (NODE_EXTRA_CA_CERTS works too).
+      KAFKA_SSL_CA_FILE: this.tls.ca,
       KAFKA_SASL_MECHANISM: 'scram-sha-512',
       KAFKA_SASL_USERNAME: service,
       KAFKA_SASL_PASSWORD: password,
       // Ingest does not use Redis.
-      ...(service === 'ingest' ? {} : { REDIS_URL: this.redisUrl(service) }),
-      // KAFKA_SSL=true and rediss:// trust Node's CAs, which this adds the stack's CA to.
-      NODE_EXTRA_CA_CERTS: this.tls.ca,
+      ...(service === 'ingest' ? {} : { REDIS_URL: this.redisUrl(service), REDIS_TLS_CA_FILE: this.tls.ca }),
     };
   }
 
