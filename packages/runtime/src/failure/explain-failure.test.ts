@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainFailure, type FailureContext } from './explain-failure.ts';
+import { ExplainedFailure, explainFailure, type FailureContext } from './explain-failure.ts';
 import { REDIS_CONNECTION_ERROR } from './redis-failure.ts';
 
 // The errors as kafkajs 2.2.4 and ioredis 5 throw them against the secured stack
@@ -75,6 +75,12 @@ describe('explainFailure: Kafka', () => {
   it('says who connected without credentials', () => {
     const refused = kafkaError('KafkaJSProtocolError', 'x', { type: 'TOPIC_AUTHORIZATION_FAILED' });
     expect(line(refused, { kafka: { brokers: ['b:1'] }, needs: { read: ['t'] } })).toMatch(/^a client without SASL credentials may not read topic t /);
+  });
+
+  it('keeps an explanation given where more was known', () => {
+    const refused = kafkaError('KafkaJSProtocolError', 'x', { type: 'TOPIC_AUTHORIZATION_FAILED' });
+    const explained = explainFailure(refused, { ...scorer, action: 'write topic t' })!;
+    expect(explainFailure(new ExplainedFailure(explained, refused), {})).toBe(explained);
   });
 
   it('leaves other failures alone', () => {

@@ -25,6 +25,8 @@ export interface FailureContext {
  * ACLs) or that the configuration explains, as one line; undefined for anything else.
  */
 export function explainFailure(error: unknown, context: FailureContext = {}): Explained | undefined {
+  // Explained already, where more was known than here.
+  if (error instanceof ExplainedFailure) return error.explained;
   const chain = errorChain(error);
   const kafkajs = chain.some((f) => f.name.startsWith('KafkaJS') || f.name === KAFKA_TLS_ERROR);
   return kafkajs ? explainKafka(chain, context) : explainRedis(chain, context);
