@@ -1,4 +1,4 @@
-import { THETA_LENGTH } from '@sonar/contracts';
+import { THETA_LENGTH, topicsEnv } from '@sonar/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -159,6 +159,17 @@ describe('the secured stack: Kafka SASL_SSL + SCRAM-SHA-512 + ACLs, Redis TLS + 
     const read = await failureOf(consumeFirst(reader.kafka, `sonar-trainer-${ctx.model}`, ctx.topics.readings));
     expect(read).toMatchObject({ name: 'KafkaJSGroupCoordinatorNotFound', message: 'Failed to find group coordinator' });
     expect(reader.refusals).toContain('GROUP_AUTHORIZATION_FAILED');
+  });
+
+  it('`sonar stack grant`, as admin, creates a deployment\'s topics and the ACLs its services need on them', async () => {
+    const topics = ctx.topicsFor('granted');
+    const { KAFKA_BROKERS, KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD } = await stackEnv('admin');
+    const kafkaAdmin = { KAFKA_BROKERS, KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD } as Record<string, string>;
+    const run = await runSonar(['stack', 'grant'], { ...kafkaAdmin, ...topicsEnv(topics), TOPIC_PARTITIONS: '1' });
+    printed.push(run.stdout, run.stderr);
+    expect(run.code, run.stderr).toBe(0);
+    await send(as('ingest').kafka, topics.readings);
+    expect((await failureOf(send(as('ingest').kafka, topics.classified))).type).toBe('TOPIC_AUTHORIZATION_FAILED');
   });
 
   it('the trainer reads readings in its group, writes models, dead letters and gradients, and uses its transactional ids', async () => {
