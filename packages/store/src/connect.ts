@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { explainFailure, REDIS_CONNECTION_ERROR, type DependencyHealth, type Logger } from '@sonar/runtime';
+import { explainRefusal, REDIS_CONNECTION_ERROR, type DependencyHealth, type Logger } from '@sonar/runtime';
 
 /** A command with no answer after this long fails (a Redis paused or cut off must not hang a service). */
 export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 2000;
@@ -104,8 +104,7 @@ function connectionError(error: Error): Error {
 
 /** True when Redis refused a connection or a command (credentials, ACL, certificate): no retry mends that. */
 export function refusedByRedis(error: unknown): boolean {
-  const problem = explainFailure(error)?.problem;
-  return problem !== undefined && problem.startsWith('redis_') && problem !== 'redis_unreachable';
+  return explainRefusal(error)?.problem.startsWith('redis_') === true;
 }
 
 /** The error to stop on, when Redis refused the connection rather than not being there. */

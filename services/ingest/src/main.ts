@@ -82,7 +82,7 @@ export async function runIngest(env: NodeJS.ProcessEnv = process.env, options: {
         maxReadings: config.INGEST_MAX_READINGS,
         maxPending: config.INGEST_MAX_PENDING,
         refused: (error) => {
-          if (!failures.explains(error)) return false;
+          if (!failures.refuses(error)) return false;
           fail(error);
           return true;
         },

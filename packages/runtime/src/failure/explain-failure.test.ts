@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExplainedFailure, explainFailure, type FailureContext } from './explain-failure.ts';
+import { ExplainedFailure, explainFailure, explainRefusal, type FailureContext } from './explain-failure.ts';
 import { REDIS_CONNECTION_ERROR } from './redis-failure.ts';
 
 // The errors as kafkajs 2.2.4 and ioredis 5 throw them against the secured stack
@@ -81,6 +81,14 @@ describe('explainFailure: Kafka', () => {
     const refused = kafkaError('KafkaJSProtocolError', 'x', { type: 'TOPIC_AUTHORIZATION_FAILED' });
     const explained = explainFailure(refused, { ...scorer, action: 'write topic t' })!;
     expect(explainFailure(new ExplainedFailure(explained, refused), {})).toBe(explained);
+  });
+
+  it('tells a refusal from a server that is not there', () => {
+    const refused = kafkaError('KafkaJSSASLAuthenticationError', 'SASL SCRAM SHA512 authentication failed');
+    const down = retriesExceeded(kafkaError('KafkaJSConnectionError', 'Connection error: connect ECONNREFUSED', { code: 'ECONNREFUSED' }));
+    expect(explainRefusal(refused, scorer)?.problem).toBe('kafka_credentials');
+    expect(explainFailure(down, scorer)?.problem).toBe('kafka_unreachable');
+    expect(explainRefusal(down, scorer)).toBeUndefined();
   });
 
   it('leaves other failures alone', () => {

@@ -32,6 +32,15 @@ export function explainFailure(error: unknown, context: FailureContext = {}): Ex
   return kafkajs ? explainKafka(chain, context) : explainRedis(chain, context);
 }
 
+/** A server that is not there, or not yet: a retry may find it. Every other explained problem is a refusal. */
+const NOT_THERE = new Set(['kafka_unreachable', 'kafka_connection_closed', 'redis_unreachable']);
+
+/** A refusal no retry mends (credentials, certificate, ACL), explained; undefined for anything else, a server not there included. */
+export function explainRefusal(error: unknown, context: FailureContext = {}): Explained | undefined {
+  const explained = explainFailure(error, context);
+  return explained && !NOT_THERE.has(explained.problem) ? explained : undefined;
+}
+
 /** The name of the TLS check's error (see @sonar/kafka's checkBrokerTls): a Kafka failure. */
 export const KAFKA_TLS_ERROR = 'KafkaTlsError';
 

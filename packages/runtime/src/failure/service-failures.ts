@@ -1,9 +1,8 @@
 import type { ConnectionEnv } from '../connection-env.ts';
 import { connectionIdentity } from '../connection-env.ts';
 import type { Logger } from '../logger.ts';
-import { explainFailure, type FailureContext } from './explain-failure.ts';
+import { ExplainedFailure, explainFailure, explainRefusal, type FailureContext } from './explain-failure.ts';
 import type { KafkaNeeds } from './kafka-failure.ts';
-import { reportFatal } from './report-fatal.ts';
 
 /** How a service explains the failure it stops on: with who it is, what it needs, and what kafkajs only logged. */
 export class ServiceFailures {
@@ -20,12 +19,18 @@ export class ServiceFailures {
   }
 
   /** True for a refusal no retry mends (credentials, certificate, ACL): a reason to stop. */
-  explains(error: unknown): boolean {
-    return explainFailure(error, this.context()) !== undefined;
+  refuses(error: unknown): boolean {
+    return explainRefusal(error, this.context()) !== undefined;
   }
 
-  /** Logs it once, as one fatal line; returns what to exit with. */
+  /** Logs it once, as one fatal line (its explanation, or `fallback` with the error); returns what to exit with: the CLI prints its message. */
   report(error: unknown, fallback: string): Error {
-    return reportFatal(this.logger, error, this.context(), fallback);
+    const explained = explainFailure(error, this.context());
+    if (explained) {
+      this.logger.fatal({ problem: explained.problem }, explained.line);
+      return new ExplainedFailure(explained, error);
+    }
+    this.logger.fatal({ err: error }, fallback);
+    return error instanceof Error ? error : new Error(String(error));
   }
 }
