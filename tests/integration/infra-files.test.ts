@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { parseProperties } from '../../packages/stack/src/properties.ts';
-import { COMPOSE_HOSTS, composeFilesDir, MOUNTED, which, writeComposeFiles } from '@sonar/stack';
+import { COMPOSE_HOSTS, composeFilesDir, MOUNTED, parseProperties, which, writeComposeFiles } from '@sonar/stack';
 
 // The container and observability files cannot be run here (no Docker), so they are checked
 // statically: every file they name exists, every port of the contract is published, the

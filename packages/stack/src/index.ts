@@ -5,6 +5,7 @@ export { SecureStack, SECURE_SERVICES, type SecureService } from './secure/secur
 export { HaStack, HA_REPLICATION, HA_MIN_INSYNC_REPLICAS, type HaService } from './ha/ha-stack.ts';
 export { grantServiceAcls, provisionDeployment, serviceAcls, DEFAULT_GRADIENTS_TOPIC, type AclScope } from './secure/kafka-acls.ts';
 export { COMPOSE_HOSTS, composeFilesDir, MOUNTED, writeComposeFiles } from './secure/compose-files.ts';
+export { parseProperties } from './properties.ts';
 export { grantRedisPrefix } from './secure/redis-acls.ts';
 export { PrometheusServer } from './prometheus-server.ts';
 export { stackConfig } from './config.ts';
