@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { which } from '@sonar/stack';
+import { COMPOSE_HOSTS, composeFilesDir, MOUNTED, parseProperties, which, writeComposeFiles } from '@sonar/stack';
 
 // The container and observability files cannot be run here (no Docker), so they are checked
 // statically: every file they name exists, every port of the contract is published, the
@@ -37,6 +38,18 @@ interface Compose {
 }
 
 const compose = yamlOf<Compose>('docker-compose.yml');
+
+// What `sonar stack compose-files` writes for the profile `secured`, made here in a folder of the
+// test's own: the compose file mounts it from .sonar/compose-secured, which the test does not touch.
+const GENERATED = posix.relative(root, composeFilesDir());
+const generatedDir = mkdtempSync(join(tmpdir(), 'sonar-compose-secured-'));
+await writeComposeFiles(generatedDir, 'sonar', () => undefined);
+afterAll(() => rmSync(generatedDir, { recursive: true, force: true }));
+/** A mount source, in the repository or, for the generated files, in the test's folder. */
+const onDisk = (source: string): string => {
+  const normal = posix.normalize(source);
+  return normal.startsWith(`${GENERATED}/`) ? join(generatedDir, normal.slice(GENERATED.length + 1)) : join(root, normal);
+};
 const REQUIRED_SERVICES = ['kafka', 'redis', 'prometheus', 'grafana', 'ingest', 'trainer', 'scorer'];
 const APP_SERVICES = [
   { name: 'ingest', port: 9100, host: 'INGEST_HOST', portVar: 'INGEST_PORT' },
@@ -196,11 +209,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('mounts only files and folders that exist, and declares its named volumes', () => {
+  it('mounts only files and folders that exist (or that `sonar stack compose-files` writes), and declares its named volumes', () => {
     for (const [name, svc] of Object.entries(compose.services)) {
       for (const mount of mounts(svc)) {
         if (mount.bind) {
-          expect(exists(mount.source), `${name}: mounted ${mount.source} exists`).toBe(true);
+          expect(existsSync(onDisk(mount.source)), `${name}: mounted ${mount.source} exists`).toBe(true);
         } else {
           expect(Object.keys(compose.volumes ?? {}), `${name}: named volume ${mount.source}`).toContain(mount.source);
         }
@@ -237,14 +250,119 @@ describe('docker-compose.yml', () => {
     expect(env.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
   });
 
-  it('takes credentials only from the environment', () => {
+  it('takes credentials only from the environment, with no default', () => {
     for (const [name, svc] of Object.entries(compose.services)) {
       for (const [key, value] of Object.entries(environment(svc))) {
-        if (/PASSWORD|TOKEN|SECRET|CREDENTIAL/i.test(key)) {
-          expect(value, `${name}: ${key} comes from \${...}`).toMatch(/^\$\{[A-Z0-9_]+(:?[-?][^}]*)?\}$/);
+        if (/PASSWORD|TOKEN|SECRET|CREDENTIAL|REDISCLI_AUTH/i.test(key)) {
+          // Unset, empty, or an error message: never a default secret.
+          expect(value, `${name}: ${key} comes from \${...}`).toMatch(/^\$\{[A-Z0-9_]+(:?-|:?\?[^}]*)?\}$/);
         }
+        // The password of a URL too.
+        const password = /^\w+:\/\/[^:/@]*:([^@]*)@/.exec(value)?.[1];
+        if (password !== undefined) expect(password, `${name}: the password in ${key}`).toMatch(/^\$\{[A-Z0-9_]+(:?-)?\}$/);
       }
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// docker-compose.yml, profile `secured`
+
+const SECURED_APPS = [
+  { name: 'ingest-secured', principal: 'ingest', redis: false },
+  { name: 'trainer-secured', principal: 'trainer', redis: true },
+  { name: 'scorer-secured', principal: 'scorer', redis: true },
+] as const;
+const SECURED = ['kafka-secured', 'redis-secured', 'grant-secured', ...SECURED_APPS.map((app) => app.name)];
+const generated = (path: string): string => readFileSync(join(generatedDir, path), 'utf8');
+/** Where a service's container finds a generated file, if it is mounted. */
+const mountedAt = (svc: ComposeService, file: string): string | undefined =>
+  mounts(svc).find((m) => m.bind && posix.normalize(m.source) === `${GENERATED}/${file}`)?.target;
+/** The variables a value takes from the environment. */
+const variables = (value: string): string[] => [...value.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]!);
+
+describe('docker-compose.yml, profile secured', () => {
+  it('adds the secured broker, Redis, the one-shot grant and the three services, in that profile only', () => {
+    for (const name of SECURED) expect((service(name) as { profiles?: string[] }).profiles, name).toEqual(['secured']);
+    for (const name of REQUIRED_SERVICES) expect((service(name) as { profiles?: string[] }).profiles, name).toBeUndefined();
+    expect(service('kafka-secured').image).toBe(`apache/kafka:${kafkaVersion()}`);
+    expect(dependencies(service('grant-secured'))).toEqual({ 'kafka-secured': 'service_healthy' });
+    for (const app of SECURED_APPS) {
+      expect(dependencies(service(app.name))).toMatchObject({ 'grant-secured': 'service_completed_successfully', ...(app.redis ? { 'redis-secured': 'service_healthy' } : {}) });
+    }
+  });
+
+  it('runs the broker with the configuration `sonar stack up --secure` uses: server.properties and server-secure.properties, rendered', () => {
+    const kafka = service('kafka-secured');
+    expect((kafka as { hostname?: string }).hostname).toBe(COMPOSE_HOSTS.kafka);
+    expect(posix.normalize(mounts(kafka).find((m) => m.target === '/etc/sonar/start-broker.sh')!.source)).toBe('infra/kafka/compose-secured-broker.sh');
+    for (const file of ['server.properties', 'format.args', 'cluster.id', 'admin.properties']) expect(mountedAt(kafka, `kafka/${file}`)).toBe(`${MOUNTED.kafka}/${file}`);
+    const rendered = parseProperties(generated('kafka/server.properties'));
+    const template = (file: string) => parseProperties(readFileSync(join(root, 'infra/kafka', file), 'utf8'));
+    // Every setting of both templates, the secured ones winning; placeholders all filled in.
+    for (const [key, value] of [...template('server.properties'), ...template('server-secure.properties')]) {
+      expect(rendered.get(key), key).toBeDefined();
+      expect(rendered.get(key), key).not.toContain('{{');
+      if (!value.includes('{{') && template('server-secure.properties').get(key) === value) expect(rendered.get(key), key).toBe(value.replaceAll('127.0.0.1', COMPOSE_HOSTS.kafka));
+    }
+    expect(rendered.get('listeners')).toBe(`SASL_SSL://${COMPOSE_HOSTS.kafka}:9092,CONTROLLER://${COMPOSE_HOSTS.kafka}:9093`);
+    // The TLS files are where they are mounted, and the data where its folder is.
+    expect(mountedAt(kafka, 'tls/server-keystore.pem')).toBe(rendered.get('ssl.keystore.location'));
+    expect(mountedAt(kafka, 'tls/ca.pem')).toBe(rendered.get('ssl.truststore.location'));
+    expect(mountedAt(kafka, 'kafka-data')).toBe(rendered.get('log.dirs'));
+    expect(generated('kafka/format.args')).toMatch(/^--add-scram\nSCRAM-SHA-512=\[name=admin,password=/);
+  });
+
+  it('runs Redis with the configuration of the secured stack: TLS only, the ACL users, its files where they are mounted', () => {
+    const redis = service('redis-secured');
+    const conf = new Map(generated('redis/redis.conf').trim().split('\n').map((line) => [line.split(' ')[0]!, line.slice(line.indexOf(' ') + 1).replace(/^"(.*)"$/, '$1')]));
+    expect(conf.get('port')).toBe('0');
+    expect(publishedPorts(redis).length).toBe(1);
+    expect(String(redis.ports![0])).toMatch(new RegExp(`^127\\.0\\.0\\.1:\\d+:${conf.get('tls-port')}$`));
+    expect([conf.get('tls-cert-file'), conf.get('tls-key-file'), conf.get('tls-ca-cert-file'), conf.get('aclfile')]).toEqual([
+      mountedAt(redis, 'tls/server.pem'),
+      mountedAt(redis, 'tls/server.key'),
+      mountedAt(redis, 'tls/ca.pem'),
+      mountedAt(redis, 'redis/users.acl'),
+    ]);
+    expect([redis.command ?? []].flat()).toEqual(['redis-server', mountedAt(redis, 'redis/redis.conf')]);
+    expect(generated('redis/users.acl')).toMatch(/^user default off /);
+  });
+
+  it('gives the broker and Redis a certificate for their compose names, signed by the CA the clients are given', () => {
+    const certificate = new X509Certificate(generated('tls/server.pem'));
+    for (const host of Object.values(COMPOSE_HOSTS)) {
+      expect(certificate.subjectAltName).toContain(`DNS:${host}`);
+      expect(Object.keys(compose.services)).toContain(host);
+    }
+    expect(certificate.verify(new X509Certificate(generated('tls/ca.pem')).publicKey)).toBe(true);
+  });
+
+  it.each(SECURED_APPS.map((app) => [app.name, app] as const))('%s connects as its own principal, SCRAM-SHA-512 over TLS, with the CA that is mounted', (_, app) => {
+    const svc = service(app.name);
+    const env = environment(svc);
+    const ca = mountedAt(svc, 'tls/ca.pem');
+    expect(env).toMatchObject({ KAFKA_BROKERS: `${COMPOSE_HOSTS.kafka}:9092`, KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: ca, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: app.principal });
+    const password = `SONAR_SECURED_${app.principal.toUpperCase()}_PASSWORD`;
+    expect(variables(env.KAFKA_SASL_PASSWORD!)).toEqual([password]);
+    if (app.redis) {
+      expect(env.REDIS_URL).toBe(`rediss://${app.principal}:\${${password}:-}@${COMPOSE_HOSTS.redis}:6379`);
+      expect(env.REDIS_TLS_CA_FILE).toBe(ca);
+    } else {
+      // Ingest: HTTPS with the mounted certificate, and a token, which 0.0.0.0 requires.
+      expect(env).toMatchObject({ INGEST_HOST: '0.0.0.0', INGEST_TLS_CERT_FILE: mountedAt(svc, 'tls/server.pem'), INGEST_TLS_KEY_FILE: mountedAt(svc, 'tls/server.key') });
+      expect(variables(env.INGEST_TOKEN!)).toEqual(['INGEST_TOKEN']);
+      expect(env.INGEST_ALLOW_UNAUTHENTICATED).toBeUndefined();
+    }
+  });
+
+  it('takes every secret it uses from the generated secured.env (mode 0600), which holds nothing else', () => {
+    const envFile = generated('secured.env');
+    expect(statSync(join(generatedDir, 'secured.env')).mode & 0o077).toBe(0);
+    const given = new Set(envFile.split('\n').filter((line) => /^[A-Z]/.test(line)).map((line) => line.split('=')[0]!));
+    const used = new Set(SECURED.flatMap((name) => [JSON.stringify(service(name).environment ?? {}), JSON.stringify(service(name)).match(/"user":"[^"]*"/)?.[0] ?? ''].flatMap(variables)));
+    for (const optional of ['SONAR_MODEL', 'LOG_LEVEL', 'SCORER_EXACTLY_ONCE']) used.delete(optional);
+    expect([...used].sort()).toEqual([...given].sort());
   });
 });
 

@@ -1,3 +1,4 @@
+import https from 'node:https';
 import { Kafka, logLevel, type KafkaConfig, type KafkaMessage, type LogEntry } from 'kafkajs';
 import { Redis, type RedisOptions } from 'ioredis';
 
@@ -68,4 +69,30 @@ export async function redisRefusal(url: string, options: RedisOptions, key: stri
   }
   if (errors.length === 0) throw new Error(`expected ${url.replace(/:[^:@/]+@/, ':***@')} to be refused`);
   return errors[0]!;
+}
+
+/** A request over HTTPS that trusts only `ca` (fetch takes no CA of its own). */
+export function httpsRequest(url: string, ca: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = https.request(url, { method: init.method ?? 'GET', headers: init.headers, ca, timeout: 10_000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    request.on('timeout', () => request.destroy(new Error(`${url}: no answer in 10 s`)));
+    request.end(init.body);
+  });
+}
+
+/** What a service said went wrong: its log lines at level error and above, and the CLI's "sonar: ..." lines. */
+export function problemsOf(stdout: string, stderr: string): { errors: string[]; said: string[] } {
+  const errors = stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: string; msg: string })
+    .filter((entry) => entry.level === 'error' || entry.level === 'fatal')
+    .map((entry) => entry.msg);
+  return { errors, said: stderr.split('\n').filter((line) => line.startsWith('sonar: ')) };
 }

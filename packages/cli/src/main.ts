@@ -9,6 +9,7 @@ import { tailCommand } from './commands/tail.ts';
 import { benchCommand } from './commands/bench.ts';
 import { watchCommand } from './commands/watch.ts';
 import { demoCommand } from './commands/demo.ts';
+import { failureMessage } from './env.ts';
 
 const program = new Command()
   .name('sonar')
@@ -25,6 +26,6 @@ const program = new Command()
 for (const command of serviceCommands()) program.addCommand(command);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`sonar: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`sonar: ${failureMessage(error)}\n`);
   process.exitCode = 1;
 });

@@ -1,10 +1,19 @@
-import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from '@sonar/runtime';
+import type { CoordinatorRefusals } from './coordinator-refusals.ts';
 import { KAFKA_TUNING } from './tuning.ts';
+
+/** TLS of the client: without `ca`, Node's own CAs (and NODE_EXTRA_CA_CERTS) decide. */
+export interface KafkaTls {
+  rejectUnauthorized: boolean;
+  ca?: string[];
+  cert?: string;
+  key?: string;
+}
 
 export interface KafkaConnection {
   brokers: string[];
-  ssl: boolean;
+  ssl: boolean | KafkaTls;
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | undefined;
 }
 
@@ -15,22 +24,34 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** A kafkajs client whose logs go through the service's logger. */
-export function createKafka(connection: KafkaConnection, clientId: string, logger: Logger, overrides: Partial<KafkaConfig> = {}): Kafka {
+/** Refused credentials, certificates and ACLs: never mended by a retry, and reported once, explained, by the caller. */
+const REFUSAL = /SASL|authenticat|authoriz|certificate|group coordinator/i;
+
+/**
+ * A kafkajs client whose logs go through the service's logger. With `refusals`, kafkajs logs at
+ * debug level to it, so that a refused FindCoordinator, which kafkajs only logs, can be explained.
+ */
+export function createKafka(connection: KafkaConnection, clientId: string, logger: Logger, refusals?: CoordinatorRefusals): Kafka {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
+  const debug = logger.isLevelEnabled('debug');
   return new Kafka({
     clientId,
     brokers: connection.brokers,
     ssl: connection.ssl,
     sasl: connection.sasl as SASLOptions | undefined,
     ...KAFKA_TUNING.client,
-    logLevel: logger.isLevelEnabled('debug') ? logLevel.DEBUG : logLevel.WARN,
+    logLevel: debug || refusals ? logLevel.DEBUG : logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
+      refusals?.notice(entry);
+      if (entry.level > logLevel.WARN && !debug) return;
       const { message, ...extra } = entry.log;
-      // The connection layer logs each retriable response error; the caller decides what is worth an error.
-      const level = entry.namespace === 'Connection' && entry.level === logLevel.ERROR ? 'debug' : (LEVELS[entry.level] ?? 'info');
-      kafkaLogger[level]({ namespace: entry.namespace, ...extra }, message);
+      kafkaLogger[levelOf(entry)]({ namespace: entry.namespace, ...extra }, message);
     },
-    ...overrides,
   });
+}
+
+function levelOf(entry: LogEntry): 'error' | 'warn' | 'info' | 'debug' {
+  if (entry.level !== logLevel.ERROR) return LEVELS[entry.level] ?? 'info';
+  // The connection layer logs each retriable response error; the caller decides what is worth an error.
+  return entry.namespace === 'Connection' || REFUSAL.test(entry.log.message) ? 'debug' : 'error';
 }

@@ -107,7 +107,11 @@ export class BatchSource {
   stop(): void {
     if (this.stopping) return;
     this.stopping = true;
-    this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    try {
+      this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    } catch {
+      // A consumer whose run failed (refused by the broker, say) has no fetching to pause.
+    }
     this.dropWaiting();
     this.wakeRoomWaiters();
     if (!this.inPipeline) this.onDrained?.();

@@ -1,4 +1,7 @@
-export { createKafka, type KafkaConnection } from './client.ts';
+export { createKafka, type KafkaConnection, type KafkaTls } from './client.ts';
+export { CoordinatorRefusals, type CoordinatorRefusal } from './coordinator-refusals.ts';
+export { checkBrokerTls } from './tls-check.ts';
+export { connectAdmin } from './connect-admin.ts';
 export { ensureTopics } from './topics.ts';
 export { BatchingProducer, type BatchingOptions } from './batching-producer.ts';
 export { BatchSource, type BatchSourceOptions, type ConsumedBatch } from './consumer-batches.ts';

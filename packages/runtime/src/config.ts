@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { isSecretSetting, redactUrl } from './failure/redact.ts';
 
 /** Every problem with a service's environment, reported together rather than one per restart. */
 export class ConfigError extends Error {
@@ -20,9 +22,18 @@ export function parseEnv<Schema extends z.ZodType>(schema: Schema, env: NodeJS.P
   );
 }
 
+/** The value given, for the problem line; a secret only by its length, a URL without its password. */
 function received(env: Record<string, unknown>, path: PropertyKey[]): string {
   const key = path[0];
-  return typeof key === 'string' && key in env ? ` (got ${JSON.stringify(env[key])})` : '';
+  if (typeof key !== 'string' || !(key in env)) return '';
+  const value = String(env[key]);
+  return isSecretSetting(key) ? ` (got ${value.length} characters)` : ` (got ${JSON.stringify(redactUrl(value))})`;
+}
+
+/** A file a setting names, read once at start. */
+export interface SettingFile {
+  path: string;
+  text: string;
 }
 
 /** Environment values are strings: these read numbers and booleans strictly. */
@@ -32,6 +43,16 @@ export const env = {
   positive: () => z.coerce.number().refine((v) => Number.isFinite(v) && v > 0, 'must be a finite number > 0'),
   boolean: () =>
     z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  /** The path of a file, read now: a missing or unreadable one is a problem of the configuration. */
+  file: () =>
+    z.string().transform((path, ctx): SettingFile => {
+      try {
+        return { path, text: readFileSync(path, 'utf8') };
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+        return z.NEVER;
+      }
+    }),
   list: () =>
     z
       .string()

@@ -11,6 +11,8 @@ export interface HttpOptions {
   notReady: () => string | undefined;
   /** Largest request body accepted; larger ones get 413. */
   bodyLimit?: number;
+  /** HTTPS with this certificate (chain) and key, PEM; plain HTTP without. */
+  tls?: { cert: string; key: string } | undefined;
   routes?: (app: FastifyInstance) => void;
 }
 
@@ -23,7 +25,9 @@ export interface HttpServer {
 
 /** /metrics, /healthz and /readyz, plus the service's own routes. */
 export async function startHttpServer(options: HttpOptions): Promise<HttpServer> {
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024 });
+  const settings = { logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024 };
+  // The routes are the same over HTTPS; only the server type differs.
+  const app = (options.tls ? Fastify({ ...settings, https: options.tls }) : Fastify(settings)) as unknown as FastifyInstance;
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const reason = options.notReady();
@@ -37,7 +41,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  options.logger.info({ host: options.host, port }, 'http listening');
+  options.logger.info({ host: options.host, port, https: options.tls !== undefined }, 'http listening');
   return { app, port, close: () => closeGracefully(app) };
 }
 

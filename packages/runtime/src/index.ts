@@ -3,7 +3,13 @@ export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.t
 export { createRegistry, DURATION_BUCKETS, DELAY_BUCKETS } from './metrics.ts';
 export { startHttpServer, type HttpOptions, type HttpServer } from './http.ts';
 export { Shutdown, type RunningService } from './shutdown.ts';
-export { connectionEnv, checkConnection, deadLetterLimits, kafkaConnection, recordLimitsEnv, redisConnection, redisReplication, type ConnectionEnv } from './connection-env.ts';
+export { connectionEnv, checkConnection, connectionIdentity, deadLetterLimits, kafkaConnection, recordLimitsEnv, redisConnection, redisReplication, type ConnectionEnv } from './connection-env.ts';
+export { explainFailure, explainRefusal, KAFKA_TLS_ERROR, type Explained, type FailureContext } from './failure/explain-failure.ts';
+export { REDIS_CONNECTION_ERROR } from './failure/redis-failure.ts';
+export { failedStart } from './failure/failed-start.ts';
+export { ServiceFailures } from './failure/service-failures.ts';
+export { redactUrl } from './failure/redact.ts';
+export { isLoopbackHost } from './loopback.ts';
 export { zeroCounter } from './zero.ts';
 export { DeadlineExceeded, withDeadline } from './deadline.ts';
 export { consumerLagGauge, type LagSource } from './lag-gauge.ts';

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { DEFAULT_KAFKA_BROKERS, DEFAULT_PORTS, DEFAULT_REDIS_URL, topicsFrom } from '@sonar/contracts';
+import { isLoopbackHost } from '@sonar/runtime';
 import { sonarHome } from './paths.ts';
 import type { StackConfig } from './types.ts';
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const home = sonarHome(env);
@@ -12,7 +11,7 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   return {
     home,
     kafkaBrokers,
-    kafkaIsLocal: kafkaBrokers.every((b) => LOOPBACK.has(b.slice(0, b.lastIndexOf(':')))),
+    kafkaIsLocal: kafkaBrokers.every((b) => isLoopbackHost(b.slice(0, b.lastIndexOf(':')))),
     kafkaControllerPort: Number(env.KAFKA_CONTROLLER_PORT ?? DEFAULT_PORTS.kafkaController),
     kafkaHeap,
     redisUrl: env.REDIS_URL ?? DEFAULT_REDIS_URL,
@@ -54,8 +53,4 @@ function ports(env: NodeJS.ProcessEnv, name: string, defaults: readonly number[]
     throw new Error(`${name} must list ${defaults.length} ports, comma-separated (got ${JSON.stringify(value)})`);
   }
   return list;
-}
-
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.has(host);
 }

@@ -3,12 +3,12 @@ import { DEFAULT_KAFKA_BROKERS } from '@sonar/contracts';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runningPid, spawnDetached, stopProcess } from './processes.ts';
 import { kafkaAnswers, type KafkaSecurity } from './probes.ts';
 import { repoRoot } from './paths.ts';
-import { mergeProperties } from './properties.ts';
+import { renderBrokerProperties } from './broker-properties.ts';
 import type { ComponentStatus, Reporter, StackConfig } from './types.ts';
 
 export type BrokerConfig = Pick<StackConfig, 'home' | 'kafkaBrokers' | 'kafkaIsLocal' | 'kafkaControllerPort' | 'kafkaLibDir' | 'kafkaHeap'>;
@@ -165,24 +165,6 @@ export class KafkaBroker {
   }
 
   private writeServerProperties(): string {
-    const base = this.render(readFileSync(join(repoRoot(), 'infra/kafka/server.properties'), 'utf8'));
-    const overlays = [
-      ...(this.member ? [{ template: this.member.template, heading: 'Cluster node' }] : []),
-      ...(this.security ? [{ template: this.security.template, heading: 'Security' }] : []),
-    ];
-    const rendered = overlays.reduce(
-      (text, { template, heading }) => mergeProperties(text, this.render(readFileSync(template, 'utf8')), `${heading}, from ${relative(repoRoot(), template)}`),
-      base,
-    );
-    const file = join(this.home, 'server.properties');
-    mkdirSync(this.home, { recursive: true });
-    // A secured broker's file holds its own password.
-    writeFileSync(file, rendered, { mode: 0o600 });
-    chmodSync(file, 0o600);
-    return file;
-  }
-
-  private render(template: string): string {
     const [host, port] = splitHostPort(this.config.kafkaBrokers[0] ?? DEFAULT_KAFKA_BROKERS);
     const values: Record<string, string> = {
       PORT: String(port),
@@ -191,7 +173,16 @@ export class KafkaBroker {
       ...this.member?.values,
       ...this.security?.values,
     };
-    return Object.entries(values).reduce((text, [name, value]) => text.replaceAll(`{{${name}}}`, value), template.replaceAll('127.0.0.1', host));
+    const rendered = renderBrokerProperties(host, values, [
+      ...(this.member ? [{ template: this.member.template, heading: 'Cluster node' }] : []),
+      ...(this.security ? [{ template: this.security.template, heading: 'Security' }] : []),
+    ]);
+    const file = join(this.home, 'server.properties');
+    mkdirSync(this.home, { recursive: true });
+    // A secured broker's file holds its own password.
+    writeFileSync(file, rendered, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    return file;
   }
 
   private async formatStorage(properties: string, report: Reporter): Promise<void> {

@@ -1,10 +1,9 @@
-import { eventually } from '@sonar/runtime';
+import { eventually, isLoopbackHost, redactUrl } from '@sonar/runtime';
 import { DEFAULT_PORTS } from '@sonar/contracts';
 import { join } from 'node:path';
 import type { RedisOptions } from 'ioredis';
 import { runningPid, spawnDetached, stopProcess } from './processes.ts';
 import { redisAnswers } from './probes.ts';
-import { isLoopbackHost } from './config.ts';
 import { which } from './which.ts';
 import type { ComponentStatus, Reporter, StackConfig } from './types.ts';
 
@@ -51,7 +50,7 @@ export class RedisServer {
     const answers = await this.answers();
     return {
       name: 'redis',
-      address: redact(this.config.redisUrl),
+      address: redactUrl(this.config.redisUrl),
       state: answers ? (pid ? 'running' : 'external') : pid ? 'starting' : which(this.binary) ? 'stopped' : 'not installed',
       pid,
       detail: pid ? `${this.binary} ${this.setup?.description ?? 'without persistence'}, data ${this.home}, log ${this.logFile}` : answers ? 'reused as is' : '',
@@ -64,7 +63,7 @@ export class RedisServer {
     const binary = which(this.binary);
     if (!isLoopbackHost(url.hostname) || !binary) {
       throw new Error(
-        `nothing answers at ${redact(this.config.redisUrl)}` +
+        `nothing answers at ${redactUrl(this.config.redisUrl)}` +
           (binary ? ' and it is not a loopback address' : `, and ${this.binary} is not installed (apt-get install ${this.binary})`),
       );
     }
@@ -102,16 +101,5 @@ export class RedisServer {
   async down(report: Reporter): Promise<void> {
     const pid = await stopProcess(this.pidFile, 10_000);
     if (pid) report(`${this.label}: stopped ${this.binary} (pid ${pid})`);
-  }
-}
-
-/** Never print a password. */
-export function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
   }
 }

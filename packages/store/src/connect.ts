@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import type { DependencyHealth, Logger } from '@sonar/runtime';
+import { explainRefusal, REDIS_CONNECTION_ERROR, type DependencyHealth, type Logger } from '@sonar/runtime';
 
 /** A command with no answer after this long fails (a Redis paused or cut off must not hang a service). */
 export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 2000;
@@ -7,6 +7,8 @@ export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 2000;
 /** One Redis server at `url`, or the primary that Sentinels monitor under `sentinelName`. */
 export interface RedisConnection {
   url: string;
+  /** The CA (PEM) a rediss:// server's certificate must chain to; without it, Node's own CAs. */
+  tls?: { ca: string } | undefined;
   /** With them, `url` gives only the credentials and the database. */
   sentinels?: { host: string; port: number }[] | undefined;
   sentinelName?: string | undefined;
@@ -30,18 +32,89 @@ export function connectRedis(connection: RedisConnection, logger: Logger, name: 
     maxRetriesPerRequest: 3,
     retryStrategy: reconnectDelay,
     enableOfflineQueue: true,
-    ...(connection.sentinels ? sentinelOptions(connection) : {}),
+    ...serverOptions(connection),
   });
   let down = false;
+  let wasReady = false;
   redis.on('error', (error: Error) => {
-    if (!down) logger.warn({ err: error.message, name }, 'redis connection error; reconnecting');
+    // A refusal before the first ready is firstContact's to report, as the reason to stop.
+    if (!down && (wasReady || !refusal(error))) logger.warn({ err: error.message, name }, 'redis connection error; reconnecting');
     down = true;
   });
   redis.on('ready', () => {
     if (down) logger.info({ name }, 'redis reconnected');
     down = false;
+    wasReady = true;
   });
   return redis;
+}
+
+/**
+ * Resolves once the client is ready, or once it found no server (it goes on reconnecting: the
+ * service starts, not ready); rejects when the server refused it (credentials, ACL, certificate),
+ * which no reconnection mends.
+ */
+export function firstContact(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      redis.off('ready', settle);
+      redis.off('error', settle);
+      const refused = error && refusal(error);
+      if (refused) reject(refused);
+      else resolve();
+    };
+    redis.on('ready', settle);
+    redis.on('error', settle);
+  });
+}
+
+/** QUIT, so that replies still due arrive first; a connection Redis refused cannot even QUIT, and is dropped. */
+export async function closeRedis(redis: Redis | undefined): Promise<void> {
+  if (!redis) return;
+  await redis.quit().catch(() => redis.disconnect());
+}
+
+/** One connection for a command: no reconnecting; rejects with why Redis refused it, or is not there. */
+export async function openRedis(connection: RedisConnection, name: string): Promise<Redis> {
+  const redis = new Redis(connection.url, {
+    connectionName: name,
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+    ...serverOptions(connection),
+  });
+  // ioredis emits the reason, then rejects connect() with "Connection is closed."
+  let reason: Error | undefined;
+  redis.on('error', (error: Error) => (reason ??= error));
+  try {
+    await redis.connect();
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    throw connectionError(reason ?? (error as Error));
+  }
+}
+
+/** Marked as Redis', for explainFailure: Node's network and TLS errors do not say whose they are. */
+function connectionError(error: Error): Error {
+  return Object.assign(new Error(error.message, { cause: error }), { name: REDIS_CONNECTION_ERROR });
+}
+
+/** True when Redis refused a connection or a command (credentials, ACL, certificate): no retry mends that. */
+export function refusedByRedis(error: unknown): boolean {
+  return explainRefusal(error)?.problem.startsWith('redis_') === true;
+}
+
+/** The error to stop on, when Redis refused the connection rather than not being there. */
+function refusal(error: Error): Error | undefined {
+  const marked = connectionError(error);
+  return refusedByRedis(marked) ? marked : undefined;
+}
+
+function serverOptions(connection: RedisConnection): RedisOptions {
+  return { ...(connection.tls ? { tls: connection.tls } : {}), ...(connection.sentinels ? sentinelOptions(connection) : {}) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Admin, Producer } from 'kafkajs';
 import { topicsFrom, contractTopics } from '@sonar/contracts';
-import { BatchingProducer, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
-import { createLogger, createRegistry, kafkaConnection, Shutdown, startHttpServer, type HttpServer, type RunningService } from '@sonar/runtime';
+import { BatchingProducer, connectAdmin, CoordinatorRefusals, createKafka, createProducer } from '@sonar/kafka';
+import { createLogger, createRegistry, failedStart, kafkaConnection, ServiceFailures, Shutdown, startHttpServer, type HttpServer, type RunningService } from '@sonar/runtime';
 import { loadConfig } from './config.ts';
 import { readingsRoute } from './http/readings-route.ts';
 import { KafkaReachability } from './reachability.ts';
@@ -37,44 +37,67 @@ export async function runIngest(env: NodeJS.ProcessEnv = process.env, options: {
     .add('disconnect admin', () => r.admin?.disconnect());
   if (options.handleSignals) shutdown.onSignals();
 
-  const kafka = createKafka(kafkaConnection(config), 'sonar-ingest', logger);
-  const admin = (r.admin = kafka.admin());
-  await admin.connect();
-  await ensureTopics(admin, contractTopics(topics, config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION));
-  const producer = (r.producer = createProducer(kafka));
-  await producer.connect();
-  const batching = (r.batching = new BatchingProducer(producer, {
-    maxBatchMessages: config.INGEST_BATCH_MESSAGES,
-    lingerMs: config.INGEST_LINGER_MS,
-    highWaterMark: config.INGEST_MAX_PENDING,
-  }));
-  const publisher = new ReadingPublisher(batching, topics.readings, config.INGEST_FORMAT);
-  const reachability = (r.reachability = new KafkaReachability(admin, logger));
-
-  r.http = await startHttpServer({
-    host: config.INGEST_HOST,
-    port: config.INGEST_PORT,
-    registry,
-    logger,
-    bodyLimit: config.INGEST_BODY_LIMIT,
-    notReady: () => (shutdown.started ? 'shutting down' : reachability.reachable ? undefined : 'Kafka is not reachable'),
-    routes: readingsRoute({
-      publisher,
-      metrics,
-      logger,
-      token: config.INGEST_TOKEN,
-      ackTimeoutMs: config.INGEST_ACK_TIMEOUT_MS,
-      maxReadings: config.INGEST_MAX_READINGS,
-      maxPending: config.INGEST_MAX_PENDING,
-    }),
+  const connection = kafkaConnection(config);
+  const refusals = new CoordinatorRefusals();
+  const failures = new ServiceFailures(logger, config, { write: [topics.readings] }, refusals);
+  let fail!: (error: unknown) => void;
+  const failed = new Promise<never>((_, reject) => {
+    // A refusal while serving: one fatal line, then the shutdown; the process exits non-zero.
+    fail = (error) => {
+      if (shutdown.started) return;
+      const fatal = failures.report(error, 'ingest failed');
+      void shutdown.run('kafka refused the readings').finally(() => reject(fatal));
+    };
   });
-  logger.info({ topic: topics.readings, format: config.INGEST_FORMAT, auth: config.INGEST_TOKEN !== undefined }, 'ingest started');
+  failed.catch(() => undefined);
+
+  try {
+    const kafka = createKafka(connection, 'sonar-ingest', logger, refusals);
+    const admin = (r.admin = kafka.admin());
+    await connectAdmin(admin, connection, contractTopics(topics, config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION));
+    const producer = (r.producer = createProducer(kafka));
+    await producer.connect();
+    const batching = (r.batching = new BatchingProducer(producer, {
+      maxBatchMessages: config.INGEST_BATCH_MESSAGES,
+      lingerMs: config.INGEST_LINGER_MS,
+      highWaterMark: config.INGEST_MAX_PENDING,
+    }));
+    const publisher = new ReadingPublisher(batching, topics.readings, config.INGEST_FORMAT);
+    const reachability = (r.reachability = new KafkaReachability(admin, logger));
+
+    r.http = await startHttpServer({
+      host: config.INGEST_HOST,
+      port: config.INGEST_PORT,
+      tls: config.tls,
+      registry,
+      logger,
+      bodyLimit: config.INGEST_BODY_LIMIT,
+      notReady: () => (shutdown.started ? 'shutting down' : reachability.reachable ? undefined : 'Kafka is not reachable'),
+      routes: readingsRoute({
+        publisher,
+        metrics,
+        logger,
+        token: config.INGEST_TOKEN,
+        ackTimeoutMs: config.INGEST_ACK_TIMEOUT_MS,
+        maxReadings: config.INGEST_MAX_READINGS,
+        maxPending: config.INGEST_MAX_PENDING,
+        refused: (error) => {
+          if (!failures.refuses(error)) return false;
+          fail(error);
+          return true;
+        },
+      }),
+    });
+  } catch (error) {
+    throw await failedStart(error, shutdown, (cause) => failures.report(cause, 'ingest failed to start'));
+  }
+  logger.info({ topic: topics.readings, format: config.INGEST_FORMAT, auth: config.INGEST_TOKEN !== undefined, tls: config.tls !== undefined }, 'ingest started');
 
   let finished!: () => void;
-  const done = new Promise<void>((resolve) => (finished = resolve));
+  const stopped = new Promise<void>((resolve) => (finished = resolve));
   return {
     port: r.http.port,
-    done,
+    done: Promise.race([stopped, failed]),
     stop: (reason = 'stop requested') => shutdown.run(reason).finally(finished),
   };
 }

@@ -5,16 +5,30 @@ import { consumerGroups, contractTopics, topicsFrom } from '@sonar/contracts';
 import {
   BatchingProducer,
   BatchSource,
+  connectAdmin,
   ConsumerLag,
+  CoordinatorRefusals,
   createConsumer,
   createKafka,
   createProducer,
-  ensureTopics,
   GroupMembership,
   RefusableSender,
 } from '@sonar/kafka';
-import { createLogger, createRegistry, deadLetterLimits, DependencyHealth, kafkaConnection, redisConnection, Shutdown, startHttpServer, type HttpServer, type RunningService } from '@sonar/runtime';
-import { CheckpointStore, connectRedis, ModelHolder, ModelWatcher, probeRedis } from '@sonar/store';
+import {
+  createLogger,
+  createRegistry,
+  deadLetterLimits,
+  DependencyHealth,
+  failedStart,
+  kafkaConnection,
+  redisConnection,
+  ServiceFailures,
+  Shutdown,
+  startHttpServer,
+  type HttpServer,
+  type RunningService,
+} from '@sonar/runtime';
+import { CheckpointStore, closeRedis, connectRedis, firstContact, ModelHolder, ModelWatcher, probeRedis } from '@sonar/store';
 import { loadConfig, type ScorerConfig } from './config.ts';
 import { scorerMetrics } from './metrics.ts';
 import { scoringPipeline } from './pipeline.ts';
@@ -69,110 +83,120 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
       await r.watcher?.stop();
     })
     .add('disconnect admin', () => r.admin?.disconnect())
-    .add('quit redis', () => Promise.all([r.redis?.quit(), r.subscriber?.quit()]))
+    .add('quit redis', () => Promise.all([closeRedis(r.redis), closeRedis(r.subscriber)]))
     .add('close http', () => r.http?.close());
   if (options.handleSignals) shutdown.onSignals();
 
-  const kafka = createKafka(kafkaConnection(config), `sonar-scorer-${config.SONAR_MODEL}`, logger);
-  const admin = (r.admin = kafka.admin());
-  await admin.connect();
-  await ensureTopics(admin, contractTopics(topics, config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION));
-  const redis = (r.redis = connectRedis(redisConnection(config), logger, 'scorer', config.REDIS_COMMAND_TIMEOUT_MS));
-  // Subscribed connections wait for messages: no command timeout there.
-  const subscriber = (r.subscriber = connectRedis(redisConnection(config), logger, 'scorer-updates', 0));
-  r.stopProbe = probeRedis(redis, health);
-  const store = new CheckpointStore(redis, config.SONAR_MODEL, config.REDIS_PREFIX);
-  const lag = (r.lag = new ConsumerLag(admin, topics.readings).start());
-  let metrics: ReturnType<typeof scorerMetrics> | undefined;
-  const holder = new ModelHolder((model, previous) => {
-    if (previous !== undefined) metrics?.swaps.inc();
-    logger.info({ version: model.version, previous }, previous === undefined ? 'model loaded' : 'model swapped in');
-  });
-  metrics = scorerMetrics(registry, groupId, lag, holder);
-  const watcher = (r.watcher = new ModelWatcher(store, subscriber, holder, logger, config.SCORER_POLL_MS, (reason) => metrics?.modelsRejected.inc({ reason })));
-  const consumer = (r.consumer = createConsumer(kafka, {
-    groupId,
-    sessionTimeout: config.SCORER_SESSION_TIMEOUT_MS,
-    heartbeatInterval: config.SCORER_HEARTBEAT_MS,
-  }));
-  const membership = new GroupMembership(consumer, topics.readings);
-  const source = (r.source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true, prefetch: config.SCORER_PREFETCH_BATCHES }));
-  const producer = (r.producer = createProducer(kafka));
-  const deadLetterProducer = (r.deadLetterProducer = createProducer(kafka, undefined, 'bounded'));
-  const batching = (r.batching = new BatchingProducer(producer, { maxBatchMessages: config.SCORER_BATCH_MESSAGES, lingerMs: config.SCORER_LINGER_MS }));
-  const transactional = (r.transactional = config.SCORER_EXACTLY_ONCE
-    ? new TransactionalPublisher({
-        kafka,
-        source,
-        groupId,
-        deadLetterLimits: deadLetterLimits(config),
-        model: config.SONAR_MODEL,
-        classifiedTopic: topics.classified,
-        deadLetterTopic: topics.deadLetters,
-        metrics,
-        logger,
-      })
-    : undefined);
-  membership.assignments$.subscribe((partitions) => {
-    lag.retain(partitions);
-    // Open each partition's transactional producer now: that aborts what a predecessor left open.
-    transactional?.prepare(topics.readings, partitions);
-  });
-  const pipelined = (r.pipelined = new PipelinedPublisher({
-    producer: batching,
-    deadLetters: new RefusableSender(deadLetterProducer),
-    deadLetterLimits: deadLetterLimits(config),
-    source,
-    classifiedTopic: topics.classified,
-    deadLetterTopic: topics.deadLetters,
-    metrics,
-    logger,
-  }));
-  const kafkaStuckForMs = () => (transactional ? transactional.failingForMs() : pipelined.waitingForKafkaMs());
+  const connection = kafkaConnection(config);
+  const refusals = new CoordinatorRefusals();
+  const failures = new ServiceFailures(logger, config, { read: [topics.readings], write: [topics.classified, topics.deadLetters], group: groupId }, refusals);
 
-  r.http = await startHttpServer({
-    host: config.SCORER_HOST,
-    port: config.SCORER_PORT,
-    registry,
-    logger,
-    notReady: () => {
-      if (shutdown.started) return 'shutting down';
-      if (holder.current === undefined) return 'no model yet: waiting for the first checkpoint';
-      return health.problem();
-    },
-  });
-
-  let failed: Promise<unknown> = Promise.resolve();
-  await watcher.start(starting.signal);
-  await watcher.firstModel(starting.signal);
-  if (!starting.signal.aborted) {
-    await Promise.all([producer.connect(), deadLetterProducer.connect()]);
-    await consumer.connect();
-    r.pipeline = lastValueFrom(
-      scoringPipeline({
-        source,
-        failures$: giveUpWhenKafkaStuck(config, health, kafkaStuckForMs),
-        holder,
-        model: config.SONAR_MODEL,
-        maxReadingBytes: config.MAX_READING_BYTES,
-        publish: transactional?.stage ?? pipelined.stage,
-        observe: recordScored(metrics, lag, config.SCORER_ACCURACY_WINDOW),
-        now,
-      }),
-      { defaultValue: undefined },
-    );
-    failed = Promise.race([r.pipeline, pipelined.failed]).catch(async (error: unknown) => {
-      logger.fatal({ err: error }, 'scoring pipeline failed');
-      await shutdown.run('pipeline failed').catch(() => undefined);
-      throw error;
+  try {
+    const kafka = createKafka(connection, `sonar-scorer-${config.SONAR_MODEL}`, logger, refusals);
+    const admin = (r.admin = kafka.admin());
+    await connectAdmin(admin, connection, contractTopics(topics, config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION));
+    const redis = (r.redis = connectRedis(redisConnection(config), logger, 'scorer', config.REDIS_COMMAND_TIMEOUT_MS));
+    // Subscribed connections wait for messages: no command timeout there.
+    const subscriber = (r.subscriber = connectRedis(redisConnection(config), logger, 'scorer-updates', 0));
+    await Promise.all([firstContact(redis), firstContact(subscriber)]);
+    r.stopProbe = probeRedis(redis, health);
+    const store = new CheckpointStore(redis, config.SONAR_MODEL, config.REDIS_PREFIX);
+    const lag = (r.lag = new ConsumerLag(admin, topics.readings).start());
+    let metrics: ReturnType<typeof scorerMetrics> | undefined;
+    const holder = new ModelHolder((model, previous) => {
+      if (previous !== undefined) metrics?.swaps.inc();
+      logger.info({ version: model.version, previous }, previous === undefined ? 'model loaded' : 'model swapped in');
     });
-    logger.info({ model: config.SONAR_MODEL, group: groupId, exactlyOnce: config.SCORER_EXACTLY_ONCE, version: holder.current?.version }, 'scorer started');
+    metrics = scorerMetrics(registry, groupId, lag, holder);
+    const watcher = (r.watcher = new ModelWatcher(store, subscriber, holder, logger, config.SCORER_POLL_MS, (reason) => metrics?.modelsRejected.inc({ reason })));
+    const consumer = (r.consumer = createConsumer(kafka, {
+      groupId,
+      sessionTimeout: config.SCORER_SESSION_TIMEOUT_MS,
+      heartbeatInterval: config.SCORER_HEARTBEAT_MS,
+    }));
+    const membership = new GroupMembership(consumer, topics.readings);
+    const source = (r.source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true, prefetch: config.SCORER_PREFETCH_BATCHES }));
+    const producer = (r.producer = createProducer(kafka));
+    const deadLetterProducer = (r.deadLetterProducer = createProducer(kafka, undefined, 'bounded'));
+    const batching = (r.batching = new BatchingProducer(producer, { maxBatchMessages: config.SCORER_BATCH_MESSAGES, lingerMs: config.SCORER_LINGER_MS }));
+    const transactional = (r.transactional = config.SCORER_EXACTLY_ONCE
+      ? new TransactionalPublisher({
+          kafka,
+          source,
+          groupId,
+          deadLetterLimits: deadLetterLimits(config),
+          model: config.SONAR_MODEL,
+          classifiedTopic: topics.classified,
+          deadLetterTopic: topics.deadLetters,
+          metrics,
+          logger,
+        })
+      : undefined);
+    membership.assignments$.subscribe((partitions) => {
+      lag.retain(partitions);
+      // Open each partition's transactional producer now: that aborts what a predecessor left open.
+      transactional?.prepare(topics.readings, partitions);
+    });
+    const pipelined = (r.pipelined = new PipelinedPublisher({
+      producer: batching,
+      deadLetters: new RefusableSender(deadLetterProducer),
+      deadLetterLimits: deadLetterLimits(config),
+      source,
+      classifiedTopic: topics.classified,
+      deadLetterTopic: topics.deadLetters,
+      metrics,
+      logger,
+    }));
+    const kafkaStuckForMs = () => (transactional ? transactional.failingForMs() : pipelined.waitingForKafkaMs());
+
+    r.http = await startHttpServer({
+      host: config.SCORER_HOST,
+      port: config.SCORER_PORT,
+      registry,
+      logger,
+      notReady: () => {
+        if (shutdown.started) return 'shutting down';
+        if (holder.current === undefined) return 'no model yet: waiting for the first checkpoint';
+        return health.problem();
+      },
+    });
+
+    let failed: Promise<unknown> = Promise.resolve();
+    // May it use its group? Asked now: its consumer joins only once there is a model.
+    await admin.describeGroups([groupId]);
+    await watcher.start(starting.signal);
+    await watcher.firstModel(starting.signal);
+    if (!starting.signal.aborted) {
+      await Promise.all([producer.connect(), deadLetterProducer.connect()]);
+      await consumer.connect();
+      r.pipeline = lastValueFrom(
+        scoringPipeline({
+          source,
+          failures$: giveUpWhenKafkaStuck(config, health, kafkaStuckForMs),
+          holder,
+          model: config.SONAR_MODEL,
+          maxReadingBytes: config.MAX_READING_BYTES,
+          publish: transactional?.stage ?? pipelined.stage,
+          observe: recordScored(metrics, lag, config.SCORER_ACCURACY_WINDOW),
+          now,
+        }),
+        { defaultValue: undefined },
+      );
+      failed = Promise.race([r.pipeline, pipelined.failed]).catch(async (error: unknown) => {
+        const fatal = failures.report(error, 'scoring pipeline failed');
+        await shutdown.run('pipeline failed').catch(() => undefined);
+        throw fatal;
+      });
+      logger.info({ model: config.SONAR_MODEL, group: groupId, exactlyOnce: config.SCORER_EXACTLY_ONCE, version: holder.current?.version }, 'scorer started');
+    }
+    return {
+      port: r.http.port,
+      done: failed.then(() => shutdown.run('pipeline completed')),
+      stop: (reason = 'stop requested') => shutdown.run(reason),
+    };
+  } catch (error) {
+    throw await failedStart(error, shutdown, (cause) => failures.report(cause, 'scorer failed to start'));
   }
-  return {
-    port: r.http.port,
-    done: failed.then(() => shutdown.run('pipeline completed')),
-    stop: (reason = 'stop requested') => shutdown.run(reason),
-  };
 }
 
 /**

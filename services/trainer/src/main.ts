@@ -5,16 +5,31 @@ import { consumerGroups, contractTopics, topicsFrom } from '@sonar/contracts';
 import {
   BatchingProducer,
   BatchSource,
+  connectAdmin,
   ConsumerLag,
+  CoordinatorRefusals,
   createConsumer,
   createKafka,
   createProducer,
-  ensureTopics,
   GroupMembership,
   RefusableSender,
 } from '@sonar/kafka';
-import { createLogger, createRegistry, deadLetterLimits, DependencyHealth, kafkaConnection, redisConnection, redisReplication, Shutdown, startHttpServer, type HttpServer, type RunningService } from '@sonar/runtime';
-import { CheckpointStore, connectRedis, probeRedis } from '@sonar/store';
+import {
+  createLogger,
+  createRegistry,
+  deadLetterLimits,
+  DependencyHealth,
+  failedStart,
+  kafkaConnection,
+  redisConnection,
+  redisReplication,
+  ServiceFailures,
+  Shutdown,
+  startHttpServer,
+  type HttpServer,
+  type RunningService,
+} from '@sonar/runtime';
+import { CheckpointStore, closeRedis, connectRedis, firstContact, probeRedis } from '@sonar/store';
 import { singleActiveAssigner } from './assigner.ts';
 import { coreSettings, hyperparameters, loadConfig } from './config.ts';
 import type { TrainerEvent } from './core/events.ts';
@@ -71,96 +86,104 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
     .add('flush producer', () => r.batching?.flush())
     .add('disconnect producers', () => Promise.all([r.producer?.disconnect(), r.deadLetterProducer?.disconnect()]))
     .add('disconnect admin', () => r.admin?.disconnect())
-    .add('quit redis', () => r.redis?.quit())
+    .add('quit redis', () => closeRedis(r.redis))
     .add('close http', () => r.http?.close());
   if (options.handleSignals) shutdown.onSignals();
 
-  const kafka = createKafka(kafkaConnection(config), `sonar-trainer-${config.SONAR_MODEL}`, logger);
-  const admin = (r.admin = kafka.admin());
-  await admin.connect();
-  await ensureTopics(admin, contractTopics(topics, config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION));
-  const producer = (r.producer = createProducer(kafka));
-  const deadLetterProducer = (r.deadLetterProducer = createProducer(kafka, undefined, 'bounded'));
-  await Promise.all([producer.connect(), deadLetterProducer.connect()]);
-  const batching = (r.batching = new BatchingProducer(producer, { lingerMs: 2 }));
-  const redis = (r.redis = connectRedis(redisConnection(config), logger, 'trainer', config.REDIS_COMMAND_TIMEOUT_MS));
-  r.stopProbe = probeRedis(redis, health);
-  const store = new CheckpointStore(redis, config.SONAR_MODEL, config.REDIS_PREFIX, config.TRAIN_HISTORY, redisReplication(config));
-  const consumer = (r.consumer = createConsumer(kafka, {
-    groupId,
-    sessionTimeout: config.TRAINER_SESSION_TIMEOUT_MS,
-    heartbeatInterval: config.TRAINER_HEARTBEAT_MS,
-    partitionAssigners: [singleActiveAssigner(() => activeEpoch(core.state))],
-    // kafkajs hands over one partition's batch at a time: small batches keep a backlog from
-    // being learnt partition after partition (each a different third of the data).
-    maxBytesPerPartition: config.TRAINER_FETCH_PARTITION_BYTES,
-  }));
-  const membership = new GroupMembership(consumer, topics.readings);
-  const lag = (r.lag = new ConsumerLag(admin, topics.readings).start());
-  membership.assignments$.subscribe((partitions) => lag.retain(partitions));
-  await consumer.connect();
+  const connection = kafkaConnection(config);
+  const refusals = new CoordinatorRefusals();
+  const failures = new ServiceFailures(logger, config, { read: [topics.readings], write: [topics.models, topics.deadLetters], group: groupId }, refusals);
 
-  const metrics = trainerMetrics(registry, groupId, lag, () => core.state.kind);
-  const source = (r.source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true, prefetch: config.TRAINER_PREFETCH_BATCHES }));
-  const feedback = new Subject<TrainerEvent>();
-  const interpreter = (r.interpreter = new EffectInterpreter(
-    {
-      topic: topics.readings,
-      modelsTopic: topics.models,
-      deadLetterTopic: topics.deadLetters,
-      deadLetterLimits: deadLetterLimits(config),
-      model: config.SONAR_MODEL,
-      store,
-      admin,
-      source,
-      producer: batching,
-      deadLetters: new RefusableSender(deadLetterProducer),
-      metrics,
-      lag,
+  try {
+    const kafka = createKafka(connection, `sonar-trainer-${config.SONAR_MODEL}`, logger, refusals);
+    const admin = (r.admin = kafka.admin());
+    await connectAdmin(admin, connection, contractTopics(topics, config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION));
+    const producer = (r.producer = createProducer(kafka));
+    const deadLetterProducer = (r.deadLetterProducer = createProducer(kafka, undefined, 'bounded'));
+    await Promise.all([producer.connect(), deadLetterProducer.connect()]);
+    const batching = (r.batching = new BatchingProducer(producer, { lingerMs: 2 }));
+    const redis = (r.redis = connectRedis(redisConnection(config), logger, 'trainer', config.REDIS_COMMAND_TIMEOUT_MS));
+    await firstContact(redis);
+    r.stopProbe = probeRedis(redis, health);
+    const store = new CheckpointStore(redis, config.SONAR_MODEL, config.REDIS_PREFIX, config.TRAIN_HISTORY, redisReplication(config));
+    const consumer = (r.consumer = createConsumer(kafka, {
+      groupId,
+      sessionTimeout: config.TRAINER_SESSION_TIMEOUT_MS,
+      heartbeatInterval: config.TRAINER_HEARTBEAT_MS,
+      partitionAssigners: [singleActiveAssigner(() => activeEpoch(core.state))],
+      // kafkajs hands over one partition's batch at a time: small batches keep a backlog from
+      // being learnt partition after partition (each a different third of the data).
+      maxBytesPerPartition: config.TRAINER_FETCH_PARTITION_BYTES,
+    }));
+    const membership = new GroupMembership(consumer, topics.readings);
+    const lag = (r.lag = new ConsumerLag(admin, topics.readings).start());
+    membership.assignments$.subscribe((partitions) => lag.retain(partitions));
+    await consumer.connect();
+
+    const metrics = trainerMetrics(registry, groupId, lag, () => core.state.kind);
+    const source = (r.source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true, prefetch: config.TRAINER_PREFETCH_BATCHES }));
+    const feedback = new Subject<TrainerEvent>();
+    const interpreter = (r.interpreter = new EffectInterpreter(
+      {
+        topic: topics.readings,
+        modelsTopic: topics.models,
+        deadLetterTopic: topics.deadLetters,
+        deadLetterLimits: deadLetterLimits(config),
+        model: config.SONAR_MODEL,
+        store,
+        admin,
+        source,
+        producer: batching,
+        deadLetters: new RefusableSender(deadLetterProducer),
+        metrics,
+        lag,
+        logger,
+      },
+      (event) => feedback.next(event),
+    ));
+    r.http = await startHttpServer({
+      host: config.TRAINER_HOST,
+      port: config.TRAINER_PORT,
+      registry,
       logger,
-    },
-    (event) => feedback.next(event),
-  ));
-  r.http = await startHttpServer({
-    host: config.TRAINER_HOST,
-    port: config.TRAINER_PORT,
-    registry,
-    logger,
-    notReady: () => {
-      if (shutdown.started) return 'shutting down';
-      if (!membership.joined) return 'not joined to the consumer group (yet)';
-      // A fenced trainer that still holds partitions trains nothing: not ready until the group decides again.
-      if (core.state.kind === 'fenced') return 'fenced: another trainer holds a newer epoch';
-      if (core.state.kind === 'resuming' && core.state.problem) return core.state.problem;
-      return health.problem();
-    },
-  });
+      notReady: () => {
+        if (shutdown.started) return 'shutting down';
+        if (!membership.joined) return 'not joined to the consumer group (yet)';
+        // A fenced trainer that still holds partitions trains nothing: not ready until the group decides again.
+        if (core.state.kind === 'fenced') return 'fenced: another trainer holds a newer epoch';
+        if (core.state.kind === 'resuming' && core.state.problem) return core.state.problem;
+        return health.problem();
+      },
+    });
 
-  r.pipeline = lastValueFrom(
-    trainingPipeline({
-      core,
-      source,
-      assignments$: membership.assignments$,
-      stop$,
-      feedback$: feedback,
-      failures$: giveUpWhenStuck(health, () => core.state, config.TRAINER_GIVE_UP_MS),
-      perform: (effects) => interpreter.perform(effects),
-      tickMs: config.TRAIN_BATCH_MAX_WAIT_MS > 0 ? Math.min(1000, Math.max(10, config.TRAIN_BATCH_MAX_WAIT_MS / 2)) : 1000,
-    }),
-    { defaultValue: undefined },
-  );
+    r.pipeline = lastValueFrom(
+      trainingPipeline({
+        core,
+        source,
+        assignments$: membership.assignments$,
+        stop$,
+        feedback$: feedback,
+        failures$: giveUpWhenStuck(health, () => core.state, config.TRAINER_GIVE_UP_MS),
+        perform: (effects) => interpreter.perform(effects),
+        tickMs: config.TRAIN_BATCH_MAX_WAIT_MS > 0 ? Math.min(1000, Math.max(10, config.TRAIN_BATCH_MAX_WAIT_MS / 2)) : 1000,
+      }),
+      { defaultValue: undefined },
+    );
 
-  const failed = r.pipeline.catch(async (error: unknown) => {
-    logger.fatal({ err: error }, 'training pipeline failed');
-    await shutdown.run('pipeline failed').catch(() => undefined);
-    throw error;
-  });
-  logger.info({ model: config.SONAR_MODEL, topic: topics.readings, group: groupId, hyperparameters: hyperparameters(config) }, 'trainer started');
-  return {
-    port: r.http.port,
-    done: failed.then(() => shutdown.run('pipeline completed')),
-    stop: (reason = 'stop requested') => shutdown.run(reason),
-  };
+    const failed = r.pipeline.catch(async (error: unknown) => {
+      const fatal = failures.report(error, 'training pipeline failed');
+      await shutdown.run('pipeline failed').catch(() => undefined);
+      throw fatal;
+    });
+    logger.info({ model: config.SONAR_MODEL, topic: topics.readings, group: groupId, hyperparameters: hyperparameters(config) }, 'trainer started');
+    return {
+      port: r.http.port,
+      done: failed.then(() => shutdown.run('pipeline completed')),
+      stop: (reason = 'stop requested') => shutdown.run(reason),
+    };
+  } catch (error) {
+    throw await failedStart(error, shutdown, (cause) => failures.report(cause, 'trainer failed to start'));
+  }
 }
 
 /**

@@ -1,12 +1,12 @@
 import { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { consumerGroups, DEFAULT_PORTS } from '@sonar/contracts';
 import { loadSonar } from '@sonar/dataset';
 import { createKafka } from '@sonar/kafka';
-import { eventually, kafkaConnection } from '@sonar/runtime';
-import { CheckpointStore } from '@sonar/store';
-import { httpAnswers, LocalStack, redact, type ComponentName, type ServiceProcess } from '@sonar/stack';
+import { eventually, kafkaConnection, redactUrl, redisConnection } from '@sonar/runtime';
+import { CheckpointStore, openRedis } from '@sonar/store';
+import { httpAnswers, LocalStack, type ComponentName, type ServiceProcess } from '@sonar/stack';
 import { holdoutRows, httpSink, plannedCount, produce, replayPlan, sonarSourceRows } from '@sonar/ingest';
 import { commandEnv, commandLogger } from '../env.ts';
 import { fraction, integer, number } from '../parse.ts';
@@ -63,14 +63,13 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
-  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  redis.on('error', () => undefined);
+  let redis: Redis | undefined;
   const kafka = createKafka(kafkaConnection(env), 'sonar-demo', commandLogger('demo', env));
   const admin = kafka.admin();
   try {
     say('sonar demo: starting the local stack (first start fetches Apache Kafka with Maven)');
     ({ started: startedStack } = await stack.upTracked((m) => say(`  ${m}`)));
-    await redis.connect();
+    redis = await openRedis(redisConnection(env), 'sonar-demo');
     await admin.connect();
     const store = new CheckpointStore(redis, ns.model, env.REDIS_PREFIX);
     say(`resetting the demo namespace: model "${ns.model}", topics ${ns.model}.*`);
@@ -132,7 +131,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       'live view   pnpm sonar watch        (with --linger, while the services run)',
       `events      SONAR_MODEL=${ns.model} TOPIC_CLASSIFIED=${ns.topics.classified} pnpm sonar tail`,
       `model       SONAR_MODEL=${ns.model} pnpm sonar model show`,
-      `Redis       ${redact(env.REDIS_URL)}  key ${store.keys.model}`,
+      `Redis       ${redactUrl(env.REDIS_URL)}  key ${store.keys.model}`,
     ];
     if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else process.stdout.write(`${renderSummary(summary, where)}\n`);
@@ -143,7 +142,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   } finally {
     await Promise.all(services.map((s) => s.stop()));
     await admin.disconnect().catch(() => undefined);
-    redis.disconnect();
+    redis?.disconnect();
     if (!flags.keepStack) await stack.downOnly(startedStack, (m) => say(`  ${m}`));
     process.removeListener('SIGINT', interrupt);
     process.removeListener('SIGTERM', interrupt);

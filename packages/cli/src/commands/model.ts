@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { Redis } from 'ioredis';
-import { CheckpointStore, type Checkpoint } from '@sonar/store';
+import { redisConnection } from '@sonar/runtime';
+import { CheckpointStore, openRedis, type Checkpoint } from '@sonar/store';
 import { commandEnv } from '../env.ts';
 import { integer } from '../parse.ts';
 
@@ -52,8 +52,7 @@ export function modelCommand(): Command {
 
 async function withStore(work: (store: CheckpointStore) => Promise<void>): Promise<void> {
   const env = commandEnv();
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 3000 });
-  redis.on('error', () => undefined);
+  const redis = await openRedis(redisConnection(env), 'sonar-model');
   try {
     await work(new CheckpointStore(redis, env.SONAR_MODEL, env.REDIS_PREFIX));
   } finally {

@@ -1,5 +1,20 @@
 import { Command } from 'commander';
-import { LocalStack, SECURE_SERVICES, type ComponentStatus, type SecureService } from '@sonar/stack';
+import { relative } from 'node:path';
+import { contractTopics, topicsFrom } from '@sonar/contracts';
+import { checkBrokerTls, createKafka } from '@sonar/kafka';
+import { kafkaConnection } from '@sonar/runtime';
+import {
+  composeFilesDir,
+  DEFAULT_GRADIENTS_TOPIC,
+  LocalStack,
+  provisionDeployment,
+  repoRoot,
+  SECURE_SERVICES,
+  writeComposeFiles,
+  type ComponentStatus,
+  type SecureService,
+} from '@sonar/stack';
+import { commandEnv, commandLogger } from '../env.ts';
 
 const say = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -40,6 +55,32 @@ export function stackCommand(): Command {
           ? stack.secure.serviceEnv(options.service as SecureService)
           : { KAFKA_BROKERS: stack.config.kafkaBrokers.join(','), REDIS_URL: stack.config.redisUrl };
       for (const [name, value] of Object.entries(env)) process.stdout.write(`export ${name}=${shellQuoted(value)}\n`);
+    });
+  stack
+    .command('compose-files')
+    .description('write what `docker compose --profile secured` mounts into .sonar/compose-secured: a CA and certificate, passwords, the broker\'s and Redis\' configuration')
+    .action(async () => {
+      const dir = composeFilesDir();
+      const { envFile } = await writeComposeFiles(dir, process.env.REDIS_PREFIX ?? 'sonar', say);
+      say(`written to ${dir} (the passwords in ${envFile}, mode 0600); then:`);
+      say(`  docker compose --env-file ${relative(repoRoot(), envFile)} --profile secured up --build -d ingest-secured trainer-secured scorer-secured`);
+    });
+  stack
+    .command('grant')
+    .description("create the deployment's topics and the services' ACLs on a secured broker, as the admin principal of KAFKA_SASL_* (the compose profile `secured` runs it)")
+    .action(async () => {
+      const env = commandEnv();
+      const connection = kafkaConnection(env);
+      const admin = createKafka(connection, 'sonar-grant', commandLogger('grant', env)).admin();
+      await checkBrokerTls(connection);
+      await admin.connect();
+      try {
+        const topics = topicsFrom(env);
+        await provisionDeployment(admin, contractTopics(topics, env.TOPIC_PARTITIONS, env.TOPIC_REPLICATION), { topics, gradients: DEFAULT_GRADIENTS_TOPIC });
+      } finally {
+        await admin.disconnect();
+      }
+      say(`topics ${Object.values(topicsFrom(env)).join(', ')} and the ACLs of ingest, trainer and scorer in place`);
     });
   stack
     .command('status')

@@ -11,7 +11,7 @@ const run = promisify(execFile);
 export const SERVER_CERTIFICATE_SUBJECT = 'CN=sonar-broker';
 
 /** Loopback names clients may dial; the certificate is valid for each. */
-const SERVER_NAMES = 'DNS:localhost,IP:127.0.0.1,IP:::1';
+export const LOOPBACK_NAMES = ['DNS:localhost', 'IP:127.0.0.1', 'IP:::1'];
 const VALID_DAYS = '825';
 const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-noenc'];
 
@@ -36,8 +36,8 @@ export function tlsFiles(dir: string): TlsFiles {
   };
 }
 
-/** A CA and a server certificate it signed, made with openssl once (the server's again when it expires). */
-export async function ensureCertificates(dir: string, report: Reporter): Promise<TlsFiles> {
+/** A CA and a server certificate it signed for these names, made with openssl once (the server's again when it expires). */
+export async function ensureCertificates(dir: string, report: Reporter, names: string[] = LOOPBACK_NAMES): Promise<TlsFiles> {
   const files = tlsFiles(dir);
   const openssl = which('openssl');
   if (!openssl) throw new Error('the secured stack makes its certificates with openssl, which is not installed (apt-get install openssl)');
@@ -47,11 +47,11 @@ export async function ensureCertificates(dir: string, report: Reporter): Promise
     await runOpenssl(openssl, ['req', '-x509', ...EC_KEY, '-keyout', files.caKey, '-out', files.ca, '-days', VALID_DAYS, '-subj', '/CN=sonar-stream local CA']);
   }
   if (!existsSync(files.keystore) || !(await stillValid(openssl, files.cert))) {
-    report(`tls: issuing the server certificate (${SERVER_NAMES})`);
+    report(`tls: issuing the server certificate (${names.join(',')})`);
     await runOpenssl(openssl, [
       'req', '-x509', ...EC_KEY, '-keyout', files.key, '-out', files.cert, '-days', VALID_DAYS,
       '-CA', files.ca, '-CAkey', files.caKey, '-subj', `/${SERVER_CERTIFICATE_SUBJECT}`,
-      '-addext', `subjectAltName=${SERVER_NAMES}`,
+      '-addext', `subjectAltName=${names.join(',')}`,
       '-addext', 'basicConstraints=critical,CA:FALSE',
       // Client too: the broker presents it to its own controller listener.
       '-addext', 'extendedKeyUsage=serverAuth,clientAuth',

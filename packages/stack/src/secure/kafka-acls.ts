@@ -1,5 +1,6 @@
 import kafkajs, { type AclEntry, type AclOperationTypes, type AclResourceTypes, type Admin, type ResourcePatternTypes } from 'kafkajs';
 import { consumerGroups, type Topics } from '@sonar/contracts';
+import { ensureTopics } from '@sonar/kafka';
 import type { Principal } from './credentials.ts';
 
 // kafkajs' enums are not named exports of its CommonJS module under Node's ESM loader.
@@ -36,6 +37,12 @@ export function serviceAcls(scope: AclScope): AclEntry[] {
     ...[classified, deadLetters].map((name) => topic('scorer', name, Operation.WRITE)),
     ...ownPrefix('scorer', consumerGroups.scorer('')),
   ];
+}
+
+/** A deployment on a secured broker, as an admin: its topics (the services may not create them) and the service ACLs on them. */
+export async function provisionDeployment(admin: Admin, topics: Parameters<typeof ensureTopics>[1], scope: AclScope): Promise<void> {
+  await ensureTopics(admin, topics);
+  await grantServiceAcls(admin, scope);
 }
 
 /** Creates the service ACLs of a scope (creating one that exists changes nothing). */

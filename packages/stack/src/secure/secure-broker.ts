@@ -17,17 +17,25 @@ export function secureBrokerConfig(config: SecureStackConfig): BrokerConfig {
   };
 }
 
+/** What the secured broker adds to server.properties: the local stack's and the compose profile's. */
+export const SECURE_BROKER_TEMPLATE = join(repoRoot(), 'infra/kafka/server-secure.properties');
+
+/** The placeholders of SECURE_BROKER_TEMPLATE, with the TLS files where the broker finds them. */
+export function secureBrokerValues(tls: Pick<TlsFiles, 'keystore' | 'ca'>, credentials: Credentials): Record<string, string> {
+  return { BROKER_PASSWORD: credentials.broker, BROKER_CERTIFICATE_PRINCIPAL: SERVER_CERTIFICATE_SUBJECT, TLS_KEYSTORE: tls.keystore, TLS_CA: tls.ca };
+}
+
+/** `kafka-storage format` arguments that create every principal's SCRAM user. */
+export function scramUsers(credentials: Credentials): string[] {
+  return PRINCIPALS.flatMap((name) => ['--add-scram', `SCRAM-SHA-512=[name=${name},password=${credentials[name]}]`]);
+}
+
 /** The broker of the secured stack: SASL_SSL, SCRAM users created when its storage is formatted, ACLs. */
 export function secureBroker(config: SecureStackConfig, tls: TlsFiles, credentials: Credentials): KafkaBroker {
   return new KafkaBroker(secureBrokerConfig(config), {
-    template: join(repoRoot(), 'infra/kafka/server-secure.properties'),
-    values: {
-      BROKER_PASSWORD: credentials.broker,
-      BROKER_CERTIFICATE_PRINCIPAL: SERVER_CERTIFICATE_SUBJECT,
-      TLS_KEYSTORE: tls.keystore,
-      TLS_CA: tls.ca,
-    },
-    formatArgs: PRINCIPALS.flatMap((name) => ['--add-scram', `SCRAM-SHA-512=[name=${name},password=${credentials[name]}]`]),
+    template: SECURE_BROKER_TEMPLATE,
+    values: secureBrokerValues(tls, credentials),
+    formatArgs: scramUsers(credentials),
     client: kafkaSecurity(tls, 'admin', credentials.admin),
     description: 'SASL_SSL, SCRAM-SHA-512, ACLs',
   });

@@ -26,23 +26,28 @@ export function writeSecureRedisConfig(config: SecureStackConfig, tls: TlsFiles,
   const { dir, acl, config: conf } = files(config);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(acl, redisAclFile(credentials, config.redisPrefix), { mode: 0o600 });
+  writeFileSync(conf, secureRedisConf({ bind: SECURE_HOST, port: config.redisPort, tls, acl, dir }), { mode: 0o600 });
+}
+
+/** The secured Redis' redis.conf, of the local stack and of the compose profile: TLS only, ACL users from a file, no persistence. */
+export function secureRedisConf(where: { bind: string; port: number; tls: Pick<TlsFiles, 'cert' | 'key' | 'ca'>; acl: string; dir: string }): string {
   const settings = [
-    `bind ${SECURE_HOST}`,
+    `bind ${where.bind}`,
     // No plaintext port at all.
     'port 0',
-    `tls-port ${config.redisPort}`,
-    `tls-cert-file ${quoted(tls.cert)}`,
-    `tls-key-file ${quoted(tls.key)}`,
-    `tls-ca-cert-file ${quoted(tls.ca)}`,
+    `tls-port ${where.port}`,
+    `tls-cert-file ${quoted(where.tls.cert)}`,
+    `tls-key-file ${quoted(where.tls.key)}`,
+    `tls-ca-cert-file ${quoted(where.tls.ca)}`,
     // Clients prove who they are with their ACL password, not a certificate.
     'tls-auth-clients no',
-    `aclfile ${quoted(acl)}`,
+    `aclfile ${quoted(where.acl)}`,
     'save ""',
     'appendonly no',
-    `dir ${quoted(dir)}`,
+    `dir ${quoted(where.dir)}`,
     'daemonize no',
   ];
-  writeFileSync(conf, `${settings.join('\n')}\n`, { mode: 0o600 });
+  return `${settings.join('\n')}\n`;
 }
 
 function files(config: SecureStackConfig) {

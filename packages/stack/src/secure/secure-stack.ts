@@ -2,7 +2,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { contractTopics } from '@sonar/contracts';
-import { ensureTopics } from '@sonar/kafka';
 import { KafkaBroker } from '../kafka-broker.ts';
 import { RedisServer } from '../redis-server.ts';
 import type { KafkaSecurity } from '../probes.ts';
@@ -10,7 +9,7 @@ import type { ComponentStatus, Reporter, SecureStackConfig } from '../types.ts';
 import { ensureCertificates, tlsFiles, type TlsFiles } from './certificates.ts';
 import { SECURE_HOST, kafkaSecurity, redisTlsOptions, secureRedisUrl } from './clients.ts';
 import { CredentialsFile, PRINCIPALS, type Credentials, type Principal } from './credentials.ts';
-import { DEFAULT_GRADIENTS_TOPIC, grantServiceAcls } from './kafka-acls.ts';
+import { DEFAULT_GRADIENTS_TOPIC, provisionDeployment } from './kafka-acls.ts';
 import { secureBroker, secureBrokerConfig } from './secure-broker.ts';
 import { secureRedis, secureRedisConfig, writeSecureRedisConfig } from './secure-redis.ts';
 
@@ -81,13 +80,13 @@ export class SecureStack {
     return {
       KAFKA_BROKERS: this.brokers.join(','),
       KAFKA_SSL: 'true',
+      // The stack's CA only, rather than Node's CAs plus it (NODE_EXTRA_CA_CERTS works too).
+      KAFKA_SSL_CA_FILE: this.tls.ca,
       KAFKA_SASL_MECHANISM: 'scram-sha-512',
       KAFKA_SASL_USERNAME: service,
       KAFKA_SASL_PASSWORD: password,
       // Ingest does not use Redis.
-      ...(service === 'ingest' ? {} : { REDIS_URL: this.redisUrl(service) }),
-      // KAFKA_SSL=true and rediss:// trust Node's CAs, which this adds the stack's CA to.
-      NODE_EXTRA_CA_CERTS: this.tls.ca,
+      ...(service === 'ingest' ? {} : { REDIS_URL: this.redisUrl(service), REDIS_TLS_CA_FILE: this.tls.ca }),
     };
   }
 
@@ -107,8 +106,10 @@ export class SecureStack {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, contractTopics(this.config.topics, this.config.topicPartitions, this.config.topicReplication));
-      await grantServiceAcls(admin, { topics: this.config.topics, gradients: DEFAULT_GRADIENTS_TOPIC });
+      await provisionDeployment(admin, contractTopics(this.config.topics, this.config.topicPartitions, this.config.topicReplication), {
+        topics: this.config.topics,
+        gradients: DEFAULT_GRADIENTS_TOPIC,
+      });
     } finally {
       await admin.disconnect();
     }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '@sonar/runtime';
 import type { CheckpointStore } from '../checkpoint-store.ts';
+import { refusedByRedis } from '../connect.ts';
 import type { ModelHolder } from './model-holder.ts';
 
 const RETRY_MS = 1000;
@@ -16,6 +17,8 @@ export class ModelWatcher {
   private again = false;
   /** The last version refused as corrupt: not read again until a newer one is written. */
   private refused: number | undefined;
+  /** Redis refused this user the model (credentials, ACL): no first model will come. */
+  private denied: unknown;
 
   constructor(
     private readonly store: CheckpointStore,
@@ -38,6 +41,7 @@ export class ModelWatcher {
         await this.subscriber.subscribe(this.store.keys.updated);
         break;
       } catch (error) {
+        if (refusedByRedis(error)) throw error;
         this.logger.warn({ err: (error as Error).message }, 'could not subscribe to model updates; retrying');
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }
@@ -46,10 +50,11 @@ export class ModelWatcher {
     this.timer = setInterval(() => void this.check(), this.pollMs);
   }
 
-  /** Resolves once a model is there; the scorer emits nothing before (no guesses). */
+  /** Resolves once a model is there; the scorer emits nothing before (no guesses). Rejects when Redis refuses it the model. */
   async firstModel(signal: AbortSignal): Promise<void> {
     let logged = false;
     while (!this.holder.current && !signal.aborted) {
+      if (this.denied !== undefined) throw this.denied;
       if (!logged) this.logger.info({ model: this.store.model }, 'no checkpoint yet: holding consumption until the trainer writes one');
       logged = true;
       await new Promise((resolve) => setTimeout(resolve, Math.min(this.pollMs, 500)));
@@ -92,7 +97,9 @@ export class ModelWatcher {
       this.onRejected(model.corrupt.reason);
       this.logger.error({ version, reason: model.corrupt.reason, detail: model.corrupt.message, serving: this.holder.current?.version }, 'refused a corrupt model: keeping the last good one');
     } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'could not read the model from Redis; keeping the current one');
+      // Before the first model, a refusal is the reason not to wait any longer (firstModel reports it).
+      if (!this.holder.current && refusedByRedis(error)) this.denied = error;
+      else this.logger.warn({ err: (error as Error).message }, 'could not read the model from Redis; keeping the current one');
     }
   }
 }

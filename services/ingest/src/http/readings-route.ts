@@ -17,6 +17,8 @@ export interface ReadingsRouteDeps {
   maxReadings: number;
   /** Most readings accepted but not yet acknowledged by Kafka: past it, 503 at once (memory stays bounded). */
   maxPending: number;
+  /** True when Kafka refused the readings for good (credentials, ACL): the service stops, this request gets 503. */
+  refused: (error: unknown) => boolean;
 }
 
 /** At most this many per-item errors are echoed back; the rest are counted. */
@@ -34,7 +36,7 @@ interface ItemError {
  * (the valid ones are still published, and `published` lists them); 401 without the
  * right bearer token, checked before the body is read; 413 above the body limit
  * (Fastify's) or the reading limit; 503 when Kafka does not acknowledge in time, or at
- * once while too much waits for it. The answer comes after Kafka acknowledged the
+ * once while too much waits for it, or when it refused them (the service then stops). The answer comes after Kafka acknowledged the
  * readings, so an accepted one is never lost; a retry with the same ids is harmless
  * (the trainer drops a reading id it has seen within its window).
  */
@@ -65,6 +67,8 @@ export function readingsRoute(deps: ReadingsRouteDeps) {
         try {
           await withDeadline(deps.publisher.publish(valid.map((v) => v.reading)), deps.ackTimeoutMs);
         } catch (error) {
+          // The reason is in the service's log, not for the client: it names the principal.
+          if (deps.refused(error)) return answer(503, { error: 'kafka_refused', message: 'Kafka refused the readings: ingest is stopping' });
           if (!(error instanceof DeadlineExceeded)) throw error;
           reply.header('retry-after', RETRY_AFTER_SECONDS);
           return answer(503, {

@@ -19,7 +19,8 @@ export type TrainerEvent =
   | { kind: 'checkpoint-loaded'; generation: number; checkpoint: Checkpoint | undefined; earliest: ReadonlyMap<number, number>; skipped?: readonly Corrupt[]; versionFloor?: number }
   /** The stored checkpoint is corrupt and no usable one is in its history. */
   | { kind: 'checkpoint-unusable'; generation: number; skipped: readonly Corrupt[] }
-  | { kind: 'resume-failed'; generation: number; error: string }
+  /** `refused`: Redis refused the request (credentials, ACL), which no retry mends. */
+  | { kind: 'resume-failed'; generation: number; error: string; refused?: boolean }
   | { kind: 'retry-resume'; generation: number }
   /** `stale`: a seek made the batch obsolete before it was handled. */
   | { kind: 'batch'; batch: ConsumedBatch; stale: boolean }

@@ -375,6 +375,12 @@ describe('step: orderings the multi-process suites cannot reach reliably', () =>
     expect(kinds(step(state, { kind: 'resume-failed', generation: 2, error: 'down' }, SETTINGS, NOW))).toEqual(['resuming', ['log', 'fail']]);
   });
 
+  it('fails at once, without retrying, when Redis refused the resume (credentials, ACL)', () => {
+    const state: TrainerState = { kind: 'resuming', generation: 2, partitions: [0], epoch: undefined, attempt: 1 };
+    const refused = step(state, { kind: 'resume-failed', generation: 2, error: "NOPERM this user has no permissions to run the 'evalsha' command", refused: true }, SETTINGS, NOW);
+    expect(refused.effects).toEqual([{ kind: 'fail', message: "NOPERM this user has no permissions to run the 'evalsha' command" }]);
+  });
+
   it('resumes past a corrupt checkpoint from the newest usable one, its next version newer than the corrupt one', () => {
     const t = step(STATES['resuming, epoch taken']!(), { kind: 'checkpoint-loaded', generation: 2, checkpoint: checkpointOf(4), earliest: new Map(), skipped: [{ version: 9, reason: 'non_finite_theta', message: 'NaN' }], versionFloor: 9 }, SETTINGS, NOW);
     const active = t.state as Extract<TrainerState, { kind: 'active' }>;

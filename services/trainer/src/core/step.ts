@@ -132,6 +132,8 @@ function checkpointUnusable(state: TrainerState, event: EventOf<'checkpoint-unus
 
 function resumeFailed(state: TrainerState, event: EventOf<'resume-failed'>, settings: CoreSettings): Transition {
   if (state.kind !== 'resuming' || state.generation !== event.generation) return stay(state);
+  // The reason as it came, for the line that explains it.
+  if (event.refused) return stay(state, [{ kind: 'fail', message: event.error }]);
   if (state.attempt >= settings.resumeAttempts) {
     return stay(state, [
       log('error', 'could not resume after an assignment; giving up the partitions', { attempts: state.attempt, err: event.error }),

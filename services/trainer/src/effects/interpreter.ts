@@ -2,7 +2,7 @@ import type { Admin } from 'kafkajs';
 import { deadLetterMessage, encodeModelUpdate, type DeadLetterLimits, type RejectedRecord } from '@sonar/contracts';
 import type { BatchingProducer, BatchSource, ConsumerLag, RefusableSender } from '@sonar/kafka';
 import { reportRefusedLetters, type Logger } from '@sonar/runtime';
-import type { Checkpoint, CheckpointStore } from '@sonar/store';
+import { refusedByRedis, type Checkpoint, type CheckpointStore } from '@sonar/store';
 import type { Effect } from '../core/effects.ts';
 import type { TrainerEvent } from '../core/events.ts';
 import type { TrainerMetrics } from '../metrics.ts';
@@ -109,7 +109,7 @@ export class EffectInterpreter {
   private answer<T>(request: Promise<T>, event: (value: T) => TrainerEvent, generation: number): void {
     void request.then(
       (value) => this.feedback(event(value)),
-      (error: unknown) => this.feedback({ kind: 'resume-failed', generation, error: message(error) }),
+      (error: unknown) => this.feedback({ kind: 'resume-failed', generation, error: message(error), ...(refusedByRedis(error) ? { refused: true } : {}) }),
     );
   }
 
