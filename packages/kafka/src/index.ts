@@ -12,3 +12,4 @@ export { chunkMessages, DEFAULT_MAX_REQUEST_BYTES } from './chunk-messages.ts';
 export { GroupMembership } from './group-membership.ts';
 export { KAFKA_TUNING } from './tuning.ts';
 export { RefusableSender, type SendOutcome } from './refusable-sender.ts';
+export { PartitionTransactions, type TransactionSend } from './partition-transactions.ts';

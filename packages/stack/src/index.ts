@@ -3,7 +3,7 @@ export { KafkaBroker, kafkaVersion, type BrokerConfig, type BrokerSecurity, type
 export { RedisServer, type RedisConfig, type RedisSetup } from './redis-server.ts';
 export { SecureStack, SECURE_SERVICES, type SecureService } from './secure/secure-stack.ts';
 export { HaStack, HA_REPLICATION, HA_MIN_INSYNC_REPLICAS, type HaService } from './ha/ha-stack.ts';
-export { grantServiceAcls, provisionDeployment, serviceAcls, DEFAULT_GRADIENTS_TOPIC, type AclScope } from './secure/kafka-acls.ts';
+export { grantServiceAcls, provisionDeployment, serviceAcls } from './secure/kafka-acls.ts';
 export { COMPOSE_HOSTS, composeFilesDir, MOUNTED, writeComposeFiles } from './secure/compose-files.ts';
 export { parseProperties } from './properties.ts';
 export { grantRedisPrefix } from './secure/redis-acls.ts';

@@ -8,7 +8,26 @@ describe('trainer configuration', () => {
     expect(config.optimizer).toMatchObject({ optimizer: 'sgd', alpha: 0.1, l2: 0 });
     expect(config.TRAIN_BATCH_SIZE).toBe(32);
     expect(config.TRAIN_BATCH_MAX_WAIT_MS).toBe(0);
-    expect(hyperparameters(config)).toEqual({ optimizer: 'sgd', alpha: 0.1, schedule: 'constant', batchSize: 32, batchMaxWaitMs: 0, l2: 0 });
+    expect(hyperparameters(config)).toEqual({ mode: 'exact', optimizer: 'sgd', alpha: 0.1, schedule: 'constant', batchSize: 32, batchMaxWaitMs: 0, l2: 0 });
+    expect(config.TRAIN_CHECKPOINT_EVERY).toBe(10);
+  });
+
+  it('takes parallel mode from a role, and checkpoints after every applied batch there', () => {
+    const worker = loadConfig({ TRAINER_ROLE: 'worker' });
+    expect(worker.TRAIN_MODE).toBe('parallel');
+    expect(worker.TRAIN_CHECKPOINT_EVERY).toBe(1);
+    expect(worker.TRAIN_MAX_STALENESS).toBe(4);
+    expect(worker.TRAIN_WORKER_AHEAD).toBe(16);
+    expect(hyperparameters(worker).mode).toBe('parallel');
+    expect(loadConfig({ TRAIN_MODE: 'parallel', TRAINER_ROLE: 'applier', TRAIN_CHECKPOINT_EVERY: '5' }).TRAIN_CHECKPOINT_EVERY).toBe(5);
+  });
+
+  it('refuses a parallel mode without a role, a role in exact mode, Nesterov in parallel and a bad worker id', () => {
+    expect(() => loadConfig({ TRAIN_MODE: 'parallel' })).toThrow(/give each process a role, worker or applier/);
+    expect(() => loadConfig({ TRAIN_MODE: 'exact', TRAINER_ROLE: 'worker' })).toThrow(/TRAINER_ROLE=worker is a role of parallel mode/);
+    expect(() => loadConfig({ TRAINER_ROLE: 'applier', TRAIN_OPTIMIZER: 'momentum', TRAIN_NESTEROV: 'true' })).toThrow(/Nesterov[\s\S]*parallel mode/);
+    expect(() => loadConfig({ TRAINER_ROLE: 'boss' })).toThrow(/TRAINER_ROLE/);
+    expect(() => loadConfig({ TRAINER_ROLE: 'worker', TRAINER_WORKER_ID: 'a b' })).toThrow(/TRAINER_WORKER_ID/);
   });
 
   it('reports every problem at once', () => {

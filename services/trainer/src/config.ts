@@ -18,7 +18,8 @@ const schema = z
     TRAIN_NESTEROV: env.boolean().default(false),
     TRAIN_SCHEDULE: z.enum(SCHEDULES as [string, ...string[]]).default('constant'),
     TRAIN_L2: env.number().default(0),
-    TRAIN_CHECKPOINT_EVERY: env.int(1).default(10),
+    /** Default 10 mini-batches; in parallel mode 1 (a write as soon as the one before is done): workers learn sooner what was applied. */
+    TRAIN_CHECKPOINT_EVERY: env.int(1).optional(),
     TRAIN_CHECKPOINT_INTERVAL_MS: env.int(0).default(5000),
     TRAIN_COST_LIMIT: env.positive().default(50),
     TRAIN_ACCURACY_WINDOW: env.int(1).default(500),
@@ -32,13 +33,25 @@ const schema = z
     TRAINER_PREFETCH_BATCHES: env.int(0, 8).default(1),
     /** Holding partitions with Redis down or stuck this long, the trainer gives them up (exits non-zero). */
     TRAINER_GIVE_UP_MS: env.int(1000).default(60_000),
+    /** exact: one active trainer, bit-identical across crashes; parallel: gradient workers and one applier. */
+    TRAIN_MODE: z.enum(['exact', 'parallel']).optional(),
+    /** Parallel mode: which role this process plays (`sonar trainer --role`). */
+    TRAINER_ROLE: z.enum(['worker', 'applier']).optional(),
+    /** Parallel mode: a worker does not send a gradient computed at a model more than this many versions behind the newest it knows. */
+    TRAIN_MAX_STALENESS: env.int(0, 1_000_000).default(4),
+    /** Parallel mode: gradients per partition a worker may have sent that the model it holds does not reflect yet. */
+    TRAIN_WORKER_AHEAD: env.int(1, 100_000).default(16),
+    /** Parallel mode: the worker's name in gradient records and the applier's per-worker metrics (default host-pid). */
+    TRAINER_WORKER_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only (1 to 64)').optional(),
   })
   .superRefine(checkConnection);
 
 export type TrainerEnv = z.infer<typeof schema>;
 
-export interface TrainerConfig extends TrainerEnv {
+export interface TrainerConfig extends Omit<TrainerEnv, 'TRAIN_MODE' | 'TRAIN_CHECKPOINT_EVERY'> {
   optimizer: OptimizerConfig;
+  TRAIN_MODE: 'exact' | 'parallel';
+  TRAIN_CHECKPOINT_EVERY: number;
 }
 
 /** The trainer's configuration, validated once at start with every problem reported together. */
@@ -56,14 +69,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): TrainerConf
   if (parsed.TRAINER_HEARTBEAT_MS * 3 > parsed.TRAINER_SESSION_TIMEOUT_MS) {
     problems.push('TRAINER_HEARTBEAT_MS should be at most a third of TRAINER_SESSION_TIMEOUT_MS');
   }
+  // A role means parallel mode; parallel mode needs a role.
+  const mode = parsed.TRAIN_MODE ?? (parsed.TRAINER_ROLE ? 'parallel' : 'exact');
+  if (mode === 'exact' && parsed.TRAINER_ROLE) problems.push(`TRAINER_ROLE=${parsed.TRAINER_ROLE} is a role of parallel mode, but TRAIN_MODE is exact`);
+  if (mode === 'parallel' && !parsed.TRAINER_ROLE) problems.push('TRAIN_MODE=parallel: give each process a role, worker or applier (sonar trainer --role worker|applier, or TRAINER_ROLE)');
+  if (mode === 'parallel' && optimizer.optimizer === 'momentum' && optimizer.nesterov) {
+    problems.push('TRAIN_NESTEROV: Nesterov momentum takes its gradient at a look-ahead point the workers never see; not available in parallel mode');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...parsed, optimizer };
+  return { ...parsed, optimizer, TRAIN_MODE: mode, TRAIN_CHECKPOINT_EVERY: parsed.TRAIN_CHECKPOINT_EVERY ?? (mode === 'parallel' ? 1 : 10) };
 }
 
 /** What the trainer's core decides with: the configuration of its learner and its checkpoints. */
 export function coreSettings(config: TrainerConfig, topic: string): CoreSettings {
   return {
     model: config.SONAR_MODEL,
+    mode: config.TRAIN_MODE,
     topic,
     learner: {
       batchSize: config.TRAIN_BATCH_SIZE,
@@ -89,6 +110,7 @@ export function coreSettings(config: TrainerConfig, topic: string): CoreSettings
 /** Recorded with every checkpoint, so a model says how it was trained. */
 export function hyperparameters(config: TrainerConfig): Record<string, unknown> {
   return {
+    mode: config.TRAIN_MODE,
     optimizer: config.TRAIN_OPTIMIZER,
     alpha: config.TRAIN_ALPHA,
     schedule: config.TRAIN_SCHEDULE,

@@ -1,7 +1,7 @@
 import { filter, interval, lastValueFrom, map, Subject, type Observable } from 'rxjs';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
-import { consumerGroups, contractTopics, topicsFrom } from '@sonar/contracts';
+import { consumerGroups, contractTopics, gradientTopic, topicsFrom } from '@sonar/contracts';
 import {
   BatchingProducer,
   BatchSource,
@@ -38,6 +38,7 @@ import { TrainerCore } from './core/trainer-core.ts';
 import { EffectInterpreter } from './effects/interpreter.ts';
 import { trainerMetrics } from './metrics.ts';
 import { trainingPipeline } from './pipeline.ts';
+import { runWorker } from './worker/run-worker.ts';
 
 /** What the trainer opens, released in the order the shutdown needs; a SIGTERM during start finds some of it. */
 interface Resources {
@@ -58,13 +59,17 @@ interface Resources {
 /** Wires config, resources and the pipeline; everything is released by one shutdown path. */
 export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: { handleSignals?: boolean } = {}): Promise<RunningService> {
   const config = loadConfig(env);
+  if (config.TRAINER_ROLE === 'worker') return runWorker(config, options);
   const logger = createLogger('trainer', config.LOG_LEVEL);
   const topics = topicsFrom(config);
-  const groupId = consumerGroups.trainer(config.SONAR_MODEL);
+  // Parallel mode's applier is this trainer on the workers' gradients instead of the readings.
+  const parallel = config.TRAIN_MODE === 'parallel';
+  const topic = parallel ? topics.gradients : topics.readings;
+  const groupId = parallel ? consumerGroups.applier(config.SONAR_MODEL) : consumerGroups.trainer(config.SONAR_MODEL);
   const registry = createRegistry('trainer');
   const shutdown = new Shutdown(logger, config.SHUTDOWN_GRACE_MS);
   const now = () => Date.now();
-  const core = new TrainerCore(coreSettings(config, topics.readings), now);
+  const core = new TrainerCore(coreSettings(config, topic), now);
   const health = new DependencyHealth(registry, ['redis']);
   const stop$ = new Subject<void>();
   const r: Resources = {};
@@ -92,12 +97,13 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
 
   const connection = kafkaConnection(config);
   const refusals = new CoordinatorRefusals();
-  const failures = new ServiceFailures(logger, config, { read: [topics.readings], write: [topics.models, topics.deadLetters], group: groupId }, refusals);
+  const failures = new ServiceFailures(logger, config, { read: [topic], write: [topics.models, topics.deadLetters], group: groupId }, refusals);
 
   try {
     const kafka = createKafka(connection, `sonar-trainer-${config.SONAR_MODEL}`, logger, refusals);
     const admin = (r.admin = kafka.admin());
-    await connectAdmin(admin, connection, contractTopics(topics, config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION));
+    const contract = contractTopics(topics, config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION);
+    await connectAdmin(admin, connection, parallel ? [...contract, gradientTopic(topics, config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION)] : contract);
     const producer = (r.producer = createProducer(kafka));
     const deadLetterProducer = (r.deadLetterProducer = createProducer(kafka, undefined, 'bounded'));
     await Promise.all([producer.connect(), deadLetterProducer.connect()]);
@@ -115,17 +121,17 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
       // being learnt partition after partition (each a different third of the data).
       maxBytesPerPartition: config.TRAINER_FETCH_PARTITION_BYTES,
     }));
-    const membership = new GroupMembership(consumer, topics.readings);
-    const lag = (r.lag = new ConsumerLag(admin, topics.readings).start());
+    const membership = new GroupMembership(consumer, topic);
+    const lag = (r.lag = new ConsumerLag(admin, topic).start());
     membership.assignments$.subscribe((partitions) => lag.retain(partitions));
     await consumer.connect();
 
     const metrics = trainerMetrics(registry, groupId, lag, () => core.state.kind);
-    const source = (r.source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true, prefetch: config.TRAINER_PREFETCH_BATCHES }));
+    const source = (r.source = new BatchSource(consumer, { topics: [topic], fromBeginning: true, prefetch: config.TRAINER_PREFETCH_BATCHES }));
     const feedback = new Subject<TrainerEvent>();
     const interpreter = (r.interpreter = new EffectInterpreter(
       {
-        topic: topics.readings,
+        topic,
         modelsTopic: topics.models,
         deadLetterTopic: topics.deadLetters,
         deadLetterLimits: deadLetterLimits(config),
@@ -175,7 +181,7 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
       await shutdown.run('pipeline failed').catch(() => undefined);
       throw fatal;
     });
-    logger.info({ model: config.SONAR_MODEL, topic: topics.readings, group: groupId, hyperparameters: hyperparameters(config) }, 'trainer started');
+    logger.info({ model: config.SONAR_MODEL, topic, group: groupId, hyperparameters: hyperparameters(config) }, parallel ? 'gradient applier started' : 'trainer started');
     return {
       port: r.http.port,
       done: failed.then(() => shutdown.run('pipeline completed')),

@@ -79,6 +79,23 @@ export function trainerMetrics(registry: Registry, group: string, lag: ConsumerL
         for (const kind of STATE_KINDS) this.set({ state: kind }, kind === now ? 1 : 0);
       },
     }),
+    gradients: new Counter({
+      name: METRICS.trainerGradients,
+      help: 'Parallel mode: workers\' gradients the applier took, by worker and outcome (applied, gated).',
+      labelNames: ['worker', 'outcome'],
+      registers,
+    }),
+    gradientRepeats: new Counter({
+      name: METRICS.trainerGradientRepeats,
+      help: 'Parallel mode: gradients of readings applied already (a fenced worker\'s), skipped so that each reading counts once.',
+      registers,
+    }),
+    staleness: new Histogram({
+      name: METRICS.trainerGradientStaleness,
+      help: 'Parallel mode: versions between the model a gradient was computed at and the model it was applied to.',
+      buckets: [0, 1, 2, 3, 4, 6, 8, 12, 16, 32, 64, 128],
+      registers,
+    }),
     lag: consumerLagGauge(registry, group, lag),
   };
   zeroCounter(metrics.readings, 'kind', ['trained', 'holdout', 'unlabeled', 'gated', 'duplicate']);

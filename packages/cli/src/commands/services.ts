@@ -14,12 +14,15 @@ export function serviceCommands(): Command[] {
     ['trainer', `mini-batch gradient descent on sonar.readings, checkpoints in Redis (port TRAINER_PORT, default ${DEFAULT_PORTS.trainer})`, runTrainer],
     ['scorer', `classifies every reading with the newest model onto sonar.classified (port SCORER_PORT, default ${DEFAULT_PORTS.scorer})`, runScorer],
   ];
-  return services.map(([name, description, run]) =>
-    new Command(name)
-      .description(`${description}; configured by environment variables (see the README)`)
-      .action(async () => {
-        const service = await run(process.env, { handleSignals: true });
-        await service.done;
-      }),
-  );
+  return services.map(([name, description, run]) => {
+    const command = new Command(name).description(`${description}; configured by environment variables (see the README)`);
+    if (name === 'trainer') {
+      command.option('--role <role>', 'parallel mode (TRAIN_MODE=parallel): worker (gradients from readings, any number) or applier (one active: applies them, checkpoints); same as TRAINER_ROLE');
+    }
+    return command.action(async (options: { role?: string }) => {
+      const env = options.role === undefined ? process.env : { ...process.env, TRAINER_ROLE: options.role };
+      const service = await run(env, { handleSignals: true });
+      await service.done;
+    });
+  });
 }

@@ -1,11 +1,10 @@
 import { Command } from 'commander';
 import { relative } from 'node:path';
-import { contractTopics, topicsFrom } from '@sonar/contracts';
+import { topicsFrom } from '@sonar/contracts';
 import { checkBrokerTls, createKafka } from '@sonar/kafka';
 import { kafkaConnection } from '@sonar/runtime';
 import {
   composeFilesDir,
-  DEFAULT_GRADIENTS_TOPIC,
   LocalStack,
   provisionDeployment,
   repoRoot,
@@ -76,7 +75,7 @@ export function stackCommand(): Command {
       await admin.connect();
       try {
         const topics = topicsFrom(env);
-        await provisionDeployment(admin, contractTopics(topics, env.TOPIC_PARTITIONS, env.TOPIC_REPLICATION), { topics, gradients: DEFAULT_GRADIENTS_TOPIC });
+        await provisionDeployment(admin, topics, env.TOPIC_PARTITIONS, env.TOPIC_REPLICATION);
       } finally {
         await admin.disconnect();
       }

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import kafkajs from 'kafkajs';
 import { topicsFrom } from '@sonar/contracts';
 import { PRINCIPALS, type Credentials } from './credentials.ts';
-import { DEFAULT_GRADIENTS_TOPIC, serviceAcls } from './kafka-acls.ts';
+import { serviceAcls } from './kafka-acls.ts';
 import { redisAclFile } from './redis-acls.ts';
 
 const { AclOperationTypes: Operation, AclResourceTypes: Resource, ResourcePatternTypes: Pattern } = kafkajs;
 const name = (values: object, value: number) => Object.entries(values).find(([, v]) => v === value)?.[0];
 
 describe('serviceAcls', () => {
-  const rows = serviceAcls({ topics: topicsFrom({}), gradients: DEFAULT_GRADIENTS_TOPIC }).map(
+  const rows = serviceAcls(topicsFrom({})).map(
     (acl) => `${acl.principal} ${name(Operation, acl.operation)} ${name(Resource, acl.resourceType)}:${name(Pattern, acl.resourcePatternType)}:${acl.resourceName}`,
   );
   const writes = (principal: string) => rows.filter((row) => row.startsWith(`User:${principal} WRITE TOPIC`)).map((row) => row.split(':').pop());
@@ -25,6 +25,10 @@ describe('serviceAcls', () => {
     expect(rows.filter((row) => /GROUP|TRANSACTIONAL_ID/.test(row))).toEqual([
       'User:trainer READ GROUP:PREFIXED:sonar-trainer-',
       'User:trainer WRITE TRANSACTIONAL_ID:PREFIXED:sonar-trainer-',
+      'User:trainer READ GROUP:PREFIXED:sonar-workers-',
+      'User:trainer WRITE TRANSACTIONAL_ID:PREFIXED:sonar-workers-',
+      'User:trainer READ GROUP:PREFIXED:sonar-applier-',
+      'User:trainer WRITE TRANSACTIONAL_ID:PREFIXED:sonar-applier-',
       'User:scorer READ GROUP:PREFIXED:sonar-scorer-',
       'User:scorer WRITE TRANSACTIONAL_ID:PREFIXED:sonar-scorer-',
     ]);

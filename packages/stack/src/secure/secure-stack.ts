@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { contractTopics } from '@sonar/contracts';
 import { KafkaBroker } from '../kafka-broker.ts';
 import { RedisServer } from '../redis-server.ts';
 import type { KafkaSecurity } from '../probes.ts';
@@ -9,7 +8,7 @@ import type { ComponentStatus, Reporter, SecureStackConfig } from '../types.ts';
 import { ensureCertificates, tlsFiles, type TlsFiles } from './certificates.ts';
 import { SECURE_HOST, kafkaSecurity, redisTlsOptions, secureRedisUrl } from './clients.ts';
 import { CredentialsFile, PRINCIPALS, type Credentials, type Principal } from './credentials.ts';
-import { DEFAULT_GRADIENTS_TOPIC, provisionDeployment } from './kafka-acls.ts';
+import { provisionDeployment } from './kafka-acls.ts';
 import { secureBroker, secureBrokerConfig } from './secure-broker.ts';
 import { secureRedis, secureRedisConfig, writeSecureRedisConfig } from './secure-redis.ts';
 
@@ -106,10 +105,7 @@ export class SecureStack {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await provisionDeployment(admin, contractTopics(this.config.topics, this.config.topicPartitions, this.config.topicReplication), {
-        topics: this.config.topics,
-        gradients: DEFAULT_GRADIENTS_TOPIC,
-      });
+      await provisionDeployment(admin, this.config.topics, this.config.topicPartitions, this.config.topicReplication);
     } finally {
       await admin.disconnect();
     }

@@ -1,7 +1,7 @@
 import { deadLetterMessage, type DeadLetterLimits } from '@sonar/contracts';
-import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
-import { chunkMessages, createProducer, KAFKA_TUNING, type BatchSource } from '@sonar/kafka';
-import { reportRefusedLetters, withDeadline, type Logger } from '@sonar/runtime';
+import type { Kafka, Message } from 'kafkajs';
+import { PartitionTransactions, type BatchSource } from '@sonar/kafka';
+import { reportRefusedLetters, type Logger } from '@sonar/runtime';
 import type { PublishedBatch, ScoredBatch } from './score.ts';
 import type { ScorerMetrics } from '../metrics.ts';
 
@@ -22,19 +22,17 @@ export interface TransactionalDeps {
 
 /**
  * Exactly once: a batch's events, its dead letters and its consumer offsets go in
- * one Kafka transaction. kafkajs has no consumer-group fencing in transactions
- * (KIP-447), so each input partition gets its own transactional id: whoever takes
- * a partition over fences the previous owner, and a restarted scorer aborts what
- * its predecessor left open.
+ * one Kafka transaction of its input partition (see PartitionTransactions). An aborted
+ * batch is read again from its first offset.
  */
 export class TransactionalPublisher {
-  private readonly producers = new Map<number, Promise<Producer>>();
+  private readonly transactions: PartitionTransactions;
   /** Per partition: the first offset of the batch last aborted, and how often in a row. */
   private readonly aborts = new Map<number, { offset: string; count: number }>();
-  /** When the current run of aborted transactions began (undefined after a commit). */
-  private failingSince: number | undefined;
 
-  constructor(private readonly deps: TransactionalDeps) {}
+  constructor(private readonly deps: TransactionalDeps) {
+    this.transactions = new PartitionTransactions(deps.kafka, `sonar-scorer-${deps.model}`, deps.groupId);
+  }
 
   readonly stage = async (scored: ScoredBatch): Promise<PublishedBatch> => {
     const { topic, partition, messages } = scored.batch;
@@ -45,90 +43,46 @@ export class TransactionalPublisher {
     const abortsBefore = previous?.offset === first ? previous.count : 0;
     // The dead-letter topic may be what refuses (deleted, too small a limit): the dead-letter path must not stop the scorer.
     const withLetters = scored.rejected.length > 0 && abortsBefore < ATTEMPTS_WITH_LETTERS;
-    let transaction: Transaction | undefined;
+    const source = { service: 'scorer', topic, partition };
+    const deadLetters: Message[] = withLetters ? scored.rejected.map((r) => deadLetterMessage(r, source, this.deps.deadLetterLimits)) : [];
     try {
-      transaction = await (await this.producerFor(topic, partition)).transaction();
-      const source = { service: 'scorer', topic, partition };
-      const deadLetters: Message[] = withLetters ? scored.rejected.map((r) => deadLetterMessage(r, source, this.deps.deadLetterLimits)) : [];
-      const open = transaction;
-      await withDeadline(
-        (async () => {
-          // Several requests in one transaction: each stays below the broker's message size limit.
-          for (const [target, messages] of [
-            [this.deps.classifiedTopic, scored.messages],
-            [this.deps.deadLetterTopic, deadLetters],
-          ] as const) {
-            for (const chunk of chunkMessages(messages, 5000)) await open.send({ topic: target, messages: chunk.messages, acks: -1 });
-          }
-          await open.sendOffsets({
-            consumerGroupId: this.deps.groupId,
-            topics: [{ topic, partitions: [{ partition, offset: String(Number(last.offset) + 1) }] }],
-          });
-          await open.commit();
-        })(),
-        KAFKA_TUNING.producer.transactionTimeout,
+      await this.transactions.commit(
+        topic,
+        partition,
+        [
+          { topic: this.deps.classifiedTopic, messages: scored.messages },
+          { topic: this.deps.deadLetterTopic, messages: deadLetters },
+        ],
+        Number(last.offset) + 1,
       );
-      this.aborts.delete(partition);
-      this.failingSince = undefined;
-      if (scored.rejected.length > 0 && !withLetters) {
-        const where = { topic, partition, deadLetterTopic: this.deps.deadLetterTopic };
-        reportRefusedLetters(this.deps.metrics.deadLettersFailed, this.deps.logger, where, scored.rejected, 'every transaction with its dead letters aborted');
-      }
-      this.deps.metrics.transactions.inc({ outcome: 'committed' });
-      return { ...scored, acked: Promise.resolve(Date.now()) };
     } catch (error) {
       this.deps.metrics.transactions.inc({ outcome: 'aborted' });
       this.aborts.set(partition, { offset: first, count: abortsBefore + 1 });
-      this.failingSince ??= Date.now();
-      await transaction?.abort().catch(() => undefined);
-      // A fenced or broken producer is replaced; the batch is read again from its first offset.
-      await this.discard(partition);
       this.deps.source.seek(topic, partition, Number(first));
       this.deps.logger.warn({ err: (error as Error).message, partition }, 'transaction aborted; the batch will be read again');
       throw new RetryBatch();
     }
+    this.aborts.delete(partition);
+    if (scored.rejected.length > 0 && !withLetters) {
+      const where = { topic, partition, deadLetterTopic: this.deps.deadLetterTopic };
+      reportRefusedLetters(this.deps.metrics.deadLettersFailed, this.deps.logger, where, scored.rejected, 'every transaction with its dead letters aborted');
+    }
+    this.deps.metrics.transactions.inc({ outcome: 'committed' });
+    return { ...scored, acked: Promise.resolve(Date.now()) };
   };
 
-  /**
-   * Registers the transactional ids of newly assigned partitions right away: that
-   * fences any earlier owner and aborts what it left open, before the first batch.
-   * (A failure here is tried again at the partition's first batch.)
-   */
+  /** Fences any earlier owner of newly assigned partitions, and aborts what it left open, before their first batch. */
   prepare(topic: string, partitions: readonly number[]): void {
-    for (const partition of partitions) {
-      this.producerFor(topic, partition).catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message, partition }, 'transactional producer not ready yet'));
-    }
+    this.transactions.prepare(topic, partitions, (partition, error) => this.deps.logger.warn({ err: error.message, partition }, 'transactional producer not ready yet'));
   }
 
   /** How long transactions have kept aborting (0 when the last one committed). */
   failingForMs(now = Date.now()): number {
-    return this.failingSince === undefined ? 0 : now - this.failingSince;
+    return this.transactions.failingForMs(now);
   }
 
-  async close(): Promise<void> {
-    await Promise.all([...this.producers.keys()].map((partition) => this.discard(partition)));
-  }
-
-  private producerFor(topic: string, partition: number): Promise<Producer> {
-    let producer = this.producers.get(partition);
-    if (!producer) {
-      // Bounded retries: a failing transaction aborts, and the batch is read and tried again.
-      const created = createProducer(this.deps.kafka, `sonar-scorer-${this.deps.model}-${topic}-${partition}`, 'bounded');
-      // The first (empty) transaction registers the id: that is what fences and aborts.
-      producer = created.connect().then(async () => {
-        await (await created.transaction()).abort();
-        return created;
-      });
-      this.producers.set(partition, producer);
-      producer.catch(() => this.producers.delete(partition));
-    }
-    return producer;
-  }
-
-  private async discard(partition: number): Promise<void> {
-    const producer = this.producers.get(partition);
-    this.producers.delete(partition);
-    await producer?.then((p) => p.disconnect()).catch(() => undefined);
+  close(): Promise<void> {
+    return this.transactions.close();
   }
 }
 

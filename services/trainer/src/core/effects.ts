@@ -15,6 +15,8 @@ export interface BatchReport {
   unlabeled: number;
   /** Readings whose id was seen within the dedup window: retries, not trained twice. */
   duplicates: number;
+  /** Parallel mode: gradients of readings applied already (a zombie worker's), skipped. */
+  repeats?: number;
   samples: number;
   accuracy: number;
 }

@@ -9,6 +9,7 @@ import type { CoreSettings } from './settings.ts';
 /** Small, deterministic settings: mini-batches of 2, a checkpoint every 2 batches, none by time. */
 export const SETTINGS: CoreSettings = {
   model: 'm',
+  mode: 'exact',
   topic: 'readings',
   learner: { batchSize: 2, maxWaitMs: 0, optimizer: { optimizer: 'sgd', alpha: 0.5 }, costLimit: 100, accuracyWindow: 10, dedupWindow: 0 },
   hyperparameters: { optimizer: 'sgd', alpha: 0.5 },

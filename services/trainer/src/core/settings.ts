@@ -3,6 +3,9 @@ import type { LearnerSettings } from '../learner/learner.ts';
 /** What the trainer's decisions depend on besides its state: configuration, fixed at start. */
 export interface CoreSettings {
   model: string;
+  /** exact: the trainer learns from the readings; parallel: the applier steps with the workers' gradients. */
+  mode: 'exact' | 'parallel';
+  /** What is consumed: the readings topic, or (parallel) the gradient topic. */
   topic: string;
   learner: LearnerSettings;
   hyperparameters: Record<string, unknown>;

@@ -2,6 +2,7 @@ import type { Checkpoint } from '@sonar/store';
 import { checkpointDue, startWrite } from './checkpoint.ts';
 import { log, type Effect } from './effects.ts';
 import type { TrainerEvent, WriteResult } from './events.ts';
+import { applyGradients } from './apply-gradients.ts';
 import { learnBatch } from './learn-batch.ts';
 import { resumeFrom } from './resume.ts';
 import type { Learner } from '../learner/learner.ts';
@@ -158,7 +159,10 @@ function batch(state: TrainerState, event: EventOf<'batch'>, settings: CoreSetti
   const release: Effect = { kind: 'release', batch: event.batch };
   // Fetched before a seek, or while this trainer holds nothing to train: let it go unread.
   if (state.kind !== 'active' || event.stale) return stay(state, [release]);
-  const report = learnBatch(state.learner, event.batch, settings.maxReadingBytes, now);
+  const report =
+    settings.mode === 'parallel'
+      ? applyGradients(state.learner, event.batch, settings.model, settings.maxReadingBytes)
+      : learnBatch(state.learner, event.batch, settings.maxReadingBytes, now);
   const effects: Effect[] = [];
   if (report.rejected.length > 0) effects.push({ kind: 'dead-letter', partition: event.batch.partition, rejected: report.rejected });
   effects.push({ kind: 'report-batch', report });

@@ -11,6 +11,10 @@ export function reportBatch(metrics: TrainerMetrics, lag: ConsumerLag, logger: L
   let applied = 0;
   let lastCost: number | undefined;
   for (const outcome of report.outcomes) {
+    if (outcome.worker !== undefined) {
+      metrics.gradients.inc({ worker: outcome.worker, outcome: outcome.kind });
+      if (outcome.staleness !== undefined) metrics.staleness.observe(outcome.staleness);
+    }
     if (outcome.kind === 'applied') {
       trained += outcome.size;
       applied += 1;
@@ -34,4 +38,5 @@ export function reportBatch(metrics: TrainerMetrics, lag: ConsumerLag, logger: L
     metrics.samples.set(report.samples);
   }
   for (const rejected of report.rejected) metrics.rejected.inc({ reason: rejected.reason });
+  if (report.repeats) metrics.gradientRepeats.inc(report.repeats);
 }

@@ -80,6 +80,11 @@ export class Intake {
     return this.rows.peek(n);
   }
 
+  /** The offsets of the first and the n-th waiting reading (one partition's intake: its mini-batch's range). */
+  offsetRange(n: number): { fromOffset: number; toOffset: number } {
+    return { fromOffset: this.rows.offsetAt(0), toOffset: this.rows.offsetAt(n - 1) };
+  }
+
   take(n: number): void {
     this.rows.take(n);
   }

@@ -59,6 +59,11 @@ export class RowBuffer {
     if (this.head === this.tail) this.head = this.tail = 0;
   }
 
+  /** The offset of the i-th waiting reading (0: the oldest). */
+  offsetAt(i: number): number {
+    return this.offsetsOf[this.head + i]!;
+  }
+
   /** When the oldest waiting reading arrived (undefined when none waits). */
   oldestArrival(): number | undefined {
     return this.length > 0 ? this.arrivals[this.head] : undefined;
