@@ -67,6 +67,17 @@ export class PartitionTransactions {
     for (const partition of partitions) this.producerFor(topic, partition).catch((error: unknown) => onError(partition, error as Error));
   }
 
+  /**
+   * Fences every earlier owner of these partitions (and lets go of the producers of any
+   * other partition, which someone else may have fenced since): once it resolves, no
+   * earlier owner's transaction can commit, so the group's committed offsets are final.
+   */
+  async fence(topic: string, partitions: readonly number[]): Promise<void> {
+    const keep = new Set(partitions);
+    await Promise.all([...this.producers.keys()].filter((p) => !keep.has(p)).map((p) => this.discard(p)));
+    await Promise.all(partitions.map((partition) => this.producerFor(topic, partition)));
+  }
+
   /** How long transactions have kept failing (0 when the last one committed). */
   failingForMs(now = Date.now()): number {
     return this.failingSince === undefined ? 0 : now - this.failingSince;

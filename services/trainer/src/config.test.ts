@@ -17,7 +17,7 @@ describe('trainer configuration', () => {
     expect(worker.TRAIN_MODE).toBe('parallel');
     expect(worker.TRAIN_CHECKPOINT_EVERY).toBe(1);
     expect(worker.TRAIN_MAX_STALENESS).toBe(4);
-    expect(worker.TRAIN_WORKER_AHEAD).toBe(16);
+    expect(worker.TRAIN_WORKER_AHEAD).toBe(1);
     expect(hyperparameters(worker).mode).toBe('parallel');
     expect(loadConfig({ TRAIN_MODE: 'parallel', TRAINER_ROLE: 'applier', TRAIN_CHECKPOINT_EVERY: '5' }).TRAIN_CHECKPOINT_EVERY).toBe(5);
   });

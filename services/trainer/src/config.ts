@@ -39,8 +39,11 @@ const schema = z
     TRAINER_ROLE: z.enum(['worker', 'applier']).optional(),
     /** Parallel mode: a worker does not send a gradient computed at a model more than this many versions behind the newest it knows. */
     TRAIN_MAX_STALENESS: env.int(0, 1_000_000).default(4),
-    /** Parallel mode: gradients per partition a worker may have sent that the model it holds does not reflect yet. */
-    TRAIN_WORKER_AHEAD: env.int(1, 100_000).default(16),
+    /**
+     * Parallel mode: gradients per partition a worker may have sent that the model it holds does not reflect yet.
+     * A gradient is then at most about partitions × this many steps old: 1 keeps SGD at alpha 0.1 on the Sonar data as good as exact mode.
+     */
+    TRAIN_WORKER_AHEAD: env.int(1, 100_000).default(1),
     /** Parallel mode: the worker's name in gradient records and the applier's per-worker metrics (default host-pid). */
     TRAINER_WORKER_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only (1 to 64)').optional(),
   })

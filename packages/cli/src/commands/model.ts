@@ -74,6 +74,8 @@ function toJson(c: Checkpoint) {
     offsets: c.offsets,
     updatedAt: c.updatedAt,
     hyperparameters: c.hyperparameters,
+    mode: trainingMode(c),
+    sourceOffsets: c.sourceOffsets ?? null,
     epoch: c.epoch ?? null,
     rolledBackFrom: c.rolledBackFrom ?? null,
   };
@@ -87,11 +89,18 @@ function describe(c: Checkpoint): string {
     ['cost', `${c.cost.toFixed(6)} (progressive, last batch)`],
     ['accuracy', Number.isFinite(c.accuracy) ? `${(c.accuracy * 100).toFixed(1)}% (progressive, recent readings)` : 'n/a'],
     ['samples', `${c.samples} readings in ${c.batches} mini-batches`],
-    ['hyperparameters', Object.entries(c.hyperparameters).map(([k, v]) => `${k}=${String(v)}`).join(' ')],
+    ['mode', trainingMode(c) === 'parallel' ? 'parallel (gradient workers, one applier)' : 'exact (one trainer)'],
+    ['hyperparameters', Object.entries(c.hyperparameters).filter(([k]) => k !== 'mode').map(([k, v]) => `${k}=${String(v)}`).join(' ')],
     ['offsets', `${c.topic} ${Object.entries(c.offsets).map(([p, o]) => `${p}:${o}`).join(' ')}`],
+    ...(c.sourceOffsets ? [['readings applied', Object.entries(c.sourceOffsets).map(([p, o]) => `${p}:${o}`).join(' ')]] : []),
     ['theta', `[${Array.from(c.state.theta.slice(0, 4), (t) => t.toFixed(4)).join(', ')}, ...] (bias first; --json for all 61)`],
   ];
   return `${lines.map(([k, v]) => `${k!.padEnd(16)}${v}`).join('\n')}\n`;
+}
+
+/** How a checkpoint was trained; one written before parallel mode existed was trained in exact mode. */
+function trainingMode(c: Checkpoint): 'exact' | 'parallel' {
+  return c.hyperparameters.mode === 'parallel' ? 'parallel' : 'exact';
 }
 
 function age(at: number): string {

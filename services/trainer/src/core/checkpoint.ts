@@ -27,6 +27,7 @@ export function startWrite(learner: Learner, epoch: number, settings: CoreSettin
     batches: snapshot.batches,
     topic: settings.topic,
     offsets: snapshot.offsets,
+    ...(snapshot.sourceOffsets ? { sourceOffsets: snapshot.sourceOffsets } : {}),
     updatedAt: now,
     hyperparameters: settings.hyperparameters,
   };

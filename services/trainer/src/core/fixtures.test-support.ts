@@ -33,8 +33,8 @@ export function readingValue(i: number, extra: { label?: 'R' | 'M' | undefined; 
 }
 
 /** A fetched batch of these values at consecutive offsets; `released` counts its releases. */
-export function batchOf(partition: number, from: number, values: (string | null)[], stale = false): ConsumedBatch & { released: number } {
-  const messages = values.map((value, i) => ({ key: null, value: value === null ? null : Buffer.from(value), offset: String(from + i), timestamp: '1795000000000', headers: {} }) as unknown as KafkaMessage);
+export function batchOf(partition: number, from: number, values: (string | Uint8Array | null)[], stale = false): ConsumedBatch & { released: number } {
+  const messages = values.map((value, i) => ({ key: null, value: value === null ? null : typeof value === 'string' ? Buffer.from(value) : Buffer.from(value), offset: String(from + i), timestamp: '1795000000000', headers: {} }) as unknown as KafkaMessage);
   const batch = {
     topic: 'readings',
     partition,

@@ -69,12 +69,11 @@ export class GradientWorker {
     this.work.clear();
     this.deps.lag.retain(partitions);
     if (partitions.length === 0) return;
-    const { readingsTopic, transactions, logger } = this.deps;
-    transactions.prepare(readingsTopic, partitions, (partition, error) => logger.warn({ err: error.message, partition }, 'transactional producer not ready yet'));
+    // Fenced first: an earlier owner's last transaction either committed before, or never will.
     const starts = await this.startOffsetsRetrying(partitions);
     if (this.assigned !== partitions) return;
     for (const partition of partitions) this.begin(partition, starts.get(partition)!);
-    logger.info({ partitions, starts: Object.fromEntries([...starts].map(([p, s]) => [p, s.start])) }, 'partitions assigned: computing gradients');
+    this.deps.logger.info({ partitions, starts: Object.fromEntries([...starts].map(([p, s]) => [p, s.start])) }, 'partitions assigned: computing gradients');
   }
 
   /** One fetched batch: its readings in, then as many gradients out as the staleness bounds allow now. */
@@ -85,7 +84,8 @@ export class GradientWorker {
     const gathered = gatherReadings(work.intake, batch, settings.maxReadingBytes, this.deps.now());
     if (gathered.lastOffset !== undefined) work.intake.consumed(batch.partition, gathered.lastOffset);
     countReadings(metrics, gathered);
-    await this.send(batch.partition, work, gathered.rejected);
+    // A rebalance while waiting for a fresher model makes the batch stale: let it go, the next owner reads it again.
+    await this.send(batch.partition, work, gathered.rejected, () => batch.isStale());
     this.deps.lag.advance(batch.partition, work.intake.position(batch.partition));
   }
 
@@ -101,13 +101,14 @@ export class GradientWorker {
     this.stopping = true;
   }
 
-  private async send(partition: number, work: PartitionWork, rejected: RejectedRecord[]): Promise<void> {
+  private async send(partition: number, work: PartitionWork, rejected: RejectedRecord[], abandoned: () => boolean = () => false): Promise<void> {
     const { settings, now } = this.deps;
     let letters = rejected;
     for (;;) {
       const due = dueBatchSize(work.intake, settings, now()) > 0;
-      const room = due ? await this.room(partition, work) : 0;
-      if (this.work.get(partition) !== work) return;
+      const room = due ? await this.room(partition, work, abandoned) : 0;
+      // Stopping, reassigned or abandoned while waiting: nothing is committed, the readings are read again.
+      if (this.work.get(partition) !== work || (due && room === 0)) return;
       const made = makeGradients(work.intake, partition, this.held(), settings, now(), room);
       if (made.gated > 0) {
         this.deps.metrics.readings.inc({ kind: 'gated' }, made.gated);
@@ -123,13 +124,13 @@ export class GradientWorker {
   /**
    * Waits until a gradient may go: the model held is at most maxStaleness versions
    * behind the newest known, and fewer than `ahead` of this partition's gradients are
-   * unreflected. Returns how many may go now (0 when stopping or reassigned).
+   * unreflected. Returns how many may go now (0 when stopping, reassigned or abandoned).
    */
-  private async room(partition: number, work: PartitionWork): Promise<number> {
+  private async room(partition: number, work: PartitionWork, abandoned: () => boolean): Promise<number> {
     const { holder, settings, metrics } = this.deps;
     const started = performance.now();
     try {
-      while (!this.stopping && this.work.get(partition) === work) {
+      while (!this.stopping && this.work.get(partition) === work && !abandoned()) {
         const reflected = Number(holder.current?.sourceOffsets?.[String(partition)] ?? 0);
         while (work.unreflected.length > 0 && work.unreflected[0]! < reflected) work.unreflected.shift();
         const fresh = holder.newestKnown - (holder.current?.version ?? 0) <= settings.maxStaleness;
@@ -193,6 +194,7 @@ export class GradientWorker {
     this.work.delete(partition);
     if (this.stopping || !this.assigned.includes(partition)) return;
     try {
+      await this.deps.transactions.fence(this.deps.readingsTopic, this.assigned);
       const starts = await this.startOffsets([partition]);
       if (this.assigned.includes(partition) && !this.work.has(partition)) this.begin(partition, starts.get(partition)!);
     } catch (error) {
@@ -210,10 +212,14 @@ export class GradientWorker {
     this.deps.source.seek(this.deps.readingsTopic, partition, from);
   }
 
-  /** The broker may be away at an assignment: tried once a second, for a minute, then the worker gives up (exits non-zero). */
+  /**
+   * The partitions fenced, then where each starts. The broker may be away at an assignment:
+   * tried once a second, for a minute, then the worker gives up (exits non-zero).
+   */
   private async startOffsetsRetrying(partitions: readonly number[]): Promise<Map<number, { start: number; low: number }>> {
     for (let attempt = 1; ; attempt++) {
       try {
+        await this.deps.transactions.fence(this.deps.readingsTopic, partitions);
         return await this.startOffsets(partitions);
       } catch (error) {
         if (attempt >= 60 || this.stopping) throw error;

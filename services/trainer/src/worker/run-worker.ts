@@ -85,9 +85,10 @@ export async function runWorker(config: TrainerConfig, options: { handleSignals?
       gradientTopic(topics, config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION),
     ]);
     const redis = (r.redis = connectRedis(redisConnection(config), logger, 'trainer-worker', config.REDIS_COMMAND_TIMEOUT_MS));
-    await firstContact(redis);
     // Subscribed connections wait for messages: no command timeout there.
     const subscriber = (r.subscriber = connectRedis(redisConnection(config), logger, 'trainer-worker-updates', 0));
+    // Both ready before the watcher subscribes: a connection in subscriber mode takes no ready check.
+    await Promise.all([firstContact(redis), firstContact(subscriber)]);
     r.stopProbe = probeRedis(redis, health);
     const store = new CheckpointStore(redis, config.SONAR_MODEL, config.REDIS_PREFIX);
     const holder = new ModelHolder((model, previous) => logger.debug({ version: model.version, previous }, 'computing gradients at a newer model'));
