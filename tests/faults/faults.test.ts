@@ -8,6 +8,7 @@ import { brokerRestart } from './scenarios/broker-restart.ts';
 import { redisRestart } from './scenarios/redis-restart.ts';
 import { scorerKills } from './scenarios/scorer-kills.ts';
 import { badInputFlood } from './scenarios/flood.ts';
+import { parallelKills } from './scenarios/parallel-kills.ts';
 
 // The services run as separate processes on loopback, as in production; each
 // scenario injects a fault and checks an invariant. SONAR_FAULTS=long runs the long
@@ -45,6 +46,10 @@ describe(`fault injection (${MODE})`, () => {
 
   it.each([false, true])('scorer kill -9 (exactly once: %s)', async (exactlyOnce) => {
     report.add(await scorerKills(await context(`fault-scorer-${exactlyOnce ? 'eos' : 'alo'}`, 3), exactlyOnce, LONG ? 5 : 2, SEED));
+  });
+
+  it('parallel training: 3 workers and the applier killed with kill -9 and restarted', async () => {
+    report.add(await parallelKills(await context('fault-parallel', 6), LONG ? 3 : 1, SEED));
   });
 
   it('bad-input flood: 10,000 malformed among 100,000 valid readings', async () => {

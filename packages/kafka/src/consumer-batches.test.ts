@@ -3,14 +3,18 @@ import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { BatchSource, type ConsumedBatch } from './consumer-batches.ts';
 
 /** A stand-in for kafkajs' consumer: the test plays its fetch loop, one eachBatch call after another. */
-function fakeConsumer() {
+function fakeConsumer(heartbeat: () => Promise<void> = async () => undefined) {
+  const listeners = new Map<string, () => void>();
   let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
   const seeks: { partition: number; offset: string }[] = [];
   const resolved: string[] = [];
   let paused = false;
   const consumer = {
-    events: { CRASH: 'crash' },
-    on: () => () => undefined,
+    events: { CRASH: 'crash', GROUP_JOIN: 'group-join' },
+    on: (event: string, listener: () => void) => {
+      listeners.set(event, listener);
+      return () => listeners.delete(event);
+    },
     subscribe: async () => undefined,
     run: async (config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) => {
       eachBatch = config.eachBatch;
@@ -27,10 +31,11 @@ function fakeConsumer() {
       batch: { topic: 't', partition, messages, highWatermark: '0' },
       isStale: () => false,
       resolveOffset: (offset: string) => resolved.push(`${partition}:${offset}`),
-      heartbeat: async () => undefined,
+      heartbeat,
     } as unknown as EachBatchPayload);
   };
-  return { consumer, deliver, seeks, resolved, paused: () => paused };
+  const emit = (event: string) => listeners.get(event)?.();
+  return { consumer, deliver, seeks, resolved, paused: () => paused, emit };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -46,6 +51,25 @@ function started(prefetch: number) {
 }
 
 describe('BatchSource', () => {
+  it('says a rebalance is pending once a heartbeat of a held batch is answered so, until the member joins again', async () => {
+    const rebalancing = Object.assign(new Error('The group is rebalancing, so a rejoin is needed'), { type: 'REBALANCE_IN_PROGRESS' });
+    const fake = fakeConsumer(async () => {
+      throw rebalancing;
+    });
+    const source = new BatchSource(fake.consumer, { topics: ['t'], fromBeginning: true, prefetch: 0, heartbeatMs: 5 });
+    const seen: ConsumedBatch[] = [];
+    source.batches$.subscribe({ next: (b) => seen.push(b) });
+    await settle();
+    const held = fake.deliver(0, 0, 1);
+    expect(source.rebalancePending).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(source.rebalancePending).toBe(true);
+    seen[0]!.release();
+    await held;
+    fake.emit('group-join');
+    expect(source.rebalancePending).toBe(false);
+  });
+
   it('without prefetch, holds each batch until the pipeline releases it, then moves the fetch position', async () => {
     const { fake, seen } = started(0);
     await settle();

@@ -50,6 +50,10 @@ export class BatchSource {
   private roomWaiters: (() => void)[] = [];
   private stopping = false;
   private rejoining = false;
+  /** A heartbeat was answered "rebalancing" and the member has not joined again since. */
+  private rebalanceAsked = false;
+  /** Joins so far: a heartbeat answered after a join it was sent before says nothing of now. */
+  private joins = 0;
   private emit: ((batch: ConsumedBatch) => void) | undefined;
   private onDrained: (() => void) | undefined;
   private run: (() => Promise<void>) | undefined;
@@ -59,6 +63,18 @@ export class BatchSource {
     private readonly options: BatchSourceOptions,
   ) {
     this.prefetch = options.prefetch ?? 0;
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.joins += 1;
+      this.rebalanceAsked = false;
+    });
+  }
+
+  /**
+   * True while the group waits for this member to join again: a pipeline that holds a
+   * batch for long (waiting for something else) should let it go, or every member waits.
+   */
+  get rebalancePending(): boolean {
+    return this.rebalanceAsked;
   }
 
   readonly batches$ = new Observable<ConsumedBatch>((subscriber) => {
@@ -203,7 +219,12 @@ export class BatchSource {
   }
 
   private async beatingUntil(payload: EachBatchPayload, done: Promise<void>): Promise<void> {
-    const beat = setInterval(() => payload.heartbeat().catch(() => undefined), this.options.heartbeatMs ?? 1000);
+    const beat = setInterval(() => {
+      const joinsBefore = this.joins;
+      payload.heartbeat().catch((error: unknown) => {
+        if ((error as { type?: string }).type === 'REBALANCE_IN_PROGRESS' && this.joins === joinsBefore) this.rebalanceAsked = true;
+      });
+    }, this.options.heartbeatMs ?? 1000);
     try {
       await done;
     } finally {

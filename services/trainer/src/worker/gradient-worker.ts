@@ -45,6 +45,8 @@ interface PartitionWork {
 
 /** After this many aborts of the same batch with dead letters in it, it goes without them (counted and logged). */
 const ATTEMPTS_WITH_LETTERS = 2;
+/** How long after an aborted transaction its partition starts again (if no new assignment came meanwhile). */
+const RESTART_AFTER_MS = 1000;
 const ZERO_MODEL: HeldModel = { version: 0, theta: new Float64Array(61) };
 
 /**
@@ -59,6 +61,8 @@ export class GradientWorker {
   private readonly work = new Map<number, PartitionWork>();
   private assigned: readonly number[] = [];
   private readonly aborts = new Map<number, { offset: number; count: number }>();
+  /** Partitions whose transaction aborted, since when: started again from the committed offset a moment later, if still ours. */
+  private readonly aborted = new Map<number, number>();
   private stopping = false;
 
   constructor(private readonly deps: WorkerDeps) {}
@@ -67,6 +71,7 @@ export class GradientWorker {
   async assign(partitions: readonly number[]): Promise<void> {
     this.assigned = partitions;
     this.work.clear();
+    this.aborted.clear();
     this.deps.lag.retain(partitions);
     if (partitions.length === 0) return;
     // Fenced first: an earlier owner's last transaction either committed before, or never will.
@@ -84,13 +89,16 @@ export class GradientWorker {
     const gathered = gatherReadings(work.intake, batch, settings.maxReadingBytes, this.deps.now());
     if (gathered.lastOffset !== undefined) work.intake.consumed(batch.partition, gathered.lastOffset);
     countReadings(metrics, gathered);
-    // A rebalance while waiting for a fresher model makes the batch stale: let it go, the next owner reads it again.
-    await this.send(batch.partition, work, gathered.rejected, () => batch.isStale());
+    // A rebalance while waiting for a fresher model: let the batch go (the next owner reads it again), or the whole group waits.
+    await this.send(batch.partition, work, gathered.rejected, () => batch.isStale() || this.deps.source.rebalancePending);
     this.deps.lag.advance(batch.partition, work.intake.position(batch.partition));
   }
 
   /** With a max wait, partial mini-batches whose oldest reading waited long enough go now. */
   async tick(): Promise<void> {
+    for (const [partition, since] of this.aborted) {
+      if (this.deps.now() - since >= RESTART_AFTER_MS && !this.deps.source.rebalancePending) await this.restart(partition);
+    }
     for (const [partition, work] of this.work) {
       if (dueBatchSize(work.intake, this.deps.settings, this.deps.now()) > 0) await this.send(partition, work, []);
     }
@@ -169,7 +177,10 @@ export class GradientWorker {
       metrics.transactions.inc({ outcome: 'aborted' });
       this.aborts.set(partition, { offset: work.committed, count: abortsBefore + 1 });
       logger.warn({ err: (error as Error).message, partition }, 'transaction aborted: the partition is read again from its committed offset');
-      await this.restart(partition);
+      // Not at once: when the abort is a new owner's fencing, the group's new assignment is on its way, and
+      // fencing the partition back would abort the new owner's transactions in turn.
+      this.work.delete(partition);
+      this.aborted.set(partition, this.deps.now());
       return false;
     }
     this.aborts.delete(partition);
@@ -189,17 +200,18 @@ export class GradientWorker {
     return this.deps.holder.current ?? ZERO_MODEL;
   }
 
-  /** After an aborted transaction: what it held is read again, from the committed offset (if the partition is still ours). */
+  /** A moment after an aborted transaction: what it held is read again, from the committed offset (if the partition is still ours). */
   private async restart(partition: number): Promise<void> {
-    this.work.delete(partition);
-    if (this.stopping || !this.assigned.includes(partition)) return;
+    this.aborted.delete(partition);
+    if (this.stopping || !this.assigned.includes(partition) || this.work.has(partition)) return;
     try {
       await this.deps.transactions.fence(this.deps.readingsTopic, this.assigned);
       const starts = await this.startOffsets([partition]);
       if (this.assigned.includes(partition) && !this.work.has(partition)) this.begin(partition, starts.get(partition)!);
     } catch (error) {
-      // The next assignment starts it again; until then its batches are let go.
-      this.deps.logger.error({ err: (error as Error).message, partition }, 'could not read the committed offset again; the partition waits for the next assignment');
+      // Tried again a moment later (or at the next assignment); until then its batches are let go.
+      this.deps.logger.warn({ err: (error as Error).message, partition }, 'could not start the partition again yet; retrying');
+      this.aborted.set(partition, this.deps.now());
     }
   }
 
