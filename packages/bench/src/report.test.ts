@@ -38,6 +38,16 @@ describe('the bench report', () => {
     expect(rowOf(report, 'scorer, pre-filled Avro topic')?.slice(-1)).toEqual(['0.80×']);
   });
 
+  it('prints the applier in gradients/s with the readings/s they imply, and parallel mode beside the exact trainer', () => {
+    const report = renderReport({
+      ...results(rate(25_000)),
+      parallel: { applier: { ...rate(40_000), impliedReadingsPerSecond: 1_280_000 }, noop: rate(400_000), workers: [{ workers: 2, rate: rate(25_000) }] },
+    });
+    expect(rowOf(report, 'applier')?.slice(1)).toEqual(['40,000/s = 1,280,000 readings/s', 'no-op kafkajs consumer 400,000/s', '0.10×']);
+    expect(rowOf(report, 'parallel mode, 2 workers')?.slice(1)).toEqual(['25,000/s', 'exact-mode trainer 50,000/s', '0.50×']);
+    expect(rowOf(renderReport(results(rate(25_000))), 'applier')).toBeUndefined();
+  });
+
   it('shows n/a for the Python baseline when it could not run', () => {
     expect(rowOf(renderReport(results(undefined)), 'Python')?.slice(-2)).toEqual(['Python confluent-kafka + SGDClassifier n/a', 'n/a']);
   });

@@ -1,6 +1,7 @@
 import type { LatencyFigures } from './latency.ts';
 import type { ScorerFigures, TrainerFigures } from './consume-rate.ts';
 import type { RssTrace, Throughput } from './measure.ts';
+import type { ParallelFigures } from './parallel-rate.ts';
 
 export interface BenchResults {
   date: string;
@@ -14,6 +15,8 @@ export interface BenchResults {
   /** The same readings as Avro single-object records on a topic of their own, each service beside its kafkajs baseline there. */
   avro: { produce: Throughput & { messageBytes: number }; trainer: TrainerFigures; scorer: ScorerFigures };
   latency: LatencyFigures & { rate: number; seconds: number };
+  /** Parallel mode: the applier's ceiling on pre-filled gradients, and workers + applier end to end (absent in results from before it). */
+  parallel?: ParallelFigures;
 }
 
 type Row = [string, string, string, string];
@@ -37,6 +40,7 @@ export function renderReport(r: BenchResults): string {
     ['trainer RSS peak, growth (JSON topic)', memory(r.trainer.trainerRss), '', ''],
     ['trainer RSS peak, growth (Avro topic)', memory(r.avro.trainer.trainerRss), '', ''],
     [`scorer RSS peak, growth (${r.latency.seconds} s at ${r.latency.rate}/s)`, memory(r.latency.scorerRss), '', ''],
+    ...parallelRows(r, rate, ratio),
   ];
   const header: Row = ['benchmark', 'sonar-stream', 'baseline (same run)', 'ratio'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
@@ -47,6 +51,21 @@ export function renderReport(r: BenchResults): string {
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.map(line),
   ].join('\n');
+}
+
+function parallelRows(r: BenchResults, rate: (t: Throughput) => string, ratio: (a: number, b: number) => string): Row[] {
+  const p = r.parallel;
+  if (!p) return [];
+  const single = r.trainer.trainer.perSecond;
+  return [
+    [
+      `applier, ${Math.round(p.applier.count).toLocaleString('en-US')} pre-filled gradients (batch 32)`,
+      `${rate(p.applier)} = ${Math.round(p.applier.impliedReadingsPerSecond).toLocaleString('en-US')} readings/s`,
+      `no-op kafkajs consumer ${rate(p.noop)}`,
+      ratio(p.applier.perSecond, p.noop.perSecond),
+    ],
+    ...p.workers.map(({ workers, rate: t }): Row => [`parallel mode, ${workers} worker${workers > 1 ? 's' : ''} + applier (JSON)`, rate(t), `exact-mode trainer ${rate(r.trainer.trainer)}`, ratio(t.perSecond, single)]),
+  ];
 }
 
 function memory(trace: RssTrace): string {

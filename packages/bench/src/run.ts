@@ -5,15 +5,16 @@ import { kafkaVersion, LocalStack, sonarHome } from '@sonar/stack';
 import { fittedTheta, RunScope, writeModel } from '@sonar/testkit';
 import { kcatThroughput, trainerThroughput, scorerThroughput } from './consume-rate.ts';
 import { pythonSgdThroughput } from './python-sgd.ts';
+import { parallelThroughput } from './parallel-rate.ts';
 import { latencies } from './latency.ts';
 import { prefill, producerPerfTest } from './produce-rate.ts';
 import { renderReport, type BenchResults } from './report.ts';
 
 export type BenchMode = 'quick' | 'full';
 
-export const BENCH_MODES: Record<BenchMode, { readings: number; latencySeconds: number; versions: number }> = {
-  quick: { readings: 50_000, latencySeconds: 12, versions: 5 },
-  full: { readings: 1_000_000, latencySeconds: 60, versions: 20 },
+export const BENCH_MODES: Record<BenchMode, { readings: number; latencySeconds: number; versions: number; gradients: number; parallelReadings: number }> = {
+  quick: { readings: 50_000, latencySeconds: 12, versions: 5, gradients: 20_000, parallelReadings: 20_000 },
+  full: { readings: 1_000_000, latencySeconds: 60, versions: 20, gradients: 200_000, parallelReadings: 60_000 },
 };
 
 export interface BenchOptions {
@@ -58,6 +59,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     };
     say('trainer, then a no-op kafkajs consumer, on the Avro topic');
     const avroTrainer = await trainerThroughput(run, 'avro', avroTopic, readings);
+    const parallelTopic = run.topicsFor('prefilled-parallel').readings;
+    say(`pre-filling ${settings.parallelReadings.toLocaleString('en-US')} readings for parallel mode`);
+    await prefill(run, parallelTopic, settings.parallelReadings);
+    const parallel = await parallelThroughput(run, parallelTopic, settings.parallelReadings, settings.gradients, say);
     const servedModel = (model: string) => publishModel(model).then(() => undefined);
     say('scorer, then a kafkajs consume→produce relay, on the JSON topic');
     const scorer = await scorerThroughput(run, 'json', jsonTopic, readings, servedModel);
@@ -75,6 +80,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       scorer,
       avro: { produce: avroProduce, trainer: avroTrainer, scorer: avroScorer },
       latency: { ...latency, rate: 1000, seconds: settings.latencySeconds },
+      parallel,
     };
     const out = options.out ?? join(run.logDir, 'results.json');
     mkdirSync(dirname(out), { recursive: true });
