@@ -83,9 +83,9 @@ export class CheckpointStore {
 
   /** The model to serve, validated: undefined before the first checkpoint. */
   async serving(): Promise<Validated<ServingModel> | undefined> {
-    const [version, theta, updatedAt, sourceOffsets] = await this.redis.hmget(this.keys.model, 'version', 'theta', 'updatedAt', 'sourceOffsets');
+    const [version, theta, updatedAt, sourceOffsets, iterate] = await this.redis.hmget(this.keys.model, 'version', 'theta', 'updatedAt', 'sourceOffsets', 'iterate');
     if (!version || !theta) return undefined;
-    return validServingModel(version, theta, updatedAt ?? null, sourceOffsets ?? null);
+    return validServingModel({ version, theta, updatedAt: updatedAt ?? null, sourceOffsets: sourceOffsets ?? null, iterate: iterate ?? null });
   }
 
   /** The newest checkpoint a trainer can resume from (see ResumePoint). */

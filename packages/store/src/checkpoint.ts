@@ -1,5 +1,5 @@
 import { THETA_LENGTH } from '@sonar/contracts';
-import { deserializeState, serializeState, type TrainingState } from '@sonar/model';
+import { deserializeState, predictionTheta, serializeState, type TrainingState } from '@sonar/model';
 
 /** One trained model version: what the trainer resumes from and the scorer scores with. */
 export interface Checkpoint {
@@ -37,13 +37,20 @@ export interface ServingModel {
   updatedAt: number;
   /** Parallel mode: which readings its gradients covered (see Checkpoint.sourceOffsets). */
   sourceOffsets?: Record<string, string> | undefined;
+  /**
+   * With iterate averaging, `theta` is the average (what to score with) and this the last
+   * iterate, where workers compute their gradients. Absent without averaging: the same as theta.
+   */
+  iterate?: Float64Array | undefined;
 }
 
 export function toHashFields(checkpoint: Checkpoint): string[] {
   const fields: Record<string, string> = {
     model: checkpoint.model,
     version: String(checkpoint.version),
-    theta: JSON.stringify(Array.from(checkpoint.state.theta)),
+    // What to score with: the averaged iterate once it averages any (TRAIN_AVERAGE), else theta.
+    theta: JSON.stringify(Array.from(predictionTheta(checkpoint.state))),
+    iterate: predictionTheta(checkpoint.state) === checkpoint.state.theta ? '' : JSON.stringify(Array.from(checkpoint.state.theta)),
     state: serializeState(checkpoint.state),
     cost: String(checkpoint.cost),
     accuracy: Number.isFinite(checkpoint.accuracy) ? String(checkpoint.accuracy) : '',
@@ -118,21 +125,28 @@ export function validCheckpoint(hash: Record<string, string>): Validated<Checkpo
   return { ok: true, value: checkpoint };
 }
 
-/** The contract's `theta` field as the scorer needs it: THETA_LENGTH finite numbers. */
-export function validServingModel(version: string, theta: string, updatedAt: string | null, sourceOffsets: string | null = null): Validated<ServingModel> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(theta);
-  } catch (error) {
-    return corrupt(version, 'unreadable', `theta is not JSON: ${(error as Error).message}`);
-  }
-  if (!Array.isArray(parsed) || parsed.length !== THETA_LENGTH) {
-    return corrupt(version, 'wrong_theta_length', `theta must be an array of ${THETA_LENGTH} numbers`);
-  }
-  if (!parsed.every((x) => typeof x === 'number' && Number.isFinite(x))) return corrupt(version, 'non_finite_theta', 'theta holds a value that is not a finite number');
+/** The stored fields a model is served from (one HMGET); null where a field is absent. */
+export interface ServingFields {
+  version: string;
+  theta: string;
+  updatedAt: string | null;
+  sourceOffsets?: string | null;
+  iterate?: string | null;
+}
+
+/** The contract's `theta` field as the scorer needs it: THETA_LENGTH finite numbers (and `iterate` likewise, when there). */
+export function validServingModel(fields: ServingFields): Validated<ServingModel> {
+  const { version, sourceOffsets, iterate } = fields;
+  const theta = coefficients(version, 'theta', fields.theta);
+  if (!theta.ok) return theta;
   const number = Number(version);
   if (!Number.isSafeInteger(number) || number < 1) return corrupt(version, 'unreadable', `version is ${JSON.stringify(version)}`);
-  const model: ServingModel = { version: number, theta: Float64Array.from(parsed as number[]), updatedAt: Number(updatedAt) };
+  const model: ServingModel = { version: number, theta: theta.value, updatedAt: Number(fields.updatedAt) };
+  if (iterate) {
+    const last = coefficients(version, 'iterate', iterate);
+    if (!last.ok) return last;
+    model.iterate = last.value;
+  }
   if (sourceOffsets) {
     try {
       model.sourceOffsets = JSON.parse(sourceOffsets) as Record<string, string>;
@@ -141,6 +155,18 @@ export function validServingModel(version: string, theta: string, updatedAt: str
     }
   }
   return { ok: true, value: model };
+}
+
+function coefficients(version: string, name: string, text: string): Validated<Float64Array> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return corrupt(version, 'unreadable', `${name} is not JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(parsed) || parsed.length !== THETA_LENGTH) return corrupt(version, 'wrong_theta_length', `${name} must be an array of ${THETA_LENGTH} numbers`);
+  if (!parsed.every((x) => typeof x === 'number' && Number.isFinite(x))) return corrupt(version, 'non_finite_theta', `${name} holds a value that is not a finite number`);
+  return { ok: true, value: Float64Array.from(parsed as number[]) };
 }
 
 function corrupt(version: string | undefined, reason: Corrupt['reason'], message: string): { ok: false; corrupt: Corrupt } {

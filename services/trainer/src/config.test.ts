@@ -61,6 +61,15 @@ describe('trainer configuration', () => {
     expect(() => loadConfig({ REDIS_SENTINELS: '127.0.0.1:26379', REDIS_SENTINEL_NAME: 'sonar', REDIS_URL: 'rediss://127.0.0.1:6380' })).toThrow(/TLS through Sentinel/);
   });
 
+  it('averages the iterates when asked, from the step given, and records it with the model', () => {
+    expect(loadConfig({}).optimizer.averageFrom).toBeUndefined();
+    const config = loadConfig({ TRAIN_AVERAGE: 'true', TRAIN_AVERAGE_FROM: '130' });
+    expect(config.optimizer.averageFrom).toBe(130);
+    expect(hyperparameters(config).averageFrom).toBe(130);
+    expect(loadConfig({ TRAIN_AVERAGE: 'true' }).optimizer.averageFrom).toBe(1);
+    expect(() => loadConfig({ TRAIN_AVERAGE: 'true', TRAIN_AVERAGE_FROM: '0' })).toThrow(/TRAIN_AVERAGE_FROM/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ TRAIN_ALPHA: '' }).TRAIN_ALPHA).toBe(0.1);
   });

@@ -18,6 +18,10 @@ const schema = z
     TRAIN_NESTEROV: env.boolean().default(false),
     TRAIN_SCHEDULE: z.enum(SCHEDULES as [string, ...string[]]).default('constant'),
     TRAIN_L2: env.number().default(0),
+    /** Serve the Polyak–Ruppert average of the iterates (as scikit-learn's SGDClassifier(average=True)) instead of the last one. */
+    TRAIN_AVERAGE: env.boolean().default(false),
+    /** With TRAIN_AVERAGE: the optimizer step the average starts at (1: from the first). */
+    TRAIN_AVERAGE_FROM: env.int(1).default(1),
     /** Default 10 mini-batches; in parallel mode 1 (a write as soon as the one before is done): workers learn sooner what was applied. */
     TRAIN_CHECKPOINT_EVERY: env.int(1).optional(),
     TRAIN_CHECKPOINT_INTERVAL_MS: env.int(0).default(5000),
@@ -67,6 +71,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): TrainerConf
     l2: parsed.TRAIN_L2,
     momentum: parsed.TRAIN_MOMENTUM,
     nesterov: parsed.TRAIN_NESTEROV,
+    ...(parsed.TRAIN_AVERAGE ? { averageFrom: parsed.TRAIN_AVERAGE_FROM } : {}),
   };
   const problems = validateOptimizerConfig(optimizer).map((p) => `TRAIN_*: ${p}`);
   if (parsed.TRAINER_HEARTBEAT_MS * 3 > parsed.TRAINER_SESSION_TIMEOUT_MS) {
@@ -121,5 +126,6 @@ export function hyperparameters(config: TrainerConfig): Record<string, unknown> 
     batchMaxWaitMs: config.TRAIN_BATCH_MAX_WAIT_MS,
     l2: config.TRAIN_L2,
     ...(config.TRAIN_OPTIMIZER === 'momentum' ? { momentum: config.TRAIN_MOMENTUM, nesterov: config.TRAIN_NESTEROV } : {}),
+    ...(config.TRAIN_AVERAGE ? { averageFrom: config.TRAIN_AVERAGE_FROM } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { predictionTheta } from '@sonar/model';
 import { Command } from 'commander';
 import { redisConnection } from '@sonar/runtime';
 import { CheckpointStore, openRedis, type Checkpoint } from '@sonar/store';
@@ -64,7 +65,8 @@ function toJson(c: Checkpoint) {
   return {
     model: c.model,
     version: c.version,
-    theta: Array.from(c.state.theta),
+    theta: Array.from(predictionTheta(c.state)),
+    ...(c.state.average ? { iterate: Array.from(c.state.theta), averagedSteps: c.state.average.count } : {}),
     cost: c.cost,
     accuracy: Number.isFinite(c.accuracy) ? c.accuracy : null,
     samples: c.samples,
@@ -93,7 +95,7 @@ function describe(c: Checkpoint): string {
     ['hyperparameters', Object.entries(c.hyperparameters).filter(([k]) => k !== 'mode').map(([k, v]) => `${k}=${String(v)}`).join(' ')],
     ['offsets', `${c.topic} ${Object.entries(c.offsets).map(([p, o]) => `${p}:${o}`).join(' ')}`],
     ...(c.sourceOffsets ? [['readings applied', Object.entries(c.sourceOffsets).map(([p, o]) => `${p}:${o}`).join(' ')]] : []),
-    ['theta', `[${Array.from(c.state.theta.slice(0, 4), (t) => t.toFixed(4)).join(', ')}, ...] (bias first; --json for all 61)`],
+    ['theta', `[${Array.from(predictionTheta(c.state).slice(0, 4), (t) => t.toFixed(4)).join(', ')}, ...] (bias first; --json for all 61)${c.state.average ? `, the average of ${c.state.average.count} iterates` : ''}`],
   ];
   return `${lines.map(([k, v]) => `${k!.padEnd(16)}${v}`).join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import { predictionTheta } from '@sonar/model';
 import type { Admin } from 'kafkajs';
 import { deadLetterMessage, encodeModelUpdate, type DeadLetterLimits, type RejectedRecord } from '@sonar/contracts';
 import type { BatchingProducer, BatchSource, ConsumerLag, RefusableSender } from '@sonar/kafka';
@@ -152,7 +153,7 @@ export class EffectInterpreter {
         value: encodeModelUpdate({
           model,
           version: checkpoint.version,
-          theta: Array.from(checkpoint.state.theta),
+          theta: Array.from(predictionTheta(checkpoint.state)),
           cost: checkpoint.cost,
           samples: checkpoint.samples,
           updatedAt: checkpoint.updatedAt,

@@ -196,8 +196,10 @@ export class GradientWorker {
     return true;
   }
 
+  /** Gradients are taken at the applier's last iterate (with TRAIN_AVERAGE the served theta is the average). */
   private held(): HeldModel {
-    return this.deps.holder.current ?? ZERO_MODEL;
+    const model = this.deps.holder.current;
+    return model ? { version: model.version, theta: model.iterate ?? model.theta } : ZERO_MODEL;
   }
 
   /** A moment after an aborted transaction: what it held is read again, from the committed offset (if the partition is still ours). */
