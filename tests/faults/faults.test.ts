@@ -1,7 +1,7 @@
 import { afterAll, describe, it } from 'vitest';
 import { testScope } from '../support/scope.ts';
 import { FaultReport, LONG, MODE } from './support/report.ts';
-import { trainerKills } from './scenarios/trainer-kills.ts';
+import { trainerKills, trainerKillsPartitioned } from './scenarios/trainer-kills.ts';
 import { zombieTrainer } from './scenarios/zombie.ts';
 import { epochSetBack } from './scenarios/epoch-setback.ts';
 import { brokerRestart } from './scenarios/broker-restart.ts';
@@ -26,6 +26,10 @@ describe(`fault injection (${MODE})`, () => {
   const runs = LONG ? 20 : 1;
   it.each(Array.from({ length: runs }, (_, run) => run))('trainer kill -9 at random moments, run %i', async (run) => {
     report.add(await trainerKills(await context(`fault-kill-${run}`), LONG ? 5 : 3, SEED + run));
+  });
+
+  it('trainer kill -9 on 3 partitions: samples exact, every offset applied once', async () => {
+    report.add(await trainerKillsPartitioned(await context('fault-kill-partitions', 3), 3, LONG ? 5 : 3, SEED));
   });
 
   it('zombie trainer: paused past its session, fenced when it comes back', async () => {
