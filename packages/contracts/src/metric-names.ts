@@ -12,6 +12,8 @@ export const METRICS = {
   trainerCheckpointSeconds: 'sonar_trainer_checkpoint_seconds',
   trainerRejected: 'sonar_trainer_rejected_total',
   trainerHealthGate: 'sonar_trainer_health_gate_total',
+  /** {service, signal}: a change detected in a monitored signal (the trainer's progressive loss, the scorer's holdout accuracy). */
+  driftDetected: 'sonar_drift_detected_total',
   trainerFencedWrites: 'sonar_trainer_fenced_writes_total',
   trainerEpochReestablished: 'sonar_trainer_epoch_reestablished_total',
   trainerCorruptCheckpoints: 'sonar_trainer_corrupt_checkpoints_total',

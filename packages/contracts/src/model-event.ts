@@ -8,6 +8,8 @@ export interface ModelUpdateEvent {
   samples: number;
   updatedAt: number;
   hyperparameters: Record<string, unknown>;
+  /** Set when the trainer detected a drift of its progressive loss since the version before. */
+  driftDetected?: boolean;
 }
 
 export function encodeModelUpdate(event: ModelUpdateEvent): string {

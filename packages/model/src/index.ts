@@ -21,7 +21,7 @@ export {
 } from './optimizers/config.ts';
 export type { OptimizerConfig, OptimizerName, Schedule } from './optimizers/config.ts';
 export { learningRate } from './optimizers/schedule.ts';
-export { cloneState, continueTraining, initialState, predictionTheta } from './optimizers/state.ts';
+export { cloneState, continueTraining, initialState, predictionTheta, restartSchedule } from './optimizers/state.ts';
 export type { AveragedIterate, TrainingState } from './optimizers/state.ts';
 export { gradientStepInPlace, optimizerStep, optimizerStepInPlace } from './optimizers/step.ts';
 export type { StepFailure, StepResult } from './optimizers/step.ts';

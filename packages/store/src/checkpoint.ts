@@ -28,6 +28,8 @@ export interface Checkpoint {
    * of their gradients the model reflects; the applier, to never apply a range twice.
    */
   sourceOffsets?: Record<string, string> | undefined;
+  /** Drifts the trainer detected since the version before (not stored: said once, in the model-update event). */
+  drifts?: number | undefined;
 }
 
 /** What the scorer needs, read with one HMGET. */

@@ -43,6 +43,12 @@ export function trainerMetrics(registry: Registry, group: string, lag: ConsumerL
       registers,
     }),
     rejected: new Counter({ name: METRICS.trainerRejected, help: 'Invalid records sent to the dead-letter topic, by reason.', labelNames: ['reason'], registers }),
+    drifts: new Counter({
+      name: METRICS.driftDetected,
+      help: 'Drifts detected (Page-Hinkley), by signal: the trainer watches its progressive loss.',
+      labelNames: ['signal'],
+      registers,
+    }),
     healthGate: new Counter({
       name: METRICS.trainerHealthGate,
       help: 'Mini-batches refused by the health gate (update not finite, or cost over the limit), by reason.',
@@ -101,5 +107,6 @@ export function trainerMetrics(registry: Registry, group: string, lag: ConsumerL
   zeroCounter(metrics.readings, 'kind', ['trained', 'holdout', 'unlabeled', 'gated', 'duplicate']);
   zeroCounter(metrics.rejected, 'reason', DECODE_REASON_CODES);
   zeroCounter(metrics.healthGate, 'reason', ['cost_limit', 'non_finite']);
+  zeroCounter(metrics.drifts, 'signal', ['progressive_loss']);
   return metrics;
 }

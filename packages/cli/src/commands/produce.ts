@@ -4,6 +4,7 @@ import { decodeReadingText, topicsFrom, contractTopics, type ReadingFormat } fro
 import { BatchingProducer, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
 import { kafkaConnection } from '@sonar/runtime';
 import {
+  DRIFT_KINDS,
   holdoutRows,
   httpSink,
   kafkaSink,
@@ -31,6 +32,8 @@ interface ProduceFlags {
   idPrefix: string;
   splitOut?: string;
   progress: boolean;
+  driftAt?: number;
+  drift?: (typeof DRIFT_KINDS)[number];
 }
 
 export function produceCommand(): Command {
@@ -47,6 +50,8 @@ export function produceCommand(): Command {
     .option('--ingest-url <url>', 'send through the ingest service (POST /readings) instead of straight to Kafka; INGEST_TOKEN is sent if set')
     .option('--id-prefix <prefix>', 'prefix of reading ids', 'r')
     .option('--split-out <file>', 'write the training rows (not held out) as a JSON array, for `sonar fit --train-rows`')
+    .option('--drift-at <n>', 'make the stream drift from the n-th reading on (0-based, over the whole run), with --drift', integer(0))
+    .addOption(new Option('--drift <kind>', 'label-flip: R and M swapped; shift: every feature moved up by 0.25 (capped at 1)').choices([...DRIFT_KINDS]))
     .option('--no-progress', 'no progress bar')
     .action(async (flags: ProduceFlags) => {
       const env = commandEnv();
@@ -55,7 +60,9 @@ export function produceCommand(): Command {
       if (flags.format === 'avro' && flags.ingestUrl) {
         throw new Error('--format avro goes straight to Kafka: the ingest service takes JSON and CSV over HTTP (drop --ingest-url, or set INGEST_FORMAT=avro on the ingest service)');
       }
-      const options = { epochs: flags.epochs, shuffle: flags.shuffle, seed: flags.seed, holdout: flags.holdout, synthetic: flags.synthetic, idPrefix: flags.idPrefix };
+      if ((flags.driftAt === undefined) !== (flags.drift === undefined)) throw new Error('--drift-at and --drift go together: where the stream drifts, and how');
+      const drift = flags.drift === undefined ? undefined : { at: flags.driftAt!, kind: flags.drift };
+      const options = { epochs: flags.epochs, shuffle: flags.shuffle, seed: flags.seed, holdout: flags.holdout, synthetic: flags.synthetic, idPrefix: flags.idPrefix, drift };
       if (flags.splitOut) {
         const held = holdoutRows(rows, flags.holdout, flags.seed);
         writeFileSync(flags.splitOut, `${JSON.stringify(rows.map((_, i) => i).filter((i) => !held.has(i)))}\n`);

@@ -57,6 +57,19 @@ function zeroMoments(config: OptimizerConfig, d: number): Pick<TrainingState, 'v
   };
 }
 
+/**
+ * Starts the schedule over where theta stands, in place: step 0 (so α/√t and Adam's
+ * bias correction begin again), zeroed moments, an empty iterate average. What a
+ * trainer does after a detected drift, to adapt as fast as it first learnt.
+ */
+export function restartSchedule(state: TrainingState): void {
+  state.step = 0;
+  state.velocity?.fill(0);
+  state.m?.fill(0);
+  state.v?.fill(0);
+  if (state.average !== undefined) state.average = emptyAverage(state.theta.length);
+}
+
 /** A deep copy sharing no memory with `state`. */
 export function cloneState(state: TrainingState): TrainingState {
   const clone: TrainingState = {

@@ -31,6 +31,27 @@ export interface ReplayOptions {
   /** When set, this many synthetic readings instead of the rows themselves. */
   synthetic?: number | undefined;
   idPrefix: string;
+  /** A change to see detected: from the reading of this index on (0-based, over the whole plan), the stream drifts. */
+  drift?: Drift | undefined;
+}
+
+/**
+ * label-flip: every label swapped (R ↔ M), the concept reversed; shift: every feature
+ * moved up by DRIFT_SHIFT (capped at 1), the inputs moved, the concept kept.
+ */
+export interface Drift {
+  at: number;
+  kind: 'label-flip' | 'shift';
+}
+
+export const DRIFT_KINDS = ['label-flip', 'shift'] as const;
+const DRIFT_SHIFT = 0.25;
+
+/** A planned reading as it is after the plan's drift (the same reading before the drift point). */
+export function drifted(reading: PlannedReading, index: number, drift: Drift | undefined): PlannedReading {
+  if (!drift || index < drift.at) return reading;
+  if (drift.kind === 'label-flip') return { ...reading, label: reading.label === 'R' ? 'M' : reading.label === 'M' ? 'R' : undefined };
+  return { ...reading, features: reading.features.map((x) => Math.min(1, x + DRIFT_SHIFT)) };
 }
 
 /**
@@ -50,6 +71,11 @@ export function plannedCount(rows: readonly SourceRow[], options: ReplayOptions)
 
 /** The readings to send, in order; lazily, so a long synthetic run holds nothing in memory. */
 export function* replayPlan(rows: readonly SourceRow[], options: ReplayOptions): Generator<PlannedReading> {
+  let index = 0;
+  for (const reading of undriftedPlan(rows, options)) yield drifted(reading, index++, options.drift);
+}
+
+function* undriftedPlan(rows: readonly SourceRow[], options: ReplayOptions): Generator<PlannedReading> {
   const holdout = holdoutRows(rows, options.holdout, options.seed);
   // Separate streams, so that shuffling or not never changes which rows are held out.
   const order: Rng = seededRng(options.seed + 1);

@@ -28,6 +28,7 @@ export function startWrite(learner: Learner, epoch: number, settings: CoreSettin
     topic: settings.topic,
     offsets: snapshot.offsets,
     ...(snapshot.sourceOffsets ? { sourceOffsets: snapshot.sourceOffsets } : {}),
+    ...(snapshot.drifts > 0 ? { drifts: snapshot.drifts } : {}),
     updatedAt: now,
     hyperparameters: settings.hyperparameters,
   };

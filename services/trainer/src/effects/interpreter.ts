@@ -158,6 +158,7 @@ export class EffectInterpreter {
           samples: checkpoint.samples,
           updatedAt: checkpoint.updatedAt,
           hyperparameters: checkpoint.hyperparameters,
+          ...(checkpoint.drifts ? { driftDetected: true } : {}),
         }),
       },
     ]);

@@ -20,6 +20,10 @@ export function reportBatch(metrics: TrainerMetrics, lag: ConsumerLag, logger: L
       applied += 1;
       lastCost = outcome.cost;
       metrics.batchSeconds.observe(outcome.seconds);
+      if (outcome.drift) {
+        metrics.drifts.inc({ signal: 'progressive_loss' });
+        logger.warn({ signal: 'progressive_loss', cost: outcome.cost, samples: outcome.drift.samples }, 'drift detected: the progressive loss rose (Page-Hinkley)');
+      }
     } else {
       gatedReadings += outcome.size;
       metrics.healthGate.inc({ reason: outcome.reason });

@@ -5,7 +5,9 @@ import {
   gradientStepInPlace,
   initialState,
   optimizerStepInPlace,
+  PageHinkley,
   predictLabel,
+  restartSchedule,
   type Batch,
   type OptimizerConfig,
   type TrainingState,
@@ -24,6 +26,17 @@ export interface LearnerSettings {
   accuracyWindow: number;
   /** Offsets per partition within which a reading id seen again is a retry, not trained twice (0: off). */
   dedupWindow: number;
+  /** Page–Hinkley over each batch's progressive cost; undefined: no drift detection. */
+  drift?: DriftSettings | undefined;
+}
+
+export interface DriftSettings {
+  /** λ: alarm once the cumulative rise of the batch cost above its running mean passes this. */
+  threshold: number;
+  /** δ: rises smaller than this are tolerated. */
+  delta: number;
+  /** reset-schedule: after an alarm, restart the learning-rate schedule, the moments and the average. */
+  onDrift: 'none' | 'reset-schedule';
 }
 
 /** Where a checkpoint left off; undefined for a model that has none yet. */
@@ -44,7 +57,7 @@ interface FromWorker {
 }
 
 export type BatchOutcome =
-  | ({ kind: 'applied'; size: number; cost: number; accuracy: number; seconds: number } & FromWorker)
+  | ({ kind: 'applied'; size: number; cost: number; accuracy: number; seconds: number; drift?: { samples: number } } & FromWorker)
   | ({ kind: 'gated'; size: number; cost: number; reason: 'cost_limit' | 'non_finite'; message: string } & FromWorker);
 
 /** A gradient's fate at the applier: a mini-batch's, or skipped as the repeat of readings applied already. */
@@ -54,7 +67,11 @@ export type GradientOutcome = BatchOutcome | { kind: 'repeat'; worker: string; s
  * What a checkpoint of this learner holds, taken at one moment (training may go on
  * while it is written), with the learner's change count at that moment.
  */
-export type LearnerSnapshot = Pick<Checkpoint, 'version' | 'state' | 'cost' | 'accuracy' | 'samples' | 'batches' | 'offsets' | 'sourceOffsets'> & { readonly changes: number };
+export type LearnerSnapshot = Pick<Checkpoint, 'version' | 'state' | 'cost' | 'accuracy' | 'samples' | 'batches' | 'offsets' | 'sourceOffsets'> & {
+  readonly changes: number;
+  /** Drifts detected since the last accepted checkpoint: the next model-update event says so. */
+  readonly drifts: number;
+};
 
 /**
  * The model being trained, free of I/O: readings go into a buffer, full
@@ -76,6 +93,10 @@ export class Learner {
   private readonly accuracy: AccuracyWindow;
   private readonly probabilities: Float64Array;
   private readonly gradient = new Float64Array(THETA_LENGTH);
+  /** Not checkpointed: after a restart it watches afresh (it cannot alarm before 30 batches). */
+  private readonly drift: PageHinkley | undefined;
+  private driftsNow = 0;
+  private savedDrifts = 0;
   /** Where the readings come in: positions, dedup windows, rows waiting for a mini-batch. */
   readonly intake: Intake;
   /** Parallel mode: readings partition → offset after the last reading of an applied gradient. */
@@ -104,6 +125,13 @@ export class Learner {
     this.probabilities = new Float64Array(settings.batchSize);
     this.intake = new Intake(settings.batchSize, settings.dedupWindow, positions, warmups);
     this.sourceNext = new Map(Object.entries(start?.sourceOffsets ?? {}).map(([p, o]) => [Number(p), Number(o)]));
+    const drift = settings.drift;
+    this.drift = drift && new PageHinkley({ threshold: drift.threshold, delta: drift.delta, direction: 'increase' });
+  }
+
+  /** Drifts detected by this learner since it started. */
+  get drifts(): number {
+    return this.driftsNow;
   }
 
   get version(): number {
@@ -181,7 +209,9 @@ export class Learner {
     this.samplesNow += record.n;
     this.batchesNow += 1;
     this.costNow = cost;
-    return { kind: 'applied', size: record.n, cost, accuracy: record.hits / record.n, seconds: (performance.now() - started) / 1000, ...about };
+    const outcome: BatchOutcome = { kind: 'applied', size: record.n, cost, accuracy: record.hits / record.n, seconds: (performance.now() - started) / 1000, ...about };
+    if (this.watchDrift(cost)) outcome.drift = { samples: this.samplesNow };
+    return outcome;
   }
 
   /** Parallel mode: readings partition → offset after the last reading of an applied gradient. */
@@ -201,6 +231,7 @@ export class Learner {
       offsets: this.intake.offsets(),
       ...(this.sourceNext.size > 0 ? { sourceOffsets: this.sourceOffsets() } : {}),
       changes: this.changes,
+      drifts: this.driftsNow - this.savedDrifts,
     };
   }
 
@@ -209,6 +240,7 @@ export class Learner {
     this.versionNow = Math.max(this.versionNow, snapshot.version);
     this.savedChanges = snapshot.changes;
     this.savedBatches = snapshot.batches;
+    this.savedDrifts += snapshot.drifts;
   }
 
   private step(size: number): BatchOutcome {
@@ -232,7 +264,17 @@ export class Learner {
     this.samplesNow += size;
     this.batchesNow += 1;
     this.costNow = batchCost;
-    return { kind: 'applied', size, cost: batchCost, accuracy, seconds: (performance.now() - started) / 1000 };
+    const outcome: BatchOutcome = { kind: 'applied', size, cost: batchCost, accuracy, seconds: (performance.now() - started) / 1000 };
+    if (this.watchDrift(batchCost)) outcome.drift = { samples: this.samplesNow };
+    return outcome;
+  }
+
+  /** The batch's progressive cost into the detector; on an alarm, the schedule starts over if so configured. */
+  private watchDrift(cost: number): boolean {
+    if (!this.drift || !this.drift.update(cost)) return false;
+    this.driftsNow += 1;
+    if (this.settings.drift?.onDrift === 'reset-schedule') restartSchedule(this.state);
+    return true;
   }
 
   /** Accuracy of the current theta on a batch it has not learnt from yet (its probabilities from batchPass); feeds the window. */
