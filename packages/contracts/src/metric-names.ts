@@ -37,6 +37,14 @@ export const METRICS = {
   scorerTransactions: 'sonar_scorer_transactions_total',
   scorerModelsRejected: 'sonar_scorer_models_rejected_total',
   scorerAccuracy: 'sonar_scorer_accuracy',
+  /** Shadow scoring (SCORER_SHADOW_MODEL), by side (serving, shadow): holdout accuracy and log-loss over the recent holdout readings. */
+  scorerShadowAccuracy: 'sonar_scorer_shadow_accuracy',
+  scorerShadowLogLoss: 'sonar_scorer_shadow_log_loss',
+  /** Share of the recent readings both models gave the same label. */
+  scorerShadowAgreement: 'sonar_scorer_shadow_agreement',
+  /** Seconds per batch, by side: the serving model's decode and scoring, the shadow's scoring of the same rows. */
+  scorerShadowSeconds: 'sonar_scorer_shadow_seconds',
+  scorerShadowVersion: 'sonar_scorer_shadow_model_version',
   scorerRejected: 'sonar_scorer_rejected_total',
   scorerPropagation: 'sonar_scorer_model_propagation_seconds',
   consumerLag: 'sonar_consumer_lag',

@@ -43,6 +43,7 @@ export { largestRemainder } from './largest-remainder.ts';
 export type { Split } from './split.ts';
 export { batchFromRows, type LabeledRow } from './labeled-batch.ts';
 export { AccuracyWindow } from './evaluation/accuracy-window.ts';
+export { RollingMean } from './evaluation/rolling-mean.ts';
 export { fit, type FitOptions, type FitResult } from './fit.ts';
 
 export type { DriftDetector } from './drift/detector.ts';

@@ -168,20 +168,28 @@ export class CheckpointStore {
    * keeping the current offsets (the readings since V are not trained on again).
    */
   async rollback(target: number, now = Date.now()): Promise<Checkpoint> {
+    return this.replaceWith(async () => {
+      const source = (await this.history()).find((c) => c.version === target);
+      if (!source) throw new Error(`version ${target} of model "${this.model}" is not in its history`);
+      return { ...source, rolledBackFrom: target, promotedFrom: undefined };
+    }, now);
+  }
+
+  /**
+   * Makes another model's checkpoint the newest version of this one: its theta, optimizer
+   * state and hyperparameters, with provenance (`promotedFrom`), this model's offsets.
+   * The scorer swaps it in as any version; this model's trainer continues from it.
+   */
+  async promote(source: Checkpoint, by: string, now = Date.now()): Promise<Checkpoint> {
+    return this.replaceWith(async () => ({ ...source, model: this.model, rolledBackFrom: undefined, promotedFrom: { model: source.model, version: source.version, by, at: now } }), now);
+  }
+
+  /** An operator's write of a new version built from the latest: compare-and-set, tried again when the trainer wrote meanwhile. */
+  private async replaceWith(build: (latest: Checkpoint) => Promise<Checkpoint>, now: number): Promise<Checkpoint> {
     for (let attempt = 0; attempt < 10; attempt++) {
       const latest = await this.load();
       if (!latest) throw new Error(`model "${this.model}" has no checkpoint`);
-      const source = (await this.history()).find((c) => c.version === target);
-      if (!source) throw new Error(`version ${target} of model "${this.model}" is not in its history`);
-      const next: Checkpoint = {
-        ...source,
-        version: latest.version + 1,
-        topic: latest.topic,
-        offsets: latest.offsets,
-        updatedAt: now,
-        rolledBackFrom: target,
-        epoch: latest.epoch,
-      };
+      const next: Checkpoint = { ...(await build(latest)), version: latest.version + 1, topic: latest.topic, offsets: latest.offsets, updatedAt: now, epoch: latest.epoch, sourceOffsets: latest.sourceOffsets, drifts: undefined };
       const [ok] = await this.redis.replaceCheckpoint(
         this.keys.model,
         this.keys.history,
@@ -195,7 +203,7 @@ export class CheckpointStore {
         return next;
       }
     }
-    throw new Error('rollback kept conflicting with the trainer; try again');
+    throw new Error('the write kept conflicting with the trainer; try again');
   }
 
   publish(version: number): Promise<number> {

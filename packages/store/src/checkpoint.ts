@@ -28,8 +28,18 @@ export interface Checkpoint {
    * of their gradients the model reflects; the applier, to never apply a range twice.
    */
   sourceOffsets?: Record<string, string> | undefined;
+  /** Set when an operator promoted another model's theta to this version (`sonar model promote`). */
+  promotedFrom?: Provenance | undefined;
   /** Drifts the trainer detected since the version before (not stored: said once, in the model-update event). */
   drifts?: number | undefined;
+}
+
+/** Where a promoted version's theta came from, who promoted it and when. */
+export interface Provenance {
+  model: string;
+  version: number;
+  by: string;
+  at: number;
 }
 
 /** What the scorer needs, read with one HMGET. */
@@ -65,6 +75,7 @@ export function toHashFields(checkpoint: Checkpoint): string[] {
     rolledBackFrom: checkpoint.rolledBackFrom === undefined ? '' : String(checkpoint.rolledBackFrom),
     epoch: checkpoint.epoch === undefined ? '' : String(checkpoint.epoch),
     sourceOffsets: checkpoint.sourceOffsets === undefined ? '' : JSON.stringify(checkpoint.sourceOffsets),
+    promotedFrom: checkpoint.promotedFrom === undefined ? '' : JSON.stringify(checkpoint.promotedFrom),
   };
   return Object.entries(fields).flat();
 }
@@ -86,6 +97,7 @@ export function fromHash(hash: Record<string, string>): Checkpoint | undefined {
     rolledBackFrom: hash.rolledBackFrom ? Number(hash.rolledBackFrom) : undefined,
     epoch: hash.epoch ? Number(hash.epoch) : undefined,
     sourceOffsets: hash.sourceOffsets ? (JSON.parse(hash.sourceOffsets) as Record<string, string>) : undefined,
+    promotedFrom: hash.promotedFrom ? (JSON.parse(hash.promotedFrom) as Provenance) : undefined,
   };
 }
 

@@ -23,8 +23,20 @@ const schema = z
     SCORER_KAFKA_STUCK_MS: env.int(100).default(10_000),
     /** ...and this long, the scorer gives its partitions up (exits non-zero for its supervisor). */
     SCORER_GIVE_UP_MS: env.int(1000).default(60_000),
+    /** Shadow scoring: every reading is also scored with this model (its newest version), for metrics only; the events stay the serving model's. */
+    SCORER_SHADOW_MODEL: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'a model name: letters, digits, . _ -').optional(),
+    /** With SCORER_SHADOW_MODEL: a version of its history to pin instead of following its newest (the shadow model may be SONAR_MODEL itself). */
+    SCORER_SHADOW_VERSION: env.int(1).optional(),
   })
-  .superRefine(checkConnection);
+  .superRefine(checkConnection)
+  .superRefine((config, ctx) => {
+    if (config.SCORER_SHADOW_VERSION !== undefined && config.SCORER_SHADOW_MODEL === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['SCORER_SHADOW_VERSION'], message: 'pins a version of SCORER_SHADOW_MODEL: set that too (to SONAR_MODEL for an older version of the serving model)' });
+    }
+    if (config.SCORER_SHADOW_MODEL === config.SONAR_MODEL && config.SCORER_SHADOW_VERSION === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['SCORER_SHADOW_MODEL'], message: 'is the serving model: pin one of its versions with SCORER_SHADOW_VERSION, or name another model' });
+    }
+  });
 
 export type ScorerConfig = z.infer<typeof schema>;
 

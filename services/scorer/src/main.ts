@@ -26,8 +26,10 @@ import {
   Shutdown,
   startHttpServer,
   type HttpServer,
+  type Logger,
   type RunningService,
 } from '@sonar/runtime';
+import { predictionTheta } from '@sonar/model';
 import { CheckpointStore, closeRedis, connectRedis, firstContact, ModelHolder, ModelWatcher, probeRedis } from '@sonar/store';
 import { loadConfig, type ScorerConfig } from './config.ts';
 import { scorerMetrics } from './metrics.ts';
@@ -42,6 +44,8 @@ interface Resources {
   redis?: Redis;
   subscriber?: Redis;
   watcher?: ModelWatcher;
+  shadowSubscriber?: Redis;
+  shadowWatcher?: ModelWatcher;
   consumer?: Consumer;
   source?: BatchSource;
   producer?: Producer;
@@ -80,10 +84,10 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
     .add('stop model updates', async () => {
       r.stopProbe?.();
       r.lag?.stop();
-      await r.watcher?.stop();
+      await Promise.all([r.watcher?.stop(), r.shadowWatcher?.stop()]);
     })
     .add('disconnect admin', () => r.admin?.disconnect())
-    .add('quit redis', () => Promise.all([closeRedis(r.redis), closeRedis(r.subscriber)]))
+    .add('quit redis', () => Promise.all([closeRedis(r.redis), closeRedis(r.subscriber), closeRedis(r.shadowSubscriber)]))
     .add('close http', () => r.http?.close());
   if (options.handleSignals) shutdown.onSignals();
 
@@ -109,6 +113,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
     });
     metrics = scorerMetrics(registry, groupId, lag, holder);
     const watcher = (r.watcher = new ModelWatcher(store, subscriber, holder, logger, config.SCORER_POLL_MS, (reason) => metrics?.modelsRejected.inc({ reason })));
+    const shadow = config.SCORER_SHADOW_MODEL === undefined ? undefined : await shadowHolder(config, config.SCORER_SHADOW_MODEL, redis, r, logger);
     const consumer = (r.consumer = createConsumer(kafka, {
       groupId,
       sessionTimeout: config.SCORER_SESSION_TIMEOUT_MS,
@@ -174,6 +179,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
           source,
           failures$: giveUpWhenKafkaStuck(config, health, kafkaStuckForMs),
           holder,
+          shadow,
           model: config.SONAR_MODEL,
           maxReadingBytes: config.MAX_READING_BYTES,
           publish: transactional?.stage ?? pipelined.stage,
@@ -216,4 +222,26 @@ function giveUpWhenKafkaStuck(config: ScorerConfig, health: DependencyHealth, st
       throw new Error(`Kafka has not acknowledged events for more than ${config.SCORER_GIVE_UP_MS / 1000} s: giving up the partitions`);
     }),
   );
+}
+
+/**
+ * The shadow model, for comparison only: a pinned version of its history, or its newest
+ * version followed as the serving one is (its own update subscription). The scorer does
+ * not wait for it: until it has a version, readings are scored by the serving model alone.
+ */
+async function shadowHolder(config: ScorerConfig, name: string, redis: Redis, r: Resources, logger: Logger): Promise<ModelHolder> {
+  const store = new CheckpointStore(redis, name, config.REDIS_PREFIX);
+  const holder = new ModelHolder((model) => logger.info({ shadow: name, version: model.version }, 'shadow model loaded'));
+  const pinned = config.SCORER_SHADOW_VERSION;
+  if (pinned !== undefined) {
+    const entry = (await store.history(10_000)).find((c) => c.version === pinned);
+    if (!entry) throw new Error(`SCORER_SHADOW_VERSION=${pinned}: model "${name}" has no such version in its history`);
+    holder.offer({ version: entry.version, theta: predictionTheta(entry.state), updatedAt: entry.updatedAt });
+    return holder;
+  }
+  const subscriber = (r.shadowSubscriber = connectRedis(redisConnection(config), logger, 'scorer-shadow-updates', 0));
+  await firstContact(subscriber);
+  r.shadowWatcher = new ModelWatcher(store, subscriber, holder, logger, config.SCORER_POLL_MS);
+  await r.shadowWatcher.start(new AbortController().signal);
+  return holder;
 }

@@ -64,6 +64,19 @@ export function scorerMetrics(registry: Registry, group: string, lag: ConsumerLa
       registers,
     }),
     lag: consumerLagGauge(registry, group, lag),
+    shadow: {
+      accuracy: new Gauge({ name: METRICS.scorerShadowAccuracy, help: 'Shadow scoring: accuracy over the recent holdout readings, by side (serving, shadow).', labelNames: ['side'], registers }),
+      logLoss: new Gauge({ name: METRICS.scorerShadowLogLoss, help: 'Shadow scoring: mean log-loss over the recent holdout readings, by side (serving, shadow).', labelNames: ['side'], registers }),
+      agreement: new Gauge({ name: METRICS.scorerShadowAgreement, help: 'Shadow scoring: share of the recent readings the serving and the shadow model gave the same label.', registers }),
+      seconds: new Histogram({
+        name: METRICS.scorerShadowSeconds,
+        help: "Shadow scoring: seconds per batch, by side (serving: decode and score; shadow: score the same rows).",
+        labelNames: ['side'],
+        buckets: DELAY_BUCKETS,
+        registers,
+      }),
+      version: new Gauge({ name: METRICS.scorerShadowVersion, help: 'Shadow scoring: version of the shadow model scored with.', registers }),
+    },
   };
   zeroCounter(metrics.readings, 'label', ['R', 'M']);
   zeroCounter(metrics.rejected, 'reason', REJECT_REASON_CODES);

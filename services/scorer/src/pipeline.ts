@@ -9,6 +9,8 @@ export interface ScorerPipelineDeps {
   /** Errors that end the scorer (Kafka stuck past its bound); emits nothing else. */
   failures$: Observable<never>;
   holder: ModelHolder;
+  /** Shadow scoring: a second model every reading is scored with too, for metrics only. */
+  shadow?: ModelHolder | undefined;
   model: string;
   maxReadingBytes: number;
   /** At least once (publish, then commit) or exactly once (one transaction per batch). */
@@ -25,7 +27,7 @@ export function scoringPipeline(deps: ScorerPipelineDeps): Observable<PublishedB
   const batches$ = deps.source.batches$.pipe(share());
   const failures$ = deps.failures$.pipe(takeUntil(batches$.pipe(ignoreElements(), endWith(null))));
   return merge(batches$, failures$).pipe(
-    map(scoreBatch(deps.holder, deps.model, deps.maxReadingBytes, deps.now)),
+    map(scoreBatch(deps.holder, deps.model, deps.maxReadingBytes, deps.now, deps.shadow)),
     concatMap((scored) => from(deps.publish(scored)).pipe(catchError(skipForRetry(scored)))),
     tap(deps.observe),
     tap((scored) => scored.batch.release()),

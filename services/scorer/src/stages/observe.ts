@@ -1,4 +1,4 @@
-import { AccuracyWindow } from '@sonar/model';
+import { AccuracyWindow, RollingMean } from '@sonar/model';
 import type { ConsumerLag } from '@sonar/kafka';
 import type { ScorerMetrics } from '../metrics.ts';
 import type { PublishedBatch } from './score.ts';
@@ -6,7 +6,9 @@ import type { PublishedBatch } from './score.ts';
 /** Metrics once per batch; latency is taken after Kafka acknowledged the events. */
 export function recordScored(metrics: ScorerMetrics, lag: ConsumerLag, windowSize: number) {
   const windows = { train: new AccuracyWindow(windowSize), holdout: new AccuracyWindow(windowSize) };
+  const compare = shadowComparison(metrics, windowSize);
   return (scored: PublishedBatch): void => {
+    if (scored.shadow) compare(scored);
     let rocks = 0;
     for (const event of scored.events) {
       if (event.label === 'R') rocks += 1;
@@ -29,4 +31,43 @@ export function recordScored(metrics: ScorerMetrics, lag: ConsumerLag, windowSiz
     const last = scored.batch.messages.at(-1);
     if (last) lag.advance(scored.batch.partition, Number(last.offset) + 1);
   };
+}
+
+/**
+ * Shadow scoring, per batch: each side's holdout accuracy and log-loss, and how often
+ * the two agree, over the recent readings; each side's time.
+ */
+function shadowComparison(metrics: ScorerMetrics, windowSize: number) {
+  const sides = ['serving', 'shadow'] as const;
+  const hits = { serving: new AccuracyWindow(windowSize), shadow: new AccuracyWindow(windowSize) };
+  const losses = { serving: new RollingMean(windowSize), shadow: new RollingMean(windowSize) };
+  const agreement = new AccuracyWindow(windowSize);
+  return (scored: PublishedBatch): void => {
+    const shadow = scored.shadow!;
+    scored.events.forEach((event, i) => {
+      const p = { serving: event.probability, shadow: shadow.probabilities[i]! };
+      agreement.record(p.serving >= 0.5 === p.shadow >= 0.5);
+      if (event.trueLabel === undefined || !event.holdout) return;
+      const y = event.trueLabel === 'R' ? 1 : 0;
+      for (const side of sides) {
+        hits[side].record((p[side] >= 0.5 ? 1 : 0) === y);
+        losses[side].record(lossOf(p[side], y));
+      }
+    });
+    const m = metrics.shadow;
+    for (const side of sides) {
+      if (Number.isFinite(hits[side].value)) m.accuracy.set({ side }, hits[side].value);
+      if (Number.isFinite(losses[side].value)) m.logLoss.set({ side }, losses[side].value);
+    }
+    if (Number.isFinite(agreement.value)) m.agreement.set(agreement.value);
+    m.seconds.observe({ side: 'serving' }, shadow.servingSeconds);
+    m.seconds.observe({ side: 'shadow' }, shadow.shadowSeconds);
+    m.version.set(shadow.version);
+  };
+}
+
+/** −log P(y): from the probability, clamped so that a confident miss costs a large finite loss, never Infinity. */
+function lossOf(p: number, y: number): number {
+  const q = Math.min(1 - 1e-15, Math.max(1e-15, y === 1 ? p : 1 - p));
+  return -Math.log(q);
 }

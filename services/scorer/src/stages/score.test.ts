@@ -39,4 +39,19 @@ describe('scoreBatch', () => {
     expect(scored.events).toEqual([]);
     expect(scored.rejected.map((r) => r.reason).sort()).toEqual(['unscorable', 'wrong_feature_count']);
   });
+
+  it('with a shadow model, scores the same rows with it too, for comparison only', () => {
+    const shadow = new ModelHolder(() => undefined);
+    const shadowTheta = new Float64Array(61).fill(-0.5);
+    const rows = [Array(60).fill(0), Array(60).fill(0.1)];
+    const none = scoreBatch(holder, 'sonar', 65_536, () => 0, shadow)(batchOf(rows.map((r) => reading(r))));
+    expect(none.shadow).toBeUndefined();
+    shadow.offer({ version: 3, theta: shadowTheta, updatedAt: 0 });
+    const scored = scoreBatch(holder, 'sonar', 65_536, () => 0, shadow)(batchOf([...rows.map((r) => reading(r)), 'not a reading']));
+    expect(scored.events.map((e) => e.modelVersion)).toEqual([7, 7]);
+    expect(scored.shadow!.version).toBe(3);
+    expect(Array.from(scored.shadow!.probabilities)).toEqual(rows.map((r) => 1 / (1 + Math.exp(0.5 + 0.5 * r.reduce((a, b) => a + b, 0)))).map((p) => expect.closeTo(p, 12)));
+    expect(scored.shadow!.servingSeconds).toBeGreaterThanOrEqual(0);
+    expect(scored.shadow!.shadowSeconds).toBeGreaterThanOrEqual(0);
+  });
 });

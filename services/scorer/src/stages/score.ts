@@ -11,6 +11,16 @@ export interface ScoredBatch {
   rejected: RejectedRecord[];
   modelVersion: number;
   propagationMs: number | undefined;
+  /** With a shadow model: its P(rock) for each event, in order, and how long each side took. */
+  shadow?: ShadowScores | undefined;
+}
+
+export interface ShadowScores {
+  version: number;
+  probabilities: Float64Array;
+  /** The serving side's decode and scoring of the batch, and the shadow's scoring of the same rows. */
+  servingSeconds: number;
+  shadowSeconds: number;
 }
 
 /**
@@ -18,12 +28,17 @@ export interface ScoredBatch {
  * for the clock). Each reading is decoded into one reused row [1, x] and scored from
  * there: no array per reading.
  */
-export function scoreBatch(holder: ModelHolder, modelName: string, maxBytes: number, now: () => number) {
+export function scoreBatch(holder: ModelHolder, modelName: string, maxBytes: number, now: () => number, shadow?: ModelHolder) {
   const row = new Float64Array(THETA_LENGTH);
   row[0] = 1;
+  let rows = new Float64Array(0);
   return (batch: ConsumedBatch): ScoredBatch => {
+    const started = performance.now();
     const scoredAt = now();
     const { model, propagationMs } = holder.take(scoredAt);
+    // The shadow's rows are kept, so that each side's scoring can be timed on its own.
+    const shadowModel = shadow?.current;
+    if (shadowModel && rows.length < batch.messages.length * THETA_LENGTH) rows = new Float64Array(batch.messages.length * THETA_LENGTH);
     const events: ClassifiedEvent[] = [];
     const messages: Message[] = [];
     const rejected: RejectedRecord[] = [];
@@ -45,11 +60,25 @@ export function scoreBatch(holder: ModelHolder, modelName: string, maxBytes: num
         readingTs: reading.ts ?? Number(record.timestamp),
         scoredAt,
       });
+      if (shadowModel) rows.set(row, events.length * THETA_LENGTH);
       events.push(event);
       messages.push({ key: event.id, value: encodeClassified(event) });
     }
-    return { batch, events, messages, rejected, modelVersion: model.version, propagationMs };
+    const scored: ScoredBatch = { batch, events, messages, rejected, modelVersion: model.version, propagationMs };
+    if (shadowModel) scored.shadow = shadowScores(shadowModel, rows, events.length, (performance.now() - started) / 1000);
+    return scored;
   };
+}
+
+/** The shadow model's P(rock) of the rows the serving model scored; a non-finite one (features too large for it) counts as 0.5. */
+function shadowScores(model: { version: number; theta: Float64Array }, rows: Float64Array, n: number, servingSeconds: number): ShadowScores {
+  const started = performance.now();
+  const probabilities = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = sigmoid(dot(model.theta, rows, i * THETA_LENGTH, THETA_LENGTH));
+    probabilities[i] = Number.isFinite(p) ? p : 0.5;
+  }
+  return { version: model.version, probabilities, servingSeconds, shadowSeconds: (performance.now() - started) / 1000 };
 }
 
 /** A scored batch handed to Kafka; `acked` resolves (with the time) once Kafka acknowledged its events. */
