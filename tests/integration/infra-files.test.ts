@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { DEFAULT_PORTS } from '@sonar/contracts';
 import { COMPOSE_HOSTS, composeFilesDir, MOUNTED, parseProperties, which, writeComposeFiles } from '@sonar/stack';
 
 // The container and observability files cannot be run here (no Docker), so they are checked
@@ -37,7 +38,8 @@ interface Compose {
   volumes?: Record<string, unknown>;
 }
 
-const compose = yamlOf<Compose>('docker-compose.yml');
+// Its gradient workers share one definition through YAML merge keys, as compose reads them.
+const compose = parse(text('docker-compose.yml'), { merge: true }) as Compose;
 
 // What `sonar stack compose-files` writes for the profile `secured`, made here in a folder of the
 // test's own: the compose file mounts it from .sonar/compose-secured, which the test does not touch.
@@ -195,6 +197,23 @@ describe('docker-compose.yml', () => {
     const command = [service(app.name).command ?? []].flat();
     const help = execFileSync(process.execPath, [...args, ...command, '--help'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     expect(help).toContain(`sonar ${app.name}`);
+  });
+
+  it('runs three gradient workers in the profile parallel, on the ports Prometheus scrapes, beside a trainer that can be their applier', () => {
+    const workers = Object.keys(compose.services).filter((name) => name.startsWith('trainer-worker-'));
+    expect(workers).toEqual(['trainer-worker-1', 'trainer-worker-2', 'trainer-worker-3']);
+    const scraped = targetsOf(yamlOf<PrometheusConfig>('infra/prometheus/prometheus.compose.yml'))['trainer-worker'];
+    workers.forEach((name, i) => {
+      const svc = service(name);
+      expect((svc as { profiles?: string[] }).profiles, name).toEqual(['parallel']);
+      expect(svc.command).toEqual(['trainer', '--role', 'worker']);
+      const env = environment(svc);
+      expect(env).toMatchObject({ KAFKA_BROKERS: 'kafka:9092', REDIS_URL: 'redis://redis:6379', TRAINER_HOST: '0.0.0.0', TRAINER_PORT: '9101', TRAINER_WORKER_ID: `w${i + 1}` });
+      expect(svc.ports).toEqual([`127.0.0.1:${DEFAULT_PORTS.trainerWorkers[i]}:9101`]);
+      expect(scraped).toContain(`${name}:9101`);
+      expect(dependencies(svc)).toMatchObject({ kafka: 'service_healthy', redis: 'service_healthy' });
+    });
+    expect(environment(service('trainer')).TRAINER_ROLE).toBe('${TRAINER_ROLE:-}');
   });
 
   it('has a build context and Dockerfile for every service built from source', () => {
@@ -493,11 +512,12 @@ interface AlertRule { alert?: string; record?: string; expr: string; for?: strin
 interface RuleFile { groups: { name: string; rules: AlertRule[] }[] }
 
 describe('Prometheus configuration', () => {
-  it('scrapes the three services on loopback in the local stack', () => {
+  it('scrapes the three services and the gradient workers on loopback in the local stack', () => {
     expect(targetsOf(yamlOf<PrometheusConfig>('infra/prometheus/prometheus.yml'))).toMatchObject({
       ingest: ['127.0.0.1:9100'],
       trainer: ['127.0.0.1:9101'],
       scorer: ['127.0.0.1:9102'],
+      'trainer-worker': DEFAULT_PORTS.trainerWorkers.map((port) => `127.0.0.1:${port}`),
     });
   });
 
@@ -510,6 +530,7 @@ describe('Prometheus configuration', () => {
       ingest: ['ingest:9100'],
       trainer: ['trainer:9101'],
       scorer: ['scorer:9102'],
+      'trainer-worker': ['trainer-worker-1:9101', 'trainer-worker-2:9101', 'trainer-worker-3:9101'],
     });
     expect(Object.keys(targets).sort()).toEqual(Object.keys(targetsOf(local)).sort());
     expect(inCompose.rule_files).toEqual(['alerts.yml']);
