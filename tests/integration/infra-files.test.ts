@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { DEFAULT_PORTS } from '@sonar/contracts';
+import { DEFAULT_PORTS, METRICS } from '@sonar/contracts';
 import { COMPOSE_HOSTS, composeFilesDir, MOUNTED, parseProperties, which, writeComposeFiles } from '@sonar/stack';
 
 // The container and observability files cannot be run here (no Docker), so they are checked
@@ -583,7 +583,8 @@ describe('Grafana provisioning and dashboard', () => {
 
   it('gives every panel a Prometheus query (datasource uid prometheus) without template variables', () => {
     expect(dashboard.panels.length).toBeGreaterThan(0);
-    for (const panel of dashboard.panels) {
+    // Rows only group the panels below them.
+    for (const panel of dashboard.panels.filter((p) => p.type !== 'row')) {
       const queries = (panel.targets ?? []).filter((t) => (t.expr ?? '').trim() !== '');
       expect(queries.length, `panel "${panel.title}" has a query`).toBeGreaterThan(0);
       for (const query of queries) {
@@ -600,6 +601,20 @@ describe('Grafana provisioning and dashboard', () => {
       'process_cpu_seconds_total', 'process_resident_memory_bytes',
     ]) {
       expect(dashboardExprs.some((expr) => expr.includes(metric)), metric).toBe(true);
+    }
+  });
+
+  it('has a row "Parallel training" whose panels chart the applier\'s gradients and the workers\' metrics', () => {
+    const row = dashboard.panels.findIndex((p) => p.type === 'row' && p.title === 'Parallel training');
+    expect(row, 'row "Parallel training"').toBeGreaterThan(-1);
+    const below = dashboard.panels.slice(row + 1);
+    expect(below.some((p) => p.type === 'row'), 'the last row').toBe(false);
+    const exprs = below.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
+    for (const metric of [
+      METRICS.trainerGradients, METRICS.trainerGradientRepeats, METRICS.trainerGradientStaleness, METRICS.workerReadings,
+      METRICS.workerGradients, METRICS.workerWaitSeconds, METRICS.workerTransactions, METRICS.workerModelVersion,
+    ]) {
+      expect(exprs.some((expr) => expr.includes(metric)), metric).toBe(true);
     }
   });
 });
