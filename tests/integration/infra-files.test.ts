@@ -652,6 +652,7 @@ const series = (name: string, labels: Record<string, string>, values: string) =>
 });
 const trainer = { job: 'trainer', instance: 'trainer:9101', service: 'trainer' };
 const scorer = { job: 'scorer', instance: 'scorer:9102', service: 'scorer' };
+const worker = { job: 'trainer-worker', instance: 'trainer-worker-1:9101', service: 'trainer-worker' };
 const alertTests = [
   {
     // Lag builds up from minute 10 while the batches counter stops moving.
@@ -673,6 +674,19 @@ const alertTests = [
       series('sonar_consumer_lag', { ...trainer, group: 'sonar-trainer-sonar', partition: '0' }, '500x40'),
     ],
     alert_rule_test: [{ eval_time: '30m', alertname: 'SonarTrainerStalled', exp_alerts: [] }],
+  },
+  {
+    // Parallel mode: readings wait in the workers' group and the applier stops applying gradients.
+    interval: '1m',
+    input_series: [
+      series('sonar_trainer_batches_total', trainer, '0+10x10 100x30'),
+      series('sonar_consumer_lag', { ...worker, group: 'sonar-workers-sonar', partition: '0' }, '0x10 500x30'),
+      series('sonar_consumer_lag', { ...trainer, group: 'sonar-applier-sonar', partition: '0' }, '0x40'),
+    ],
+    alert_rule_test: [
+      { eval_time: '12m', alertname: 'SonarTrainerStalled', exp_alerts: [] },
+      { eval_time: '26m', alertname: 'SonarTrainerStalled', exp_alerts: [{ exp_labels: { severity: 'critical' } }] },
+    ],
   },
   {
     interval: '1m',
@@ -716,18 +730,25 @@ const alertTests = [
     alert_rule_test: [{ eval_time: '20m', alertname: 'SonarModelStale', exp_alerts: [] }],
   },
   {
-    // 10 dead letters per 100 valid readings at the trainer (9%), 1 per 100 at the scorer.
+    // 10 dead letters per 100 valid readings at the trainer (9%) and at the gradient workers of a
+    // parallel-mode model (9%), 1 per 100 at the scorer.
     interval: '1m',
     input_series: [
       series('sonar_trainer_rejected_total', { ...trainer, reason: 'invalid_json' }, '0+10x20'),
       series('sonar_trainer_rejected_total', { ...trainer, reason: 'empty' }, '0x20'),
       series('sonar_trainer_readings_total', { ...trainer, kind: 'trained' }, '0+100x20'),
+      series('sonar_worker_rejected_total', { ...worker, reason: 'invalid_json' }, '0+10x20'),
+      series('sonar_worker_readings_total', { ...worker, kind: 'sent' }, '0+100x20'),
       series('sonar_scorer_rejected_total', { ...scorer, reason: 'invalid_json' }, '0+1x20'),
       series('sonar_scorer_readings_total', { ...scorer, label: 'R' }, '0+50x20'),
       series('sonar_scorer_readings_total', { ...scorer, label: 'M' }, '0+50x20'),
     ],
     alert_rule_test: [
-      { eval_time: '15m', alertname: 'SonarDeadLetterRateHigh', exp_alerts: [{ exp_labels: { job: 'trainer', severity: 'warning' } }] },
+      {
+        eval_time: '15m',
+        alertname: 'SonarDeadLetterRateHigh',
+        exp_alerts: [{ exp_labels: { job: 'trainer', severity: 'warning' } }, { exp_labels: { job: 'trainer-worker', severity: 'warning' } }],
+      },
     ],
   },
   {
