@@ -1,3 +1,4 @@
+import { sumDefined } from '@sonar/runtime';
 import { alignToRounds } from './align.ts';
 import { parseLe, quantile, type Bucket } from './histogram.ts';
 import { APPLIED_BY_WORKER_PREFIX, LATENCY_BUCKET_PREFIX, seriesKey, STALENESS_BUCKET_PREFIX, type Target, type TargetKind } from './record.ts';
@@ -151,9 +152,4 @@ function chart(state: WatchState, lines: [name: string, key: string][]): Chart {
     lines.map(([, key]) => state.store.points(key)),
   );
   return { times, lines: lines.map(([name], i) => ({ name, values: values[i]! })) };
-}
-
-function sumDefined(values: (number | undefined)[]): number | undefined {
-  const known = values.filter((v): v is number => v !== undefined);
-  return known.length > 0 ? known.reduce((a, b) => a + b, 0) : undefined;
 }
