@@ -120,10 +120,6 @@ describe('Prometheus and the Grafana dashboard', () => {
     ctx.service('trainer', ctx.env({ TRAINER_PORT: ports.trainer, TRAIN_CHECKPOINT_INTERVAL_MS: 500, TRAIN_BATCH_SIZE: 16 }), 'dash-trainer');
     ctx.service('scorer', ctx.env({ SCORER_PORT: ports.scorer, SCORER_POLL_MS: 500 }), 'dash-scorer');
     ctx.service('ingest', ctx.env({ INGEST_PORT: ports.ingest }), 'dash-ingest');
-    ctx.service('trainer', ctx.env({ TRAINER_PORT: ports.applier, TRAINER_ROLE: 'applier', TRAIN_CHECKPOINT_INTERVAL_MS: 500 }, parallel), 'dash-applier');
-    ports.workers.forEach((port, i) =>
-      ctx.service('trainer', ctx.env({ TRAINER_PORT: port, TRAINER_ROLE: 'worker', TRAINER_WORKER_ID: `w${i + 1}`, TRAIN_BATCH_SIZE: 16, TRAIN_BATCH_MAX_WAIT_MS: 200 }, parallel), `dash-worker-${i + 1}`),
-    );
 
     // The jobs of infra/prometheus/prometheus.yml: the applier is a trainer, the workers have a job of their own.
     const jobs = { ingest: ports.ingest, trainer: [ports.trainer, ports.applier], scorer: ports.scorer, 'trainer-worker': ports.workers };
@@ -131,6 +127,11 @@ describe('Prometheus and the Grafana dashboard', () => {
     scope.defer(() => prometheus.stop());
 
     await eventually(async () => (await fetch(`http://127.0.0.1:${ports.ingest}/readyz`)).ok, 30_000, 'ingest to be ready');
+    // Then the parallel pipeline: six processes starting at once on two loaded cores keep ingest waiting too long.
+    ctx.service('trainer', ctx.env({ TRAINER_PORT: ports.applier, TRAINER_ROLE: 'applier', TRAIN_CHECKPOINT_INTERVAL_MS: 500 }, parallel), 'dash-applier');
+    ports.workers.forEach((port, i) =>
+      ctx.service('trainer', ctx.env({ TRAINER_PORT: port, TRAINER_ROLE: 'worker', TRAINER_WORKER_ID: `w${i + 1}`, TRAIN_BATCH_SIZE: 16, TRAIN_BATCH_MAX_WAIT_MS: 200 }, parallel), `dash-worker-${i + 1}`),
+    );
     const stream = feed(ctx, ports.ingest, 300, parallel.topics.readings);
     scope.defer(() => stream.stop());
 
@@ -139,7 +140,7 @@ describe('Prometheus and the Grafana dashboard', () => {
         const samples = await prometheus.query('up{job=~"ingest|trainer|trainer-worker|scorer"} == 1');
         return samples.length === 6 ? samples : undefined;
       },
-      30_000,
+      60_000,
       'Prometheus to scrape ingest, trainer, applier, scorer and both workers',
     );
     expect(up.map((s) => s.metric.job).sort()).toEqual(['ingest', 'scorer', 'trainer', 'trainer', 'trainer-worker', 'trainer-worker']);

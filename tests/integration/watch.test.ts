@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { consumerGroups } from '@sonar/contracts';
 import { eventually, freePort, metricValue, produceReadings, runSonar } from '@sonar/testkit';
+import type { TestContext } from '../support/context.ts';
 import { testScope } from '../support/scope.ts';
 
 const scope = testScope();
 
 const readingsPerSecond = (frame: string, service: string) => Number(new RegExp(`^${service}\\s+up\\s+(\\S+)`, 'm').exec(frame)?.[1]);
 const url = (port: number) => `http://127.0.0.1:${port}`;
+
+/** Readings onto the context's topic until the test ends, so rates are not zero while watch looks, however slow the machine. */
+function streamUntilDone(ctx: TestContext, rate: number): void {
+  const abort = new AbortController();
+  const stream = produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 1000, shuffle: true, holdout: 0.2, rate, signal: abort.signal });
+  // The stream ends before the context goes: its topic is about to be deleted.
+  scope.defer(async () => {
+    abort.abort();
+    await stream;
+  });
+}
 
 describe('sonar watch', () => {
   it('shows the model version and the readings per second of live services', async () => {
@@ -17,10 +29,7 @@ describe('sonar watch', () => {
     ctx.service('scorer', ctx.env({ SCORER_PORT: ports.scorer, SCORER_POLL_MS: 500 }));
     await eventually(async () => (await fetch(`http://127.0.0.1:${ports.trainer}/readyz`)).ok, 20_000, 'the trainer to join its group');
     await eventually(async () => (await fetch(`http://127.0.0.1:${ports.ingest}/metrics`)).ok, 20_000, 'ingest to answer');
-    // Not awaited: about 8 s of readings, still arriving while watch looks, so rates are not zero.
-    const stream = produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 60, shuffle: true, holdout: 0.2, rate: 1500 });
-    // The stream ends before the context goes: its topic is about to be deleted.
-    scope.defer(() => stream);
+    streamUntilDone(ctx, 1500);
     await eventually(async () => (await metricValue(ports.scorer, 'sonar_scorer_model_version')) >= 1, 20_000, 'the scorer to use a checkpoint');
 
     // No gradient workers: whatever listens on their default ports is not this test's.
@@ -53,13 +62,7 @@ describe('sonar watch', () => {
       const [group] = (await ctx.admin.describeGroups([consumerGroups.worker(ctx.model)])).groups;
       return group?.state === 'Stable' && group.members.length === 2;
     }, 30_000, 'two workers in a stable group');
-    // A stream until the test ends, so rates are not zero while watch looks.
-    const abort = new AbortController();
-    const stream = produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 1000, shuffle: true, holdout: 0.2, rate: 800, signal: abort.signal });
-    scope.defer(async () => {
-      abort.abort();
-      await stream;
-    });
+    streamUntilDone(ctx, 800);
     for (const worker of ['w1', 'w2']) {
       await eventually(async () => (await metricValue(ports.applier, 'sonar_trainer_gradients_total', { worker, outcome: 'applied' })) > 0, 30_000, `a gradient of ${worker} applied`);
     }
