@@ -1,19 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { freePort, runSonar } from '@sonar/testkit';
+import type { TestContext } from '../support/context.ts';
 import { testScope } from '../support/scope.ts';
 
 const scope = testScope();
+
+/** A context whose model names the demo's namespace: the demo names its topics after it, and they go with the context. */
+async function demoContext(name: string): Promise<TestContext> {
+  const ctx = await scope.context(name, 0);
+  ctx.defer(async () => {
+    const mine = (await ctx.admin.listTopics()).filter((topic) => topic.startsWith(`${ctx.model}.`));
+    if (mine.length > 0) await ctx.admin.deleteTopics({ topics: mine });
+  });
+  return ctx;
+}
+
+interface Summary {
+  mode: string;
+  readings: { sent: number; classified: number; malformed: number };
+  holdout: { rows: number; liveModelAccuracy: number; fitAccuracy: number };
+  model: { samples: number; hyperparameters: Record<string, unknown> };
+  deadLetters: { total: number; byService: Record<string, number> };
+  workers: { id: string; port: number; readingsSent: number; gradientsApplied: number }[];
+  partitions: number;
+  meanStaleness?: number;
+}
+
+const lastLine = (stdout: string): Summary => JSON.parse(stdout.trim().split('\n').at(-1)!) as Summary;
 
 // The main job end to end, as `sonar demo` runs it, shorter: stack, the three services
 // as processes, the data set streamed through ingest with a stratified 80/20 holdout.
 describe('sonar demo (end to end)', () => {
   it('classifies every reading and reaches a holdout accuracy of at least 0.80', async () => {
-    const ctx = await scope.context('e2e', 0);
-    // The demo names its topics after its namespace (here the context's model).
-    ctx.defer(async () => {
-      const mine = (await ctx.admin.listTopics()).filter((topic) => topic.startsWith(`${ctx.model}.`));
-      if (mine.length > 0) await ctx.admin.deleteTopics({ topics: mine });
-    });
+    const ctx = await demoContext('e2e');
     const [ingest, trainer, scorer] = await Promise.all([freePort(), freePort(), freePort()]);
     const { code, stdout, stderr } = await runSonar(
       ['demo', '--namespace', ctx.model, '--epochs', '100', '--rate', '4000', '--json'],
@@ -21,12 +40,9 @@ describe('sonar demo (end to end)', () => {
       600_000,
     );
     expect(code, stderr).toBe(0);
-    const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
-      readings: { sent: number; classified: number; malformed: number };
-      holdout: { rows: number; liveModelAccuracy: number; fitAccuracy: number };
-      model: { samples: number };
-      deadLetters: { total: number; byService: Record<string, number> };
-    };
+    const summary = lastLine(stdout);
+    expect(summary.mode).toBe('exact');
+    expect(summary.workers).toEqual([]);
     expect(summary.readings.sent).toBe(208 * 100);
     expect(summary.readings.classified).toBe(summary.readings.sent);
     expect(summary.holdout.rows).toBe(42);
@@ -34,5 +50,32 @@ describe('sonar demo (end to end)', () => {
     expect(summary.holdout.liveModelAccuracy).toBeGreaterThanOrEqual(0.8);
     expect(summary.model.samples).toBe(Math.floor((166 * 100) / 16) * 16);
     expect(summary.deadLetters.byService).toEqual({ trainer: summary.readings.malformed, scorer: summary.readings.malformed });
+  });
+
+  it('--parallel: an applier and 3 gradient workers on 6 partitions apply every labeled reading once, and every reading is classified', async () => {
+    const ctx = await demoContext('e2e-parallel');
+    const [ingest, trainer, scorer, ...workers] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
+    const { code, stdout, stderr } = await runSonar(
+      ['demo', '--parallel', '--namespace', ctx.model, '--epochs', '40', '--rate', '2000', '--json'],
+      ctx.env({ INGEST_PORT: ingest!, TRAINER_PORT: trainer!, SCORER_PORT: scorer!, TRAINER_WORKER_PORTS: workers.join(',') }),
+      110_000,
+    );
+    expect(code, stderr).toBe(0);
+    const summary = lastLine(stdout);
+    expect(summary.mode).toBe('parallel');
+    expect(summary.model.hyperparameters.mode).toBe('parallel');
+    expect(summary.partitions).toBe(6);
+    expect(summary.readings.sent).toBe(208 * 40);
+    expect(summary.readings.classified).toBe(summary.readings.sent);
+    // Partial mini-batches go too: every labeled, non-holdout reading, each once.
+    expect(summary.model.samples).toBe(166 * 40);
+    expect(summary.workers.map((w) => [w.id, w.port])).toEqual(workers.map((port, i) => [`w${i + 1}`, port]));
+    for (const w of summary.workers) expect(Math.min(w.readingsSent, w.gradientsApplied), `${w.id} did its share`).toBeGreaterThan(0);
+    expect(summary.workers.reduce((sum, w) => sum + w.readingsSent, 0)).toBe(summary.model.samples);
+    expect(summary.meanStaleness).toBeGreaterThanOrEqual(0);
+    process.stdout.write(`demo --parallel: holdout accuracy ${summary.holdout.liveModelAccuracy}, mean staleness ${summary.meanStaleness} versions\n`);
+    // The workers dead-letter in transactions, whose markers take offsets of the topic too: counted as letters read.
+    expect(summary.deadLetters.byService).toEqual({ 'trainer-worker': summary.readings.malformed, scorer: summary.readings.malformed });
+    expect(summary.deadLetters.total).toBe(2 * summary.readings.malformed);
   });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { DEFAULT_PORTS, METRICS } from '@sonar/contracts';
 import { COMPOSE_HOSTS, composeFilesDir, MOUNTED, parseProperties, which, writeComposeFiles } from '@sonar/stack';
 
 // The container and observability files cannot be run here (no Docker), so they are checked
@@ -37,7 +38,8 @@ interface Compose {
   volumes?: Record<string, unknown>;
 }
 
-const compose = yamlOf<Compose>('docker-compose.yml');
+// Its gradient workers share one definition through YAML merge keys, as compose reads them.
+const compose = parse(text('docker-compose.yml'), { merge: true }) as Compose;
 
 // What `sonar stack compose-files` writes for the profile `secured`, made here in a folder of the
 // test's own: the compose file mounts it from .sonar/compose-secured, which the test does not touch.
@@ -195,6 +197,23 @@ describe('docker-compose.yml', () => {
     const command = [service(app.name).command ?? []].flat();
     const help = execFileSync(process.execPath, [...args, ...command, '--help'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     expect(help).toContain(`sonar ${app.name}`);
+  });
+
+  it('runs three gradient workers in the profile parallel, on the ports Prometheus scrapes, beside a trainer that can be their applier', () => {
+    const workers = Object.keys(compose.services).filter((name) => name.startsWith('trainer-worker-'));
+    expect(workers).toEqual(['trainer-worker-1', 'trainer-worker-2', 'trainer-worker-3']);
+    const scraped = targetsOf(yamlOf<PrometheusConfig>('infra/prometheus/prometheus.compose.yml'))['trainer-worker'];
+    workers.forEach((name, i) => {
+      const svc = service(name);
+      expect((svc as { profiles?: string[] }).profiles, name).toEqual(['parallel']);
+      expect(svc.command).toEqual(['trainer', '--role', 'worker']);
+      const env = environment(svc);
+      expect(env).toMatchObject({ KAFKA_BROKERS: 'kafka:9092', REDIS_URL: 'redis://redis:6379', TRAINER_HOST: '0.0.0.0', TRAINER_PORT: '9101', TRAINER_WORKER_ID: `w${i + 1}` });
+      expect(svc.ports).toEqual([`127.0.0.1:${DEFAULT_PORTS.trainerWorkers[i]}:9101`]);
+      expect(scraped).toContain(`${name}:9101`);
+      expect(dependencies(svc)).toMatchObject({ kafka: 'service_healthy', redis: 'service_healthy' });
+    });
+    expect(environment(service('trainer')).TRAINER_ROLE).toBe('${TRAINER_ROLE:-}');
   });
 
   it('has a build context and Dockerfile for every service built from source', () => {
@@ -493,11 +512,12 @@ interface AlertRule { alert?: string; record?: string; expr: string; for?: strin
 interface RuleFile { groups: { name: string; rules: AlertRule[] }[] }
 
 describe('Prometheus configuration', () => {
-  it('scrapes the three services on loopback in the local stack', () => {
+  it('scrapes the three services and the gradient workers on loopback in the local stack', () => {
     expect(targetsOf(yamlOf<PrometheusConfig>('infra/prometheus/prometheus.yml'))).toMatchObject({
       ingest: ['127.0.0.1:9100'],
       trainer: ['127.0.0.1:9101'],
       scorer: ['127.0.0.1:9102'],
+      'trainer-worker': DEFAULT_PORTS.trainerWorkers.map((port) => `127.0.0.1:${port}`),
     });
   });
 
@@ -510,6 +530,7 @@ describe('Prometheus configuration', () => {
       ingest: ['ingest:9100'],
       trainer: ['trainer:9101'],
       scorer: ['scorer:9102'],
+      'trainer-worker': ['trainer-worker-1:9101', 'trainer-worker-2:9101', 'trainer-worker-3:9101'],
     });
     expect(Object.keys(targets).sort()).toEqual(Object.keys(targetsOf(local)).sort());
     expect(inCompose.rule_files).toEqual(['alerts.yml']);
@@ -562,7 +583,8 @@ describe('Grafana provisioning and dashboard', () => {
 
   it('gives every panel a Prometheus query (datasource uid prometheus) without template variables', () => {
     expect(dashboard.panels.length).toBeGreaterThan(0);
-    for (const panel of dashboard.panels) {
+    // Rows only group the panels below them.
+    for (const panel of dashboard.panels.filter((p) => p.type !== 'row')) {
       const queries = (panel.targets ?? []).filter((t) => (t.expr ?? '').trim() !== '');
       expect(queries.length, `panel "${panel.title}" has a query`).toBeGreaterThan(0);
       for (const query of queries) {
@@ -579,6 +601,20 @@ describe('Grafana provisioning and dashboard', () => {
       'process_cpu_seconds_total', 'process_resident_memory_bytes',
     ]) {
       expect(dashboardExprs.some((expr) => expr.includes(metric)), metric).toBe(true);
+    }
+  });
+
+  it('has a row "Parallel training" whose panels chart the applier\'s gradients and the workers\' metrics', () => {
+    const row = dashboard.panels.findIndex((p) => p.type === 'row' && p.title === 'Parallel training');
+    expect(row, 'row "Parallel training"').toBeGreaterThan(-1);
+    const below = dashboard.panels.slice(row + 1);
+    expect(below.some((p) => p.type === 'row'), 'the last row').toBe(false);
+    const exprs = below.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
+    for (const metric of [
+      METRICS.trainerGradients, METRICS.trainerGradientRepeats, METRICS.trainerGradientStaleness, METRICS.workerReadings,
+      METRICS.workerGradients, METRICS.workerWaitSeconds, METRICS.workerTransactions, METRICS.workerModelVersion,
+    ]) {
+      expect(exprs.some((expr) => expr.includes(metric)), metric).toBe(true);
     }
   });
 });
@@ -616,6 +652,7 @@ const series = (name: string, labels: Record<string, string>, values: string) =>
 });
 const trainer = { job: 'trainer', instance: 'trainer:9101', service: 'trainer' };
 const scorer = { job: 'scorer', instance: 'scorer:9102', service: 'scorer' };
+const worker = { job: 'trainer-worker', instance: 'trainer-worker-1:9101', service: 'trainer-worker' };
 const alertTests = [
   {
     // Lag builds up from minute 10 while the batches counter stops moving.
@@ -637,6 +674,19 @@ const alertTests = [
       series('sonar_consumer_lag', { ...trainer, group: 'sonar-trainer-sonar', partition: '0' }, '500x40'),
     ],
     alert_rule_test: [{ eval_time: '30m', alertname: 'SonarTrainerStalled', exp_alerts: [] }],
+  },
+  {
+    // Parallel mode: readings wait in the workers' group and the applier stops applying gradients.
+    interval: '1m',
+    input_series: [
+      series('sonar_trainer_batches_total', trainer, '0+10x10 100x30'),
+      series('sonar_consumer_lag', { ...worker, group: 'sonar-workers-sonar', partition: '0' }, '0x10 500x30'),
+      series('sonar_consumer_lag', { ...trainer, group: 'sonar-applier-sonar', partition: '0' }, '0x40'),
+    ],
+    alert_rule_test: [
+      { eval_time: '12m', alertname: 'SonarTrainerStalled', exp_alerts: [] },
+      { eval_time: '26m', alertname: 'SonarTrainerStalled', exp_alerts: [{ exp_labels: { severity: 'critical' } }] },
+    ],
   },
   {
     interval: '1m',
@@ -680,18 +730,25 @@ const alertTests = [
     alert_rule_test: [{ eval_time: '20m', alertname: 'SonarModelStale', exp_alerts: [] }],
   },
   {
-    // 10 dead letters per 100 valid readings at the trainer (9%), 1 per 100 at the scorer.
+    // 10 dead letters per 100 valid readings at the trainer (9%) and at the gradient workers of a
+    // parallel-mode model (9%), 1 per 100 at the scorer.
     interval: '1m',
     input_series: [
       series('sonar_trainer_rejected_total', { ...trainer, reason: 'invalid_json' }, '0+10x20'),
       series('sonar_trainer_rejected_total', { ...trainer, reason: 'empty' }, '0x20'),
       series('sonar_trainer_readings_total', { ...trainer, kind: 'trained' }, '0+100x20'),
+      series('sonar_worker_rejected_total', { ...worker, reason: 'invalid_json' }, '0+10x20'),
+      series('sonar_worker_readings_total', { ...worker, kind: 'sent' }, '0+100x20'),
       series('sonar_scorer_rejected_total', { ...scorer, reason: 'invalid_json' }, '0+1x20'),
       series('sonar_scorer_readings_total', { ...scorer, label: 'R' }, '0+50x20'),
       series('sonar_scorer_readings_total', { ...scorer, label: 'M' }, '0+50x20'),
     ],
     alert_rule_test: [
-      { eval_time: '15m', alertname: 'SonarDeadLetterRateHigh', exp_alerts: [{ exp_labels: { job: 'trainer', severity: 'warning' } }] },
+      {
+        eval_time: '15m',
+        alertname: 'SonarDeadLetterRateHigh',
+        exp_alerts: [{ exp_labels: { job: 'trainer', severity: 'warning' } }, { exp_labels: { job: 'trainer-worker', severity: 'warning' } }],
+      },
     ],
   },
   {

@@ -24,8 +24,8 @@ export interface PromRuleGroup {
 }
 
 export interface TestPrometheusOptions {
-  /** Scrape jobs: job name -> port of a /metrics endpoint on 127.0.0.1. */
-  jobs: Record<string, number>;
+  /** Scrape jobs: job name -> port (or ports, one target each) of a /metrics endpoint on 127.0.0.1. */
+  jobs: Record<string, number | readonly number[]>;
   /** Rule files to load (absolute paths). */
   ruleFiles?: string[];
   /** Scrape and evaluation interval. */
@@ -55,9 +55,9 @@ export class TestPrometheus {
       rule_files: options.ruleFiles ?? [],
       scrape_configs: [
         { job_name: 'prometheus', static_configs: [{ targets: [`127.0.0.1:${port}`] }] },
-        ...Object.entries(options.jobs).map(([job, target]) => ({
+        ...Object.entries(options.jobs).map(([job, ports]) => ({
           job_name: job,
-          static_configs: [{ targets: [`127.0.0.1:${target}`] }],
+          static_configs: [{ targets: [ports].flat().map((port) => `127.0.0.1:${port}`) }],
         })),
       ],
     };

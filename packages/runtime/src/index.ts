@@ -15,6 +15,6 @@ export { DeadlineExceeded, withDeadline } from './deadline.ts';
 export { consumerLagGauge, type LagSource } from './lag-gauge.ts';
 export { DependencyHealth } from './dependency-health.ts';
 export { eventually, type EventuallyOptions } from './eventually.ts';
-export { parseMetrics, sumOf, type Sample } from './scrape/parse-metrics.ts';
+export { parseMetrics, sumDefined, sumOf, type Sample } from './scrape/parse-metrics.ts';
 export { metricsUrl, scrape, type Scrape } from './scrape/scrape.ts';
 export { reportRefusedLetters, type RefusedLetter } from './refused-letters.ts';

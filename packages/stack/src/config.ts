@@ -31,12 +31,12 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
     },
     ha: {
       home: join(home, 'ha'),
-      kafkaPorts: ports(env, 'KAFKA_HA_PORTS', DEFAULT_PORTS.kafkaHa),
-      kafkaControllerPorts: ports(env, 'KAFKA_HA_CONTROLLER_PORTS', DEFAULT_PORTS.kafkaHaController),
+      kafkaPorts: portsFromEnv(env, 'KAFKA_HA_PORTS', DEFAULT_PORTS.kafkaHa),
+      kafkaControllerPorts: portsFromEnv(env, 'KAFKA_HA_CONTROLLER_PORTS', DEFAULT_PORTS.kafkaHaController),
       kafkaLibDir: join(home, 'kafka', 'lib'),
       kafkaHeap: env.KAFKA_HA_HEAP_OPTS ?? '-Xms256m -Xmx512m',
-      redisPorts: ports(env, 'REDIS_HA_PORTS', DEFAULT_PORTS.redisHa),
-      sentinelPorts: ports(env, 'REDIS_SENTINEL_PORTS', DEFAULT_PORTS.redisSentinel),
+      redisPorts: portsFromEnv(env, 'REDIS_HA_PORTS', DEFAULT_PORTS.redisHa),
+      sentinelPorts: portsFromEnv(env, 'REDIS_SENTINEL_PORTS', DEFAULT_PORTS.redisSentinel),
       sentinelName: env.REDIS_SENTINEL_NAME ?? 'sonar',
       topics: topicsFrom(env),
       topicPartitions: Number(env.TOPIC_PARTITIONS ?? 3),
@@ -44,13 +44,18 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   };
 }
 
-/** A comma-separated list of as many ports as the defaults. */
-function ports(env: NodeJS.ProcessEnv, name: string, defaults: readonly number[]): number[] {
+/**
+ * Ports from a comma-separated environment variable, the defaults when it is unset or empty:
+ * as many as the defaults, or with `anyCount` one or more.
+ */
+export function portsFromEnv(env: NodeJS.ProcessEnv, name: string, defaults: readonly number[], options: { anyCount?: boolean } = {}): number[] {
   const value = env[name];
   if (!value) return [...defaults];
   const list = value.split(',').map((port) => Number(port.trim()));
-  if (list.length !== defaults.length || !list.every((port) => Number.isInteger(port) && port > 0 && port < 65536)) {
-    throw new Error(`${name} must list ${defaults.length} ports, comma-separated (got ${JSON.stringify(value)})`);
+  const countOk = options.anyCount ? list.length > 0 : list.length === defaults.length;
+  if (!countOk || !list.every((port) => Number.isInteger(port) && port > 0 && port < 65536)) {
+    const what = options.anyCount ? 'list one or more ports, comma-separated' : defaults.length === 1 ? 'be a port' : `list ${defaults.length} ports, comma-separated`;
+    throw new Error(`${name} must ${what} (got ${JSON.stringify(value)})`);
   }
   return list;
 }

@@ -8,7 +8,7 @@ export { COMPOSE_HOSTS, composeFilesDir, MOUNTED, writeComposeFiles } from './se
 export { parseProperties } from './properties.ts';
 export { grantRedisPrefix } from './secure/redis-acls.ts';
 export { PrometheusServer } from './prometheus-server.ts';
-export { stackConfig } from './config.ts';
+export { portsFromEnv, stackConfig } from './config.ts';
 export { repoRoot, sonarHome } from './paths.ts';
 export { kafkaAnswers, redisAnswers, httpAnswers, type KafkaSecurity } from './probes.ts';
 export { spawnDetached, stopProcess, runningPid, isAlive } from './processes.ts';

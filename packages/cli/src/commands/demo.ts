@@ -1,9 +1,10 @@
 import { Command } from 'commander';
+import type { Admin } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { consumerGroups, DEFAULT_PORTS } from '@sonar/contracts';
 import { loadSonar } from '@sonar/dataset';
-import { createKafka } from '@sonar/kafka';
+import { createKafka, ensureTopics } from '@sonar/kafka';
 import { eventually, kafkaConnection, redactUrl, redisConnection } from '@sonar/runtime';
 import { CheckpointStore, openRedis } from '@sonar/store';
 import { httpAnswers, LocalStack, type ComponentName, type ServiceProcess } from '@sonar/stack';
@@ -11,6 +12,7 @@ import { holdoutRows, httpSink, plannedCount, produce, replayPlan, sonarSourceRo
 import { commandEnv, commandLogger } from '../env.ts';
 import { fraction, integer, number } from '../parse.ts';
 import { demoNamespace } from '../demo/namespace.ts';
+import { servicePort, workerPorts } from '../ports.ts';
 import { DEMO_TRAINING, startDemoServices, type DemoPorts } from '../demo/services.ts';
 import { snapshot, type PipelineSnapshot } from '../demo/snapshot.ts';
 import { sendMalformed } from '../demo/malformed.ts';
@@ -27,7 +29,13 @@ interface DemoFlags {
   keepStack: boolean;
   linger: boolean;
   json: boolean;
+  parallel: boolean;
+  workers?: number;
 }
+
+/** Parallel mode's readings topic: partitions enough for several workers each. */
+const PARALLEL_PARTITIONS = 6;
+const DEFAULT_WORKERS = 3;
 
 export function demoCommand(): Command {
   return new Command('demo')
@@ -40,7 +48,23 @@ export function demoCommand(): Command {
     .option('--keep-stack', 'leave Kafka, Redis and Prometheus running afterwards', false)
     .option('--linger', 'after the summary, keep the services running (for Prometheus, Grafana, sonar watch) until Ctrl-C', false)
     .option('--json', 'print the summary as JSON on stdout (progress stays on stderr)', false)
+    .option('--parallel', `parallel mode: an applier and gradient workers instead of the single trainer, the readings topic with ${PARALLEL_PARTITIONS} partitions`, false)
+    .option('--workers <n>', `with --parallel: gradient workers (default ${DEFAULT_WORKERS}), on the ports of TRAINER_WORKER_PORTS (default 9103,9104,9105)`, integer(1))
     .action(async (flags: DemoFlags) => runDemo(flags));
+}
+
+/** The gradient workers' ports: none in exact mode. */
+function demoWorkerPorts(flags: DemoFlags): number[] {
+  if (!flags.parallel) {
+    if (flags.workers !== undefined) throw new Error('--workers is for parallel mode: add --parallel');
+    return [];
+  }
+  const count = flags.workers ?? DEFAULT_WORKERS;
+  const ports = workerPorts();
+  if (ports.length < count) {
+    throw new Error(`--workers ${count} needs ${count} ports, and TRAINER_WORKER_PORTS gives ${ports.length} (${ports.join(',')}): list more`);
+  }
+  return ports.slice(0, count);
 }
 
 async function runDemo(flags: DemoFlags): Promise<void> {
@@ -49,10 +73,13 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   const env = commandEnv();
   const ns = demoNamespace(flags.namespace);
   const ports: DemoPorts = {
-    ingest: Number(process.env.INGEST_PORT ?? DEFAULT_PORTS.ingest),
-    trainer: Number(process.env.TRAINER_PORT ?? DEFAULT_PORTS.trainer),
-    scorer: Number(process.env.SCORER_PORT ?? DEFAULT_PORTS.scorer),
+    ingest: servicePort('INGEST_PORT', DEFAULT_PORTS.ingest),
+    trainer: servicePort('TRAINER_PORT', DEFAULT_PORTS.trainer),
+    scorer: servicePort('SCORER_PORT', DEFAULT_PORTS.scorer),
+    workers: demoWorkerPorts(flags),
   };
+  const parallel = ports.workers.length > 0;
+  const partitions = parallel ? Math.max(PARALLEL_PARTITIONS, ports.workers.length) : env.TOPIC_PARTITIONS;
   const stack = new LocalStack();
   let startedStack: ComponentName[] = [];
   let services: ServiceProcess[] = [];
@@ -73,12 +100,21 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     await admin.connect();
     const store = new CheckpointStore(redis, ns.model, env.REDIS_PREFIX);
     say(`resetting the demo namespace: model "${ns.model}", topics ${ns.model}.*`);
-    await resetNamespace(admin, store, ns, [consumerGroups.trainer(ns.model), consumerGroups.scorer(ns.model)]);
+    const groups = [consumerGroups.trainer, consumerGroups.scorer, consumerGroups.worker, consumerGroups.applier].map((group) => group(ns.model));
+    await resetNamespace(admin, store, ns, groups);
+    // The services create the others; this one needs its partitions before they start.
+    if (parallel) await ensureTopics(admin, [{ topic: ns.topics.readings, partitions, replication: env.TOPIC_REPLICATION }]);
 
-    say(`starting ingest (:${ports.ingest}), trainer (:${ports.trainer}) and scorer (:${ports.scorer}); logs in .sonar/demo/`);
+    const workerList = ports.workers.map((port) => `:${port}`).join(', ');
+    say(
+      parallel
+        ? `starting ingest (:${ports.ingest}), the applier (:${ports.trainer}), ${ports.workers.length} gradient workers (${workerList}) and scorer (:${ports.scorer}); logs in .sonar/demo/`
+        : `starting ingest (:${ports.ingest}), trainer (:${ports.trainer}) and scorer (:${ports.scorer}); logs in .sonar/demo/`,
+    );
     services = await startDemoServices(env, ns, ports);
-    await waitReady(`http://127.0.0.1:${ports.ingest}/readyz`, services, abort.signal);
-    await waitReady(`http://127.0.0.1:${ports.trainer}/readyz`, services, abort.signal);
+    for (const port of [ports.ingest, ports.trainer, ...ports.workers]) await waitReady(`http://127.0.0.1:${port}/readyz`, services, abort.signal);
+    // All workers in the group before the first reading: the partitions are shared from the start, no rebalance mid-stream.
+    if (parallel) await waitForWorkers(admin, consumerGroups.worker(ns.model), ports.workers.length, services, abort.signal);
 
     const rows = loadSonar();
     const sourceRows = sonarSourceRows(rows);
@@ -102,15 +138,18 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     if (abort.signal.aborted) return;
     const ingestSeconds = (Date.now() - streamStarted) / 1000;
 
-    say('waiting for the trainer and the scorer to catch up');
+    say(`waiting for the ${parallel ? 'workers, the applier' : 'trainer'} and the scorer to catch up`);
     const held = holdoutRows(sourceRows, flags.holdout, flags.seed);
     const batch = Number(DEMO_TRAINING.TRAIN_BATCH_SIZE);
+    const trainable = (rows.length - held.size) * flags.epochs;
     // Every full mini-batch of the labeled, non-holdout readings; a last partial one waits for more.
-    const expectedTraining = Math.floor(((rows.length - held.size) * flags.epochs) / batch) * batch;
+    // The workers send theirs after a while (DEMO_WORKER_MAX_WAIT_MS): every reading.
+    const expectedTraining = parallel ? trainable : Math.floor(trainable / batch) * batch;
     const caughtUp = await catchUp(ports, store, sent, expectedTraining, streamStarted, abort.signal);
     if (abort.signal.aborted) return;
     const checkpoint = (await store.load())!;
     const summary: DemoSummary = {
+      mode: parallel ? 'parallel' : 'exact',
       readings: { sent, classified: await countRecords(admin, ns.topics.classified), malformed },
       model: { name: ns.model, version: checkpoint.version, samples: checkpoint.samples, cost: checkpoint.cost, hyperparameters: checkpoint.hyperparameters },
       holdout: { ...holdoutComparison(rows, held, checkpoint), streamAccuracy: caughtUp.last.holdoutAccuracy },
@@ -120,12 +159,15 @@ async function runDemo(flags: DemoFlags): Promise<void> {
         scorer: (caughtUp.last.scored ?? 0) / caughtUp.scorerSeconds,
       },
       deadLetters: await deadLetters(kafka, admin, ns.topics.deadLetters),
+      workers: caughtUp.last.workers.map((w) => ({ id: w.id, port: w.port, readingsSent: w.sent ?? 0, gradientsApplied: w.applied ?? 0 })),
+      partitions,
+      ...(parallel && caughtUp.last.meanStaleness !== undefined ? { meanStaleness: caughtUp.last.meanStaleness } : {}),
       seconds: (Date.now() - started) / 1000,
     };
     const prometheus = (await stack.prometheus.status()).state;
     const where = [
       prometheus === 'running' || prometheus === 'external'
-        ? `Prometheus  ${stack.prometheus.url}/graph?g0.expr=sonar_trainer_cost (scrapes :9100-9102 while services run)`
+        ? `Prometheus  ${stack.prometheus.url}/graph?g0.expr=sonar_trainer_cost (scrapes :9100-9102${parallel ? ' and the workers on :9103-9105' : ''} while services run)`
         : 'Prometheus  not installed here (apt-get install prometheus); `sonar stack up` starts it when it is',
       'Grafana     docker compose up (GRAFANA_ADMIN_PASSWORD=... first), then http://localhost:3000',
       'live view   pnpm sonar watch        (with --linger, while the services run)',
@@ -151,30 +193,42 @@ async function runDemo(flags: DemoFlags): Promise<void> {
 }
 
 function progressLine(elapsedMs: number, total: number, s: PipelineSnapshot): string {
+  const trainer = s.workers.length > 0 ? 'applier' : 'trainer';
   const n = (x: number | undefined) => (x === undefined ? 'n/a' : Math.round(x).toLocaleString('en-US'));
   const seconds = elapsedMs / 1000;
   return (
     `  [${seconds.toFixed(0).padStart(3)} s] ingested ${n(s.ingested)}/${n(total)} (${n((s.ingested ?? 0) / seconds)}/s)` +
-    ` | trainer v${n(s.trainerVersion)} cost ${s.cost === undefined ? 'n/a' : s.cost.toFixed(3)} progressive acc ${formatPercent(s.progressiveAccuracy)}` +
+    ` | ${trainer} v${n(s.trainerVersion)} cost ${s.cost === undefined ? 'n/a' : s.cost.toFixed(3)} progressive acc ${formatPercent(s.progressiveAccuracy)}` +
     ` | scorer v${n(s.scorerVersion)} ${n(s.scored)} scored, holdout acc ${formatPercent(s.holdoutAccuracy)} | dead letters ${s.deadLetters}`
   );
 }
 
 async function waitReady(url: string, services: ServiceProcess[], signal: AbortSignal): Promise<void> {
-  await eventually(async () => signal.aborted || (await httpAnswers(url)), 60_000, url, {
-    intervalMs: 100,
-    abort: () => {
-      const exited = services.find((s) => s.child.exitCode !== null);
-      return exited && `${exited.name} exited with code ${exited.child.exitCode}; see ${exited.logFile}`;
-    },
+  await eventually(async () => signal.aborted || (await httpAnswers(url)), 60_000, url, { intervalMs: 100, abort: () => exitedService(services) });
+}
+
+async function waitForWorkers(admin: Admin, group: string, count: number, services: ServiceProcess[], signal: AbortSignal): Promise<void> {
+  const stable = async () => {
+    const [described] = (await admin.describeGroups([group])).groups;
+    return described?.state === 'Stable' && described.members.length === count;
+  };
+  await eventually(async () => signal.aborted || (await stable()), 60_000, `${count} gradient workers in a stable group ${group}`, {
+    intervalMs: 200,
+    abort: () => exitedService(services),
   });
+}
+
+/** Why waiting is pointless: a service that exited, and where its log is. */
+function exitedService(services: ServiceProcess[]): string | undefined {
+  const exited = services.find((s) => s.child.exitCode !== null);
+  return exited && `${exited.name} exited with code ${exited.child.exitCode}; see ${exited.logFile}`;
 }
 
 /** Waits until the scorer classified every reading and the trainer checkpointed every full mini-batch. */
 async function catchUp(ports: DemoPorts, store: CheckpointStore, sent: number, training: number, since: number, signal: AbortSignal) {
   let trainerAt: number | undefined;
   let scorerAt: number | undefined;
-  let last: PipelineSnapshot = { deadLetters: 0 };
+  let last: PipelineSnapshot = { deadLetters: 0, workers: [] };
   const deadline = Date.now() + 120_000;
   while (!signal.aborted && Date.now() < deadline && (trainerAt === undefined || scorerAt === undefined)) {
     last = await snapshot(ports);

@@ -1,12 +1,14 @@
 import { DEFAULT_PORTS } from '@sonar/contracts';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { integer } from '../parse.ts';
+import { localUrl, servicePort, workerPorts } from '../ports.ts';
 import { watch } from '../watch/run.ts';
 
 interface WatchFlags {
   ingest: string;
   trainer: string;
   scorer: string;
+  workers: string[];
   interval: number;
   once: boolean;
   frames?: number;
@@ -16,9 +18,14 @@ interface WatchFlags {
 export function watchCommand(): Command {
   return new Command('watch')
     .description("a live terminal dashboard from the services' /metrics: cost curve, accuracy, readings/s, model version, dead letters, latency")
-    .option('--ingest <url>', 'ingest service', httpUrl(), localUrl('INGEST_PORT', DEFAULT_PORTS.ingest))
-    .option('--trainer <url>', 'trainer service', httpUrl(), localUrl('TRAINER_PORT', DEFAULT_PORTS.trainer))
-    .option('--scorer <url>', 'scorer service', httpUrl(), localUrl('SCORER_PORT', DEFAULT_PORTS.scorer))
+    .option('--ingest <url>', 'ingest service', httpUrl(), localUrl(servicePort('INGEST_PORT', DEFAULT_PORTS.ingest)))
+    .option('--trainer <url>', 'trainer service (in parallel mode the applier)', httpUrl(), localUrl(servicePort('TRAINER_PORT', DEFAULT_PORTS.trainer)))
+    .option('--scorer <url>', 'scorer service', httpUrl(), localUrl(servicePort('SCORER_PORT', DEFAULT_PORTS.scorer)))
+    .addOption(
+      new Option('--workers <urls>', 'parallel mode\'s gradient workers, comma-separated, each shown once it answers ("" for none)')
+        .argParser(httpUrls())
+        .default(workerPorts().map(localUrl), 'TRAINER_WORKER_PORTS, or 9103,9104,9105, on 127.0.0.1'),
+    )
     .option('--interval <ms>', 'refresh period in milliseconds', integer(100), 1000)
     .option('--once', 'print one frame, after two scrapes --interval apart so rates exist, and exit', false)
     .option('--frames <n>', 'draw n frames, then exit (for scripts)', integer(1))
@@ -36,6 +43,7 @@ export function watchCommand(): Command {
       try {
         await watch({
           urls: { ingest: flags.ingest, trainer: flags.trainer, scorer: flags.scorer },
+          workers: flags.workers,
           intervalMs: flags.interval,
           frames: flags.once ? 1 : (flags.frames ?? Number.POSITIVE_INFINITY),
           // --once prints its frame where the cursor is, like any command's output.
@@ -52,8 +60,9 @@ export function watchCommand(): Command {
     });
 }
 
-function localUrl(portVariable: string, fallback: number): string {
-  return `http://127.0.0.1:${process.env[portVariable] || fallback}`;
+function httpUrls() {
+  const one = httpUrl();
+  return (value: string): string[] => value.split(',').map((url) => url.trim()).filter(Boolean).map(one);
 }
 
 function httpUrl() {

@@ -8,15 +8,33 @@ export interface DemoPorts {
   ingest: number;
   trainer: number;
   scorer: number;
+  /** Parallel mode's gradient workers, worker i + 1 on the i-th (none: exact mode, the trainer alone). */
+  workers: number[];
 }
 
 /** Hyperparameters that converge on Sonar in a few dozen shuffled epochs (see the README's model section). */
 export const DEMO_TRAINING = { TRAIN_OPTIMIZER: 'adam', TRAIN_ALPHA: '0.01', TRAIN_BATCH_SIZE: '16', TRAIN_CHECKPOINT_INTERVAL_MS: '1000' };
 
+/**
+ * Parallel mode's workers also send a partial mini-batch this old: each of them holds a partition's
+ * last few readings otherwise, so the model would miss up to 15 readings per partition.
+ */
+export const DEMO_WORKER_MAX_WAIT_MS = '500';
+
+/** Worker i + 1's name, in its gradient records and in the applier's per-worker metrics. */
+export const demoWorkerId = (index: number) => `w${index + 1}`;
+
 export async function startDemoServices(env: ConnectionEnv, ns: DemoNamespace, ports: DemoPorts): Promise<ServiceProcess[]> {
-  for (const [service, port] of Object.entries(ports)) {
+  const named: [string, number][] = [
+    ['ingest', ports.ingest],
+    ['trainer', ports.trainer],
+    ['scorer', ports.scorer],
+    ...ports.workers.map((port, i): [string, number] => [`gradient worker ${demoWorkerId(i)}`, port]),
+  ];
+  for (const [service, port] of named) {
     if (!(await portFree(port))) {
-      throw new Error(`port ${port} (${service}) is in use: stop what runs there, or set ${service.toUpperCase()}_PORT to another port`);
+      const variable = service.startsWith('gradient worker') ? 'TRAINER_WORKER_PORTS' : `${service.toUpperCase()}_PORT`;
+      throw new Error(`port ${port} (${service}) is in use: stop what runs there, or set ${variable} to another port`);
     }
   }
   const common = {
@@ -28,12 +46,23 @@ export async function startDemoServices(env: ConnectionEnv, ns: DemoNamespace, p
     TOPIC_PARTITIONS: String(env.TOPIC_PARTITIONS),
     LOG_LEVEL: env.LOG_LEVEL,
   };
+  const parallel = ports.workers.length > 0;
   const specific: Record<ServiceName, Record<string, string>> = {
     ingest: { INGEST_PORT: String(ports.ingest) },
-    trainer: { TRAINER_PORT: String(ports.trainer), ...DEMO_TRAINING },
+    // In parallel mode the trainer is the applier of the workers' gradients.
+    trainer: { TRAINER_PORT: String(ports.trainer), ...DEMO_TRAINING, ...(parallel ? { TRAINER_ROLE: 'applier' } : {}) },
     scorer: { SCORER_PORT: String(ports.scorer), SCORER_POLL_MS: '1000' },
   };
-  return (['ingest', 'trainer', 'scorer'] as const).map((service) =>
-    startService(service, { ...common, ...specific[service] }, join(sonarHome(), 'demo', `${service}.log`)),
-  );
+  const log = (name: string) => join(sonarHome(), 'demo', `${name}.log`);
+  return [
+    ...(['ingest', 'trainer', 'scorer'] as const).map((service) => startService(service, { ...common, ...specific[service] }, log(service))),
+    ...ports.workers.map((port, i) =>
+      startService(
+        'trainer',
+        { ...common, ...DEMO_TRAINING, TRAINER_PORT: String(port), TRAINER_ROLE: 'worker', TRAINER_WORKER_ID: demoWorkerId(i), TRAIN_BATCH_MAX_WAIT_MS: DEMO_WORKER_MAX_WAIT_MS },
+        log(`worker-${i + 1}`),
+        `worker ${demoWorkerId(i)}`,
+      ),
+    ),
+  ];
 }

@@ -1,6 +1,16 @@
 import { METRICS } from '@sonar/contracts';
-import { scrape, sumOf } from '@sonar/runtime';
-import type { DemoPorts } from './services.ts';
+import { scrape, sumDefined, sumOf, type Sample } from '@sonar/runtime';
+import { demoWorkerId, type DemoPorts } from './services.ts';
+
+/** One gradient worker of parallel mode, from its own /metrics and the applier's. */
+export interface WorkerSnapshot {
+  id: string;
+  port: number;
+  /** Labeled, non-holdout readings it sent in committed gradients. */
+  sent?: number | undefined;
+  /** Its gradients the applier applied. */
+  applied?: number | undefined;
+}
 
 /** What the demo reads from the services' /metrics for its progress line and summary. */
 export interface PipelineSnapshot {
@@ -8,7 +18,7 @@ export interface PipelineSnapshot {
   ingestRejected?: number | undefined;
   /** Labeled, non-holdout readings applied to the model. */
   trained?: number | undefined;
-  /** Every valid reading the trainer consumed (trained, held out, unlabeled). */
+  /** Every valid reading consumed for training (trained, held out, unlabeled): by the trainer, or in parallel mode by the workers together. */
   consumedByTrainer?: number | undefined;
   trainerVersion?: number | undefined;
   cost?: number | undefined;
@@ -17,27 +27,41 @@ export interface PipelineSnapshot {
   scorerVersion?: number | undefined;
   holdoutAccuracy?: number | undefined;
   deadLetters: number;
+  /** Parallel mode only. */
+  workers: WorkerSnapshot[];
+  /** Parallel mode: versions a gradient was behind the applier's model, on average. */
+  meanStaleness?: number | undefined;
+}
+
+async function samplesAt(port: number): Promise<Sample[]> {
+  const result = await scrape(`http://127.0.0.1:${port}/metrics`, 1000);
+  return result.up ? result.samples : [];
 }
 
 export async function snapshot(ports: DemoPorts): Promise<PipelineSnapshot> {
-  const [ingest, trainer, scorer] = await Promise.all(
-    [ports.ingest, ports.trainer, ports.scorer].map(async (port) => {
-      const result = await scrape(`http://127.0.0.1:${port}/metrics`, 1000);
-      return result.up ? result.samples : [];
-    }),
-  );
+  const [ingest, trainer, scorer, ...workers] = await Promise.all([ports.ingest, ports.trainer, ports.scorer, ...ports.workers].map(samplesAt));
   const batches = sumOf(trainer!, METRICS.trainerBatches) ?? 0;
+  const parallel = ports.workers.length > 0;
+  const stalenessCount = sumOf(trainer!, `${METRICS.trainerGradientStaleness}_count`) ?? 0;
+  const ofWorkers = (metric: string, labels?: Record<string, string>) => sumDefined(workers.map((samples) => sumOf(samples, metric, labels)));
   return {
     ingested: sumOf(ingest!, METRICS.ingestReadings),
     ingestRejected: sumOf(ingest!, METRICS.ingestRejected),
     trained: sumOf(trainer!, METRICS.trainerReadings, { kind: 'trained' }),
-    consumedByTrainer: sumOf(trainer!, METRICS.trainerReadings),
+    consumedByTrainer: parallel ? ofWorkers(METRICS.workerReadings) : sumOf(trainer!, METRICS.trainerReadings),
     trainerVersion: sumOf(trainer!, METRICS.trainerModelVersion),
     cost: batches > 0 ? sumOf(trainer!, METRICS.trainerCost) : undefined,
     progressiveAccuracy: batches > 0 ? sumOf(trainer!, METRICS.trainerAccuracy) : undefined,
     scored: sumOf(scorer!, METRICS.scorerReadings),
     scorerVersion: sumOf(scorer!, METRICS.scorerModelVersion),
     holdoutAccuracy: sumOf(scorer!, METRICS.scorerAccuracy, { split: 'holdout' }),
-    deadLetters: (sumOf(trainer!, METRICS.trainerRejected) ?? 0) + (sumOf(scorer!, METRICS.scorerRejected) ?? 0),
+    deadLetters: (sumOf(trainer!, METRICS.trainerRejected) ?? 0) + (ofWorkers(METRICS.workerRejected) ?? 0) + (sumOf(scorer!, METRICS.scorerRejected) ?? 0),
+    workers: ports.workers.map((port, i) => ({
+      id: demoWorkerId(i),
+      port,
+      sent: sumOf(workers[i]!, METRICS.workerReadings, { kind: 'sent' }),
+      applied: sumOf(trainer!, METRICS.trainerGradients, { worker: demoWorkerId(i), outcome: 'applied' }),
+    })),
+    meanStaleness: stalenessCount > 0 ? sumOf(trainer!, `${METRICS.trainerGradientStaleness}_sum`)! / stalenessCount : undefined,
   };
 }

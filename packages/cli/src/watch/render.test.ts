@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderFrame, type RenderOptions } from './render.ts';
+import { fixedRows, renderFrame, type RenderOptions } from './render.ts';
 import type { DashboardView } from './view.ts';
 
 const PLAIN: RenderOptions = { color: false, width: 80, chartHeight: 6 };
@@ -10,9 +10,9 @@ function view(overrides: Partial<DashboardView> = {}): DashboardView {
     version: 42,
     windowSeconds: 5,
     services: [
-      { service: 'ingest', up: true, readingsPerSecond: 0, rejected: 0 },
-      { service: 'trainer', up: true, readingsPerSecond: 512.4, version: 42, rejected: 1, lag: 12 },
-      { service: 'scorer', up: true, readingsPerSecond: 498.6, version: 42, rejected: 2, lag: 0 },
+      { service: 'ingest', kind: 'ingest', up: true, readingsPerSecond: 0, rejected: 0 },
+      { service: 'trainer', kind: 'trainer', up: true, readingsPerSecond: 512.4, version: 42, rejected: 1, lag: 12 },
+      { service: 'scorer', kind: 'scorer', up: true, readingsPerSecond: 498.6, version: 42, rejected: 2, lag: 0 },
     ],
     deadLetters: 3,
     latency: { p50: 0.0042, p99: 0.031 },
@@ -29,6 +29,31 @@ function view(overrides: Partial<DashboardView> = {}): DashboardView {
 }
 
 const rowOf = (frame: string, service: string) => frame.split('\n').find((line) => line.startsWith(`${service} `))!;
+
+/** Parallel mode: two gradient workers (one down), the trainer as their applier. */
+function parallelView(overrides: Partial<DashboardView['parallel']> = {}): DashboardView {
+  return view({
+    services: [
+      { service: 'ingest', kind: 'ingest', up: true, readingsPerSecond: 0, rejected: 0 },
+      { service: 'worker :9103', kind: 'worker', up: true, readingsPerSecond: 1204.6, version: 41, rejected: 3, lag: 4, waiting: 0.082 },
+      { service: 'worker :9104', kind: 'worker', up: false, error: 'connection refused' },
+      { service: 'applier', kind: 'trainer', up: true, readingsPerSecond: 963.7, version: 42, rejected: 0, lag: 1 },
+      { service: 'scorer', kind: 'scorer', up: true, readingsPerSecond: 1201, version: 42, rejected: 2, lag: 0 },
+    ],
+    parallel: {
+      gradientsPerSecond: 60.2,
+      byWorker: [
+        { worker: 'w1', perSecond: 30.1 },
+        { worker: 'w2', perSecond: 30.1 },
+      ],
+      repeats: 0,
+      staleness: { mean: 1.24, p50: 1, p99: 3 },
+      transactionsPerSecond: 59.8,
+      aborted: 1,
+      ...overrides,
+    },
+  });
+}
 
 describe('renderFrame', () => {
   it('heads the frame with the time and the model version', () => {
@@ -57,9 +82,9 @@ describe('renderFrame', () => {
       view({
         version: undefined,
         services: [
-          { service: 'ingest', up: false, error: 'connection refused' },
-          { service: 'trainer', up: true },
-          { service: 'scorer', up: true, readingsPerSecond: Number.NaN },
+          { service: 'ingest', kind: 'ingest', up: false, error: 'connection refused' },
+          { service: 'trainer', kind: 'trainer', up: true },
+          { service: 'scorer', kind: 'scorer', up: true, readingsPerSecond: Number.NaN },
         ],
         deadLetters: undefined,
         latency: {},
@@ -85,5 +110,42 @@ describe('renderFrame', () => {
   it('uses no escape sequences in plain text, and colors on a terminal', () => {
     expect(renderFrame(view(), PLAIN)).not.toContain('\x1b');
     expect(renderFrame(view(), { ...PLAIN, color: true })).toContain('\x1b[32m');
+  });
+
+  it('in parallel mode: a row per worker with its share of time waiting, then gradients, staleness and transactions', () => {
+    const frame = renderFrame(parallelView(), PLAIN);
+    const lines = frame.split('\n');
+    expect(lines[2]!.split(/\s+/)).toEqual(['service', 'state', 'readings/s', 'model', 'rejected', 'lag', 'waiting']);
+    expect(rowOf(frame, 'worker :9103').split(/\s+/)).toEqual(['worker', ':9103', 'up', '1205', '41', '3', '4', '8.2%']);
+    // Why it is down takes what is left of 80 columns.
+    expect(rowOf(frame, 'worker :9104')).toMatch(/^worker :9104\s+down(\s+n\/a){5}\s+connection refu…$/);
+    expect([...rowOf(frame, 'worker :9104')]).toHaveLength(80);
+    // Only workers wait for a model.
+    expect(rowOf(frame, 'applier').split(/\s+/)).toEqual(['applier', 'up', '964', '42', '0', '1', '-']);
+    expect(rowOf(frame, 'ingest').split(/\s+/)).toEqual(['ingest', 'up', '0.0', '-', '0', '-', '-']);
+    // In the order readings flow.
+    expect(lines.slice(3, 8).map((line) => line.split(/\s{2,}/)[0])).toEqual(['ingest', 'worker :9103', 'worker :9104', 'applier', 'scorer']);
+    expect(frame).toContain('dead letters 3 (workers + applier + scorer)');
+    expect(frame).toContain('gradients 60.2/s applied (w1 30.1, w2 30.1), 0 repeats skipped');
+    expect(frame).toContain('staleness p50 1, p99 3, mean 1.2 versions; transactions 59.8/s, 1 aborted');
+    expect(frame).not.toMatch(/NaN|undefined|Infinity/);
+  });
+
+  it('in parallel mode: fits 80 columns, leaving out the workers that do not fit, and says how many rows the text takes', () => {
+    const byWorker = Array.from({ length: 12 }, (_, i) => ({ worker: `worker-${i + 1}`, perSecond: 5 }));
+    const frame = renderFrame(parallelView({ byWorker }), PLAIN);
+    const lines = frame.split('\n');
+    expect(Math.max(...lines.map((line) => [...line].length))).toBeLessThanOrEqual(80);
+    expect(frame).toMatch(/^gradients 60\.2\/s applied \(worker-1 5\.0, .*, …\), 0 repeats skipped$/m);
+    // 13 as in exact mode, two more workers and two lines of parallel mode.
+    expect(fixedRows(parallelView(), 80)).toBe(13 + 2 + 2);
+    expect(lines).toHaveLength(fixedRows(parallelView(), 80) + 2 * (PLAIN.chartHeight + 1));
+    expect(fixedRows(view(), 80)).toBe(13);
+  });
+
+  it('in parallel mode shows n/a for what is missing: the applier down, no gradient in the window', () => {
+    const frame = renderFrame(parallelView({ gradientsPerSecond: undefined, byWorker: [], repeats: undefined, staleness: {}, transactionsPerSecond: undefined, aborted: undefined }), PLAIN);
+    expect(frame).toContain('gradients n/a/s applied, n/a repeats skipped');
+    expect(frame).toContain('staleness p50 n/a, p99 n/a, mean n/a versions; transactions n/a/s, n/a aborted');
   });
 });

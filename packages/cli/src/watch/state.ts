@@ -1,4 +1,4 @@
-import { recordScrape, SERVICES, type Service } from './record.ts';
+import { recordScrape, SERVICE_TARGETS, type Target } from './record.ts';
 import type { Scrape } from '@sonar/runtime';
 import { SeriesStore } from './series.ts';
 
@@ -13,24 +13,32 @@ export class WatchState {
   readonly store: SeriesStore;
   /** When each kept round was scraped, oldest first (monotonic milliseconds). */
   readonly rounds: number[] = [];
-  readonly status = new Map<Service, ServiceStatus>(SERVICES.map((s) => [s, { up: false, error: 'not scraped yet' }]));
+  readonly status: Map<string, ServiceStatus>;
+  /** Targets that answered at least once: a gradient worker is shown from then on (down when it stops). */
+  readonly seen = new Set<string>();
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    readonly targets: readonly Target[] = SERVICE_TARGETS,
+  ) {
     this.store = new SeriesStore(capacity);
+    this.status = new Map(targets.map((t) => [t.name, { up: false, error: 'not scraped yet' }]));
   }
 
   /**
-   * One round: every service scraped together. They share one time so their
+   * One round: every target scraped together, by name. They share one time so their
    * points line up on the charts; the few milliseconds between their answers do
    * not matter to a rate over seconds.
    */
-  addRound(at: number, scrapes: Readonly<Record<Service, Scrape>>): void {
+  addRound(at: number, scrapes: Readonly<Record<string, Scrape>>): void {
     this.rounds.push(at);
     if (this.rounds.length > this.capacity) this.rounds.splice(0, this.rounds.length - this.capacity);
-    for (const service of SERVICES) {
-      const scrape = scrapes[service];
-      this.status.set(service, scrape.up ? { up: true } : { up: false, error: scrape.error });
-      if (scrape.up) recordScrape(this.store, service, scrape.samples, at);
+    for (const target of this.targets) {
+      const scrape = scrapes[target.name] ?? { up: false, error: 'not scraped' };
+      this.status.set(target.name, scrape.up ? { up: true } : { up: false, error: scrape.error });
+      if (!scrape.up) continue;
+      this.seen.add(target.name);
+      recordScrape(this.store, target, scrape.samples, at);
     }
   }
 

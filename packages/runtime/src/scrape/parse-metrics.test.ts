@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMetrics, sumOf } from './parse-metrics.ts';
+import { parseMetrics, sumDefined, sumOf } from './parse-metrics.ts';
 
 // As prom-client writes it, with the odd cases of the format mixed in.
 const TEXT = `# HELP sonar_scorer_readings_total Readings classified, by predicted label (R rock, M mine).
@@ -61,5 +61,14 @@ describe('sumOf', () => {
     expect(sumOf(samples, 'sonar_trainer_cost')).toBeUndefined();
     expect(sumOf(samples, 'sonar_scorer_readings_total', { label: 'X' })).toBeUndefined();
     expect(sumOf(samples, 'gauge_nan')).toBeUndefined();
+  });
+});
+
+describe('sumDefined', () => {
+  it('sums what is known, and is undefined when nothing is', () => {
+    expect(sumDefined([3, undefined, 4])).toBe(7);
+    expect(sumDefined([0])).toBe(0);
+    expect(sumDefined([undefined, undefined])).toBeUndefined();
+    expect(sumDefined([])).toBeUndefined();
   });
 });

@@ -98,3 +98,9 @@ export function sumOf(samples: readonly Sample[], name: string, labels: Readonly
   }
   return sum;
 }
+
+/** The sum of the values known (from several targets, say); undefined when none is. */
+export function sumDefined(values: readonly (number | undefined)[]): number | undefined {
+  const known = values.filter((v): v is number => v !== undefined);
+  return known.length > 0 ? known.reduce((a, b) => a + b, 0) : undefined;
+}
