@@ -4,6 +4,7 @@ import { redisConnection } from '@sonar/runtime';
 import { CheckpointStore, openRedis, type Checkpoint } from '@sonar/store';
 import { commandEnv } from '../env.ts';
 import { integer } from '../parse.ts';
+import { addLifecycleCommands } from './model-lifecycle.ts';
 
 export function modelCommand(): Command {
   const model = new Command('model').description('inspect and manage the checkpoints of SONAR_MODEL in Redis');
@@ -33,7 +34,7 @@ export function modelCommand(): Command {
           String(c.samples),
           c.cost.toFixed(4),
           Number.isFinite(c.accuracy) ? c.accuracy.toFixed(3) : 'n/a',
-          c.rolledBackFrom ? `rollback of ${c.rolledBackFrom}` : '',
+          c.rolledBackFrom ? `rollback of ${c.rolledBackFrom}` : c.promotedFrom ? `promoted from "${c.promotedFrom.model}" version ${c.promotedFrom.version} by ${c.promotedFrom.by}` : '',
         ]);
         printTable(['version', 'written', 'age', 'samples', 'cost', 'accuracy', ''], rows);
       }),
@@ -48,17 +49,23 @@ export function modelCommand(): Command {
         process.stdout.write(`model "${store.model}": version ${next.version} now holds the theta of version ${version}\n`);
       }),
     );
+  addLifecycleCommands(model, withStores);
   return model;
 }
 
-async function withStore(work: (store: CheckpointStore) => Promise<void>): Promise<void> {
+/** The checkpoint stores of any model of the deployment (REDIS_URL, REDIS_PREFIX), on one connection. */
+async function withStores(work: (stores: (model: string) => CheckpointStore) => Promise<void>): Promise<void> {
   const env = commandEnv();
   const redis = await openRedis(redisConnection(env), 'sonar-model');
   try {
-    await work(new CheckpointStore(redis, env.SONAR_MODEL, env.REDIS_PREFIX));
+    await work((model) => new CheckpointStore(redis, model, env.REDIS_PREFIX));
   } finally {
     redis.disconnect();
   }
+}
+
+function withStore(work: (store: CheckpointStore) => Promise<void>): Promise<void> {
+  return withStores((stores) => work(stores(commandEnv().SONAR_MODEL)));
 }
 
 function toJson(c: Checkpoint) {
@@ -80,13 +87,14 @@ function toJson(c: Checkpoint) {
     sourceOffsets: c.sourceOffsets ?? null,
     epoch: c.epoch ?? null,
     rolledBackFrom: c.rolledBackFrom ?? null,
+    promotedFrom: c.promotedFrom ?? null,
   };
 }
 
 function describe(c: Checkpoint): string {
   const lines = [
     ['model', c.model],
-    ['version', `${c.version}${c.rolledBackFrom ? ` (rollback of ${c.rolledBackFrom})` : ''}`],
+    ['version', `${c.version}${c.rolledBackFrom ? ` (rollback of ${c.rolledBackFrom})` : ''}${c.promotedFrom ? ` (promoted from "${c.promotedFrom.model}" version ${c.promotedFrom.version} by ${c.promotedFrom.by}, ${new Date(c.promotedFrom.at).toISOString()})` : ''}`],
     ['written', `${new Date(c.updatedAt).toISOString()} (${age(c.updatedAt)} ago)`],
     ['cost', `${c.cost.toFixed(6)} (progressive, last batch)`],
     ['accuracy', Number.isFinite(c.accuracy) ? `${(c.accuracy * 100).toFixed(1)}% (progressive, recent readings)` : 'n/a'],

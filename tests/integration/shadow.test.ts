@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { ClassifiedEvent } from '@sonar/contracts';
+import { checkpointStore, eventually, freePort, metricValue, produceReadings, readTopic, runSonar, trained } from '@sonar/testkit';
+import { testScope } from '../support/scope.ts';
+import { TestPrometheus } from '../support/prometheus.ts';
+
+const scope = testScope();
+
+describe('shadow scoring and promotion', () => {
+  it('serving sgd beside a shadow adam: both accuracies and the agreement in Prometheus; promote makes the shadow serve', async () => {
+    const ctx = await scope.context('shadow');
+    const shadowModel = `${ctx.model}-adam`;
+    const live = { epochs: 30, shuffle: true, holdout: 0.2, seed: 42, rate: 2500 };
+    const trainerSettings = { TRAIN_BATCH_SIZE: 32, TRAIN_CHECKPOINT_EVERY: 1, TRAIN_CHECKPOINT_INTERVAL_MS: 200 };
+    ctx.service('trainer', ctx.env({ ...trainerSettings, TRAINER_PORT: await freePort(), TRAIN_OPTIMIZER: 'sgd', TRAIN_ALPHA: 0.1 }), 'trainer-sgd');
+    ctx.service('trainer', ctx.env({ ...trainerSettings, TRAINER_PORT: await freePort(), TRAIN_OPTIMIZER: 'adam', TRAIN_ALPHA: 0.01 }, { model: shadowModel }), 'trainer-adam');
+    const scorerPort = await freePort();
+    ctx.service('scorer', ctx.env({ SCORER_PORT: scorerPort, SCORER_SHADOW_MODEL: shadowModel, SCORER_POLL_MS: 200, SCORER_ACCURACY_WINDOW: 200 }));
+    const prometheus = await TestPrometheus.start({ jobs: { scorer: scorerPort } });
+    scope.defer(() => prometheus.stop());
+
+    await produceReadings(ctx.kafka, ctx.topics.readings, live);
+    await Promise.all([trained(ctx, 4000), trained(ctx, 4000, shadowModel)]);
+    const query = async (expr: string) => (await prometheus.query(expr))[0]?.value;
+    const seen = await eventually(async () => {
+      const values = {
+        serving: await query('sonar_scorer_shadow_accuracy{side="serving"}'),
+        shadow: await query('sonar_scorer_shadow_accuracy{side="shadow"}'),
+        agreement: await query('sonar_scorer_shadow_agreement'),
+        shadowLoss: await query('sonar_scorer_shadow_log_loss{side="shadow"}'),
+      };
+      return Object.values(values).every((v) => v !== undefined && Number.isFinite(v)) ? values : undefined;
+    }, 30_000, 'the shadow comparison in Prometheus');
+    console.log(`[shadow] holdout accuracy serving (sgd) ${seen.serving!.toFixed(3)}, shadow (adam) ${seen.shadow!.toFixed(3)}, agreement ${seen.agreement!.toFixed(3)}, shadow log-loss ${seen.shadowLoss!.toFixed(3)}`);
+    for (const v of [seen.serving!, seen.shadow!, seen.agreement!]) expect(v).toBeGreaterThan(0.5);
+
+    const compared = await runSonar(['model', 'compare', ctx.model, shadowModel, '--scorer', `http://127.0.0.1:${scorerPort}`, '--json'], ctx.env());
+    expect(compared.code, compared.stderr).toBe(0);
+    const comparison = JSON.parse(compared.stdout) as { live: { agreement?: number }; holdout: { rows: number } };
+    expect(comparison.holdout.rows).toBe(42);
+    expect(comparison.live.agreement).toBeGreaterThan(0.5);
+
+    // The adam model is promoted: the serving model's next version holds its theta, and the scorer swaps it in.
+    const shadowCheckpoint = (await checkpointStore(ctx, shadowModel).load())!;
+    const promoted = await runSonar(['model', 'promote', shadowModel, '--to', ctx.model, '--by', 'integration-test'], ctx.env());
+    expect(promoted.code, promoted.stderr).toBe(0);
+    const served = (await checkpointStore(ctx).load())!;
+    expect(served.promotedFrom).toMatchObject({ model: shadowModel, version: shadowCheckpoint.version, by: 'integration-test' });
+    expect(Array.from(served.state.theta)).toEqual(Array.from(shadowCheckpoint.state.theta));
+    await eventually(async () => (await metricValue(scorerPort, 'sonar_scorer_model_version')) >= served.version, 20_000, 'the scorer to swap the promoted version in');
+
+    await produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 1, seed: 7, idPrefix: 'after-' });
+    const events = (await readTopic(ctx.kafka, ctx.topics.classified, { idleMs: 2000 })).map((m) => JSON.parse(m.value!.toString()) as ClassifiedEvent);
+    const after = events.filter((e) => e.id.startsWith('after-'));
+    expect(after).toHaveLength(208);
+    expect(after.every((e) => e.modelVersion >= served.version)).toBe(true);
+    // The trainer went on from it; the history keeps where that version came from.
+    const history = await runSonar(['model', 'history', '--limit', '1000'], ctx.env());
+    expect(history.stdout).toContain(`promoted from "${shadowModel}" version ${shadowCheckpoint.version} by integration-test`);
+  });
+});
