@@ -183,7 +183,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
           model: config.SONAR_MODEL,
           maxReadingBytes: config.MAX_READING_BYTES,
           publish: transactional?.stage ?? pipelined.stage,
-          observe: recordScored(metrics, lag, config.SCORER_ACCURACY_WINDOW),
+          observe: recordScored(metrics, lag, config.SCORER_ACCURACY_WINDOW, config.SCORER_DRIFT_THRESHOLD > 0 ? { threshold: config.SCORER_DRIFT_THRESHOLD, logger } : undefined),
           now,
         }),
         { defaultValue: undefined },

@@ -63,6 +63,7 @@ export function scorerMetrics(registry: Registry, group: string, lag: ConsumerLa
       labelNames: ['outcome'],
       registers,
     }),
+    drifts: new Counter({ name: METRICS.driftDetected, help: 'Drifts detected (Page-Hinkley), by signal: the scorer watches its holdout accuracy.', labelNames: ['signal'], registers }),
     lag: consumerLagGauge(registry, group, lag),
     shadow: {
       accuracy: new Gauge({ name: METRICS.scorerShadowAccuracy, help: 'Shadow scoring: accuracy over the recent holdout readings, by side (serving, shadow).', labelNames: ['side'], registers }),
@@ -81,6 +82,7 @@ export function scorerMetrics(registry: Registry, group: string, lag: ConsumerLa
   zeroCounter(metrics.readings, 'label', ['R', 'M']);
   zeroCounter(metrics.rejected, 'reason', REJECT_REASON_CODES);
   zeroCounter(metrics.transactions, 'outcome', ['committed', 'aborted']);
+  zeroCounter(metrics.drifts, 'signal', ['holdout_accuracy']);
   zeroCounter(metrics.modelsRejected, 'reason', ['unreadable', 'wrong_theta_length', 'non_finite_theta']);
   return metrics;
 }

@@ -1,18 +1,27 @@
-import { AccuracyWindow, RollingMean } from '@sonar/model';
+import { AccuracyWindow, PageHinkley, RollingMean } from '@sonar/model';
+import type { Logger } from '@sonar/runtime';
 import type { ConsumerLag } from '@sonar/kafka';
 import type { ScorerMetrics } from '../metrics.ts';
 import type { PublishedBatch } from './score.ts';
 
 /** Metrics once per batch; latency is taken after Kafka acknowledged the events. */
-export function recordScored(metrics: ScorerMetrics, lag: ConsumerLag, windowSize: number) {
+export function recordScored(metrics: ScorerMetrics, lag: ConsumerLag, windowSize: number, drift?: { threshold: number; logger: Logger }) {
   const windows = { train: new AccuracyWindow(windowSize), holdout: new AccuracyWindow(windowSize) };
   const compare = shadowComparison(metrics, windowSize);
+  // A fall of the holdout accuracy: Page–Hinkley over each holdout reading's hit (1) or miss (0).
+  const detector = drift && new PageHinkley({ threshold: drift.threshold, direction: 'decrease' });
   return (scored: PublishedBatch): void => {
     if (scored.shadow) compare(scored);
     let rocks = 0;
     for (const event of scored.events) {
       if (event.label === 'R') rocks += 1;
-      if (event.trueLabel !== undefined) windows[event.holdout ? 'holdout' : 'train'].record(event.label === event.trueLabel);
+      if (event.trueLabel === undefined) continue;
+      const hit = event.label === event.trueLabel;
+      windows[event.holdout ? 'holdout' : 'train'].record(hit);
+      if (event.holdout && detector?.update(hit ? 1 : 0)) {
+        metrics.drifts.inc({ signal: 'holdout_accuracy' });
+        drift!.logger.warn({ signal: 'holdout_accuracy', modelVersion: event.modelVersion, reading: event.id }, 'drift detected: the holdout accuracy fell (Page-Hinkley)');
+      }
     }
     void scored.acked.then(
       (sentAt) => {
