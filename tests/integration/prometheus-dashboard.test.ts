@@ -118,7 +118,8 @@ describe('Prometheus and the Grafana dashboard', () => {
 
     const ports = { ingest: await freePort(), trainer: await freePort(), scorer: await freePort(), applier: await freePort(), workers: [await freePort(), await freePort()] };
     ctx.service('trainer', ctx.env({ TRAINER_PORT: ports.trainer, TRAIN_CHECKPOINT_INTERVAL_MS: 500, TRAIN_BATCH_SIZE: 16 }), 'dash-trainer');
-    ctx.service('scorer', ctx.env({ SCORER_PORT: ports.scorer, SCORER_POLL_MS: 500 }), 'dash-scorer');
+    // The parallel model in shadow, for the row "Model lifecycle".
+    ctx.service('scorer', ctx.env({ SCORER_PORT: ports.scorer, SCORER_POLL_MS: 500, SCORER_SHADOW_MODEL: parallel.model }), 'dash-scorer');
     ctx.service('ingest', ctx.env({ INGEST_PORT: ports.ingest }), 'dash-ingest');
 
     // The jobs of infra/prometheus/prometheus.yml: the applier is a trainer, the workers have a job of their own.

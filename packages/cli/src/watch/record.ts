@@ -53,6 +53,7 @@ const READS: Record<TargetKind, Read[]> = {
     { key: 'repeats', metric: METRICS.trainerGradientRepeats },
     { key: 'staleness.sum', metric: `${METRICS.trainerGradientStaleness}_sum` },
     { key: 'staleness.count', metric: `${METRICS.trainerGradientStaleness}_count` },
+    { key: 'drifts', metric: METRICS.driftDetected },
   ],
   worker: [
     { key: 'readings', metric: METRICS.workerReadings },
@@ -69,6 +70,12 @@ const READS: Record<TargetKind, Read[]> = {
     { key: 'version', metric: METRICS.scorerModelVersion, keep: aVersion },
     { key: 'holdoutAccuracy', metric: METRICS.scorerAccuracy, labels: { split: 'holdout' } },
     { key: 'lag', metric: METRICS.consumerLag },
+    { key: 'drifts', metric: METRICS.driftDetected },
+    // Shadow scoring (SCORER_SHADOW_MODEL); absent otherwise.
+    { key: 'shadow.serving', metric: METRICS.scorerShadowAccuracy, labels: { side: 'serving' } },
+    { key: 'shadow.shadow', metric: METRICS.scorerShadowAccuracy, labels: { side: 'shadow' } },
+    { key: 'shadow.agreement', metric: METRICS.scorerShadowAgreement },
+    { key: 'shadow.version', metric: METRICS.scorerShadowVersion, keep: aVersion },
   ],
 };
 

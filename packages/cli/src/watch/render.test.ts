@@ -16,6 +16,7 @@ function view(overrides: Partial<DashboardView> = {}): DashboardView {
     ],
     deadLetters: 3,
     latency: { p50: 0.0042, p99: 0.031 },
+    lifecycle: { drifts: { trainer: 0, scorer: 0 } },
     cost: { times: [0, 1000, 2000], lines: [{ name: 'sonar_trainer_cost', values: [0.69, 0.52, 0.41] }] },
     accuracy: {
       times: [0, 1000, 2000],
@@ -27,6 +28,17 @@ function view(overrides: Partial<DashboardView> = {}): DashboardView {
     ...overrides,
   };
 }
+
+describe('the lifecycle lines', () => {
+  it('count the drifts detected, and show the shadow comparison only with a shadow model', () => {
+    const plain = renderFrame(view(), PLAIN);
+    expect(plain).toContain('drifts detected: trainer 0 (progressive loss), scorer 0 (holdout accuracy)');
+    expect(plain).not.toContain('shadow model');
+    const shadowed = renderFrame(view({ lifecycle: { drifts: { trainer: 1, scorer: 2 }, shadow: { version: 9, serving: 0.75, shadow: 0.8, agreement: 0.85 } } }), PLAIN);
+    expect(shadowed).toContain('drifts detected: trainer 1 (progressive loss), scorer 2 (holdout accuracy)');
+    expect(shadowed).toContain('shadow model (version 9): holdout accuracy 80.0% vs serving 75.0%, agreement 85.0%');
+  });
+});
 
 const rowOf = (frame: string, service: string) => frame.split('\n').find((line) => line.startsWith(`${service} `))!;
 
@@ -104,7 +116,7 @@ describe('renderFrame', () => {
   it('fits 80 columns', () => {
     const lines = renderFrame(view(), PLAIN).split('\n');
     expect(Math.max(...lines.map((line) => [...line].length))).toBeLessThanOrEqual(80);
-    expect(lines).toHaveLength(13 + 2 * (PLAIN.chartHeight + 1));
+    expect(lines).toHaveLength(14 + 2 * (PLAIN.chartHeight + 1));
   });
 
   it('uses no escape sequences in plain text, and colors on a terminal', () => {
@@ -137,10 +149,10 @@ describe('renderFrame', () => {
     const lines = frame.split('\n');
     expect(Math.max(...lines.map((line) => [...line].length))).toBeLessThanOrEqual(80);
     expect(frame).toMatch(/^gradients 60\.2\/s applied \(worker-1 5\.0, .*, …\), 0 repeats skipped$/m);
-    // 13 as in exact mode, two more workers and two lines of parallel mode.
-    expect(fixedRows(parallelView(), 80)).toBe(13 + 2 + 2);
+    // 14 as in exact mode (the drift line among them), two more workers and two lines of parallel mode.
+    expect(fixedRows(parallelView(), 80)).toBe(14 + 2 + 2);
     expect(lines).toHaveLength(fixedRows(parallelView(), 80) + 2 * (PLAIN.chartHeight + 1));
-    expect(fixedRows(view(), 80)).toBe(13);
+    expect(fixedRows(view(), 80)).toBe(14);
   });
 
   it('in parallel mode shows n/a for what is missing: the applier down, no gradient in the window', () => {

@@ -55,8 +55,17 @@ function textSection(view: DashboardView, width: number, paint: Paint): string[]
     `dead letters ${formatCount(view.deadLetters)} (${view.parallel ? 'workers + applier + scorer' : 'trainer + scorer'})`,
     `scorer latency p50 ${formatSeconds(view.latency.p50)}, p99 ${formatSeconds(view.latency.p99)} (readings/s and latency: last ${view.windowSeconds} s)`,
     ...(view.parallel ? parallelLines(view.parallel, width) : []),
+    ...lifecycleLines(view.lifecycle),
     '',
   ];
+}
+
+/** Drifts detected, and the shadow comparison when the scorer has a shadow model. */
+function lifecycleLines(l: DashboardView['lifecycle']): string[] {
+  const drifts = `drifts detected: trainer ${formatCount(l.drifts.trainer)} (progressive loss), scorer ${formatCount(l.drifts.scorer)} (holdout accuracy)`;
+  if (!l.shadow) return [drifts];
+  const s = l.shadow;
+  return [drifts, `shadow model (version ${formatCount(s.version)}): holdout accuracy ${formatPercent(s.shadow)} vs serving ${formatPercent(s.serving)}, agreement ${formatPercent(s.agreement)}`];
 }
 
 /** Parallel mode: the applier's gradients by worker id, their staleness, and the workers' transactions. */

@@ -32,6 +32,12 @@ export interface ParallelView {
   aborted?: number;
 }
 
+/** Model lifecycle: drifts detected since the services started, and the scorer's shadow comparison when it has one. */
+export interface LifecycleView {
+  drifts: { trainer?: number; scorer?: number };
+  shadow?: { version?: number; serving?: number; shadow?: number; agreement?: number };
+}
+
 export interface ChartLine {
   name: string;
   values: number[];
@@ -54,6 +60,7 @@ export interface DashboardView {
   latency: { p50?: number; p99?: number };
   /** Present once a gradient worker answered or the trainer applied gradients. */
   parallel?: ParallelView;
+  lifecycle: LifecycleView;
   cost: Chart;
   accuracy: Chart;
 }
@@ -78,6 +85,7 @@ export function dashboardView(state: WatchState, windowMs: number, now: Date): D
     deadLetters: sumDefined(services.filter((row) => row.kind !== 'ingest').map((row) => row.rejected)),
     latency: state.status.get('scorer')?.up ? quantiles(state, LATENCY_BUCKET_PREFIX, windowMs) : {},
     parallel: isParallel ? parallelView(state, of('worker'), windowMs) : undefined,
+    lifecycle: lifecycleView(state),
     cost: chart(state, [['sonar_trainer_cost', seriesKey('trainer', 'cost')]]),
     accuracy: chart(state, [
       ['trainer progressive', seriesKey('trainer', 'accuracy')],
@@ -127,6 +135,15 @@ function parallelView(state: WatchState, workers: readonly ServiceRow[], windowM
     },
     transactionsPerSecond: sumDefined(upWorkers.map((key) => rate(state, key('committed'), windowMs))),
     aborted: sumDefined(upWorkers.map((key) => state.current(key('aborted')))),
+  };
+}
+
+function lifecycleView(state: WatchState): LifecycleView {
+  const scorer = (name: string) => state.current(seriesKey('scorer', name));
+  const shadow = { version: scorer('shadow.version'), serving: scorer('shadow.serving'), shadow: scorer('shadow.shadow'), agreement: scorer('shadow.agreement') };
+  return {
+    drifts: { trainer: state.current(seriesKey('trainer', 'drifts')), scorer: scorer('drifts') },
+    ...(shadow.agreement !== undefined ? { shadow } : {}),
   };
 }
 
