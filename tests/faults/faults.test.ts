@@ -11,6 +11,7 @@ import { badInputFlood } from './scenarios/flood.ts';
 import { parallelKills } from './scenarios/parallel-kills.ts';
 import { FaultHa } from './support/ha-stack.ts';
 import { haLeaderKill } from './scenarios/ha-leader-kill.ts';
+import { haBelowMinIsr } from './scenarios/ha-below-min-isr.ts';
 
 // The services run as separate processes on loopback, as in production; each
 // scenario injects a fault and checks an invariant. SONAR_FAULTS=long runs the long
@@ -77,5 +78,10 @@ describe(`fault injection (${MODE})`, () => {
     it('HA: the readings partition leader killed with kill -9 mid-stream, then restarted', async () => {
       report.add(await haLeaderKill(await haContext('fault-ha-leader'), ha, SEED));
     });
+
+    it('HA: two brokers down (below min ISR): ingest answers 503, and accepts again by itself', async () => {
+      report.add(await haBelowMinIsr(await haContext('fault-ha-isr'), ha));
+    });
+
   });
 });
