@@ -12,6 +12,7 @@ import { parallelKills } from './scenarios/parallel-kills.ts';
 import { FaultHa } from './support/ha-stack.ts';
 import { haLeaderKill } from './scenarios/ha-leader-kill.ts';
 import { haBelowMinIsr } from './scenarios/ha-below-min-isr.ts';
+import { haSentinelFailover } from './scenarios/ha-sentinel-failover.ts';
 
 // The services run as separate processes on loopback, as in production; each
 // scenario injects a fault and checks an invariant. SONAR_FAULTS=long runs the long
@@ -83,5 +84,8 @@ describe(`fault injection (${MODE})`, () => {
       report.add(await haBelowMinIsr(await haContext('fault-ha-isr'), ha));
     });
 
+    it('HA: Redis primary killed with kill -9 mid-training, Sentinel promotes the replica', async () => {
+      report.add(await haSentinelFailover(await haContext('fault-ha-sentinel'), ha, SEED));
+    });
   });
 });
