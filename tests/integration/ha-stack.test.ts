@@ -9,12 +9,12 @@ import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 import { createConsumer, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
 import { initialState } from '@sonar/model';
 import { createLogger, redisConnection, redisReplication } from '@sonar/runtime';
-import { HA_MIN_INSYNC_REPLICAS, HA_REPLICATION, type HaStack, sonarHome, stackConfig, startService } from '@sonar/stack';
+import { HA_MIN_INSYNC_REPLICAS, HA_REPLICATION, type HaStack, sonarHome, stackConfig, startService, throwawayHaStack } from '@sonar/stack';
 import { CheckpointStore, connectRedis, type Checkpoint } from '@sonar/store';
 import { loadTrainerConfig } from '@sonar/trainer';
 import { sonarLines } from '@sonar/dataset';
 import { eventually, freePort, readTopic, type ServiceProcess } from '@sonar/testkit';
-import { inSync, kill9, partitions, produceToEach, redisPrimaryNode, startHaStack } from '../support/ha.ts';
+import { inSync, kill9, partitions, produceToEach, redisPrimaryNode } from '../support/ha.ts';
 
 // `sonar stack up --ha` through the same code, on free ports and a home of its own: three KRaft
 // nodes (brokers and controllers in one quorum), a Redis primary, its replica and three Sentinels.
@@ -33,7 +33,7 @@ const say = (message: string) => process.stderr.write(`ha-stack: ${message}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 beforeAll(async () => {
-  const started = await startHaStack();
+  const started = await throwawayHaStack();
   ({ stack, stop: stopStack } = started);
   say(`up in ${seconds(started.upMs)} from nothing (formatting three nodes' storage)`);
   kafka = createKafka({ brokers: stack.brokers, ssl: false }, `ha-test-${id}`, logger);

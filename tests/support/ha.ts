@@ -1,17 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, HaStack, isAlive, stackConfig, type RedisServer } from '@sonar/stack';
+import { isAlive, type HaStack, type RedisServer } from '@sonar/stack';
 import { eventually } from '@sonar/testkit';
-
-/** `count` distinct ports free right now (freePort alone may hand out one twice). */
-export async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
-}
 
 /** SIGKILL, as a crash would: no controlled shutdown. */
 export async function kill9(pid: number | undefined, what: string): Promise<void> {
@@ -56,32 +46,6 @@ export async function produceToEach(kafka: Kafka, topic: string, count: number):
   } finally {
     await producer.disconnect();
   }
-}
-
-/** `sonar stack up --ha` on free ports in a fresh home of its own; stop() takes it down and removes the home. */
-export async function startHaStack(): Promise<{ stack: HaStack; upMs: number; stop: () => Promise<void> }> {
-  const home = mkdtempSync(join(tmpdir(), 'sonar-ha-'));
-  const [k1, k2, k3, c1, c2, c3, r1, r2, s1, s2, s3] = await freePorts(11);
-  const stack = new HaStack({
-    ...stackConfig().ha,
-    home,
-    kafkaPorts: [k1!, k2!, k3!],
-    kafkaControllerPorts: [c1!, c2!, c3!],
-    redisPorts: [r1!, r2!],
-    sentinelPorts: [s1!, s2!, s3!],
-  });
-  const started = Date.now();
-  const stop = async () => {
-    await stack.down(() => undefined);
-    rmSync(home, { recursive: true, force: true });
-  };
-  try {
-    await stack.up(() => undefined);
-  } catch (error) {
-    await stop().catch(() => undefined);
-    throw error;
-  }
-  return { stack, upMs: Date.now() - started, stop };
 }
 
 /** The Redis data node the Sentinels call the primary now. */

@@ -1,6 +1,5 @@
-import type { HaService, HaStack } from '@sonar/stack';
+import { throwawayHaStack, type HaService, type HaStack } from '@sonar/stack';
 import type { ContextTarget } from '../../support/context.ts';
-import { startHaStack } from '../../support/ha.ts';
 
 /**
  * The HA stack the fault suite's HA scenarios share (three KRaft brokers, Redis with a replica
@@ -15,7 +14,7 @@ export class FaultHa {
   ) {}
 
   static async start(): Promise<FaultHa> {
-    const { stack, upMs, stop } = await startHaStack();
+    const { stack, upMs, stop } = await throwawayHaStack();
     const env = { ingest: await stack.serviceEnv('ingest'), trainer: await stack.serviceEnv('trainer'), scorer: await stack.serviceEnv('scorer') };
     return new FaultHa(stack, upMs, stop, env);
   }
