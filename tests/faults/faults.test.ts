@@ -80,7 +80,7 @@ describe(`fault injection (${MODE})`, () => {
       report.add(await haLeaderKill(await haContext('fault-ha-leader'), ha, SEED));
     });
 
-    it('HA: two brokers down (below min ISR): ingest answers 503, and accepts again by itself', async () => {
+    it('HA: two brokers down (both killed at once; below min ISR): ingest answers 503, and accepts again by itself', async () => {
       report.add(await haBelowMinIsr(await haContext('fault-ha-isr'), ha));
     });
 
