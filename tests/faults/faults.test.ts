@@ -1,4 +1,4 @@
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { testScope } from '../support/scope.ts';
 import { FaultReport, LONG, MODE } from './support/report.ts';
 import { trainerKills, trainerKillsPartitioned } from './scenarios/trainer-kills.ts';
@@ -9,6 +9,10 @@ import { redisRestart } from './scenarios/redis-restart.ts';
 import { scorerKills } from './scenarios/scorer-kills.ts';
 import { badInputFlood } from './scenarios/flood.ts';
 import { parallelKills } from './scenarios/parallel-kills.ts';
+import { FaultHa } from './support/ha-stack.ts';
+import { haLeaderKill } from './scenarios/ha-leader-kill.ts';
+import { haBelowMinIsr } from './scenarios/ha-below-min-isr.ts';
+import { haSentinelFailover } from './scenarios/ha-sentinel-failover.ts';
 
 // The services run as separate processes on loopback, as in production; each
 // scenario injects a fault and checks an invariant. SONAR_FAULTS=long runs the long
@@ -58,5 +62,30 @@ describe(`fault injection (${MODE})`, () => {
 
   it('bad-input flood: 10,000 malformed among 100,000 valid readings', async () => {
     report.add(await badInputFlood(await scope.context('fault-flood', 0), SEED));
+  });
+
+  // One HA stack for these: three KRaft brokers, Redis with a replica and three Sentinels.
+  describe('on the HA stack', () => {
+    let ha: FaultHa;
+    const haContext = (name: string, partitions = 1) => scope.context(name, partitions, ha.target());
+    beforeAll(async () => {
+      ha = await FaultHa.start();
+      process.stdout.write(`[faults] HA stack up in ${(ha.upMs / 1000).toFixed(1)} s\n`);
+    });
+    afterAll(async () => {
+      await ha?.stop();
+    });
+
+    it('HA: the readings partition leader killed with kill -9 mid-stream, then restarted', async () => {
+      report.add(await haLeaderKill(await haContext('fault-ha-leader'), ha, SEED));
+    });
+
+    it('HA: two brokers down (both killed at once; below min ISR): ingest answers 503, and accepts again by itself', async () => {
+      report.add(await haBelowMinIsr(await haContext('fault-ha-isr'), ha));
+    });
+
+    it('HA: Redis primary killed with kill -9 mid-training, Sentinel promotes the replica', async () => {
+      report.add(await haSentinelFailover(await haContext('fault-ha-sentinel'), ha, SEED));
+    });
   });
 });

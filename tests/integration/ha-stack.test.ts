@@ -1,7 +1,6 @@
 import { THETA_LENGTH, topicsEnv, topicsFrom } from '@sonar/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,12 +9,12 @@ import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 import { createConsumer, createKafka, createProducer, ensureTopics } from '@sonar/kafka';
 import { initialState } from '@sonar/model';
 import { createLogger, redisConnection, redisReplication } from '@sonar/runtime';
-import { HA_MIN_INSYNC_REPLICAS, HA_REPLICATION, HaStack, sonarHome, stackConfig, startService } from '@sonar/stack';
+import { HA_MIN_INSYNC_REPLICAS, HA_REPLICATION, type HaStack, sonarHome, stackConfig, startService, throwawayHaStack } from '@sonar/stack';
 import { CheckpointStore, connectRedis, type Checkpoint } from '@sonar/store';
 import { loadTrainerConfig } from '@sonar/trainer';
 import { sonarLines } from '@sonar/dataset';
 import { eventually, freePort, readTopic, type ServiceProcess } from '@sonar/testkit';
-import { freePorts, inSync, kill9, partitions, produceToEach } from '../support/ha.ts';
+import { inSync, kill9, partitions, produceToEach, redisPrimaryNode } from '../support/ha.ts';
 
 // `sonar stack up --ha` through the same code, on free ports and a home of its own: three KRaft
 // nodes (brokers and controllers in one quorum), a Redis primary, its replica and three Sentinels.
@@ -24,8 +23,8 @@ import { freePorts, inSync, kill9, partitions, produceToEach } from '../support/
 const logger = createLogger('ha-test', 'silent');
 const ALL = [1, 2, 3];
 
-let home: string;
 let stack: HaStack;
+let stopStack: (() => Promise<void>) | undefined;
 let kafka: Kafka;
 let admin: Admin;
 const id = randomBytes(4).toString('hex');
@@ -34,19 +33,9 @@ const say = (message: string) => process.stderr.write(`ha-stack: ${message}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'sonar-ha-'));
-  const [k1, k2, k3, c1, c2, c3, r1, r2, s1, s2, s3] = await freePorts(11);
-  stack = new HaStack({
-    ...stackConfig().ha,
-    home,
-    kafkaPorts: [k1!, k2!, k3!],
-    kafkaControllerPorts: [c1!, c2!, c3!],
-    redisPorts: [r1!, r2!],
-    sentinelPorts: [s1!, s2!, s3!],
-  });
-  const started = Date.now();
-  await stack.up(() => undefined);
-  say(`up in ${seconds(Date.now() - started)} from nothing (formatting three nodes' storage)`);
+  const started = await throwawayHaStack();
+  ({ stack, stop: stopStack } = started);
+  say(`up in ${seconds(started.upMs)} from nothing (formatting three nodes' storage)`);
   kafka = createKafka({ brokers: stack.brokers, ssl: false }, `ha-test-${id}`, logger);
   admin = kafka.admin();
   await admin.connect();
@@ -54,8 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await admin?.disconnect();
-  await stack?.down(() => undefined);
-  if (home) rmSync(home, { recursive: true, force: true });
+  await stopStack?.();
 });
 
 /** Restarts whatever is down and waits until the whole stack is ready again. */
@@ -188,8 +176,7 @@ describe('the HA stack: three KRaft brokers, Redis with a replica and Sentinels'
       expect(await store.commit(checkpoint(1), epoch)).toEqual({ accepted: true, version: 1 });
       expect(await redis.wait(1, 1000)).toBe(1);
 
-      const primary = (await stack.primary())!;
-      const node = stack.redisNodes()[stack.config.redisPorts.findIndex((port) => primary === `127.0.0.1:${port}`)]!;
+      const { address: primary, node } = await redisPrimaryNode(stack);
       const killed = Date.now();
       await kill9(node.pid, `the primary ${primary}`);
       await eventually(() => redis.set(`test:${id}:probe`, 'written').then((reply) => reply === 'OK', () => false), 30_000, 'a write through the same client');
@@ -236,8 +223,8 @@ describe('the HA stack: three KRaft brokers, Redis with a replica and Sentinels'
       await post();
       await eventually(async () => (await samples()) >= 192, 90_000, 'six batches trained');
 
-      const primary = (await stack.primary())!;
-      await kill9(stack.redisNodes()[stack.config.redisPorts.findIndex((port) => primary === `127.0.0.1:${port}`)]!.pid, `the primary ${primary}`);
+      const { address: primary, node } = await redisPrimaryNode(stack);
+      await kill9(node.pid, `the primary ${primary}`);
       await post();
       // 416 labeled readings, 13 full batches: each applied once, across the failover.
       await eventually(async () => (await samples()) >= 416, 90_000, 'the second copy trained, after the failover');

@@ -1,14 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, isAlive } from '@sonar/stack';
+import { isAlive, type HaStack, type RedisServer } from '@sonar/stack';
 import { eventually } from '@sonar/testkit';
-
-/** `count` distinct ports free right now (freePort alone may hand out one twice). */
-export async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
-}
 
 /** SIGKILL, as a crash would: no controlled shutdown. */
 export async function kill9(pid: number | undefined, what: string): Promise<void> {
@@ -53,4 +46,12 @@ export async function produceToEach(kafka: Kafka, topic: string, count: number):
   } finally {
     await producer.disconnect();
   }
+}
+
+/** The Redis data node the Sentinels call the primary now. */
+export async function redisPrimaryNode(stack: HaStack): Promise<{ address: string; node: RedisServer }> {
+  const address = await stack.primary();
+  const index = stack.config.redisPorts.findIndex((port) => address === `127.0.0.1:${port}`);
+  if (address === undefined || index < 0) throw new Error(`no Redis primary known to the Sentinels (they say ${address})`);
+  return { address, node: stack.redisNodes()[index]! };
 }

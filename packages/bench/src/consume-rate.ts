@@ -14,14 +14,17 @@ export interface TrainerFigures {
   noop: Throughput;
 }
 
+/** Settings a service runs with beyond the run's own (the HA stack's: Sentinels, replicas to wait for). */
+type ServiceEnv = Record<string, string>;
+
 /**
  * Trainer readings/s on a pre-filled topic, beside a no-op kafkajs consumer on the
  * same topic. `name` keeps the runs on different topics apart (model, groups, topics).
  */
-export async function trainerThroughput(run: RunScope, name: string, topic: string, count: number): Promise<TrainerFigures> {
+export async function trainerThroughput(run: RunScope, name: string, topic: string, count: number, serviceEnv: ServiceEnv = {}): Promise<TrainerFigures> {
   const topics = { ...run.topicsFor(`trainer-${name}`), readings: topic };
   const port = await freePort();
-  const env = run.env({ TRAINER_PORT: port, TRAIN_BATCH_SIZE: BATCH, TRAIN_CHECKPOINT_INTERVAL_MS: 2000 }, { model: `${run.model}-trainer-${name}`, topics });
+  const env = run.env({ ...serviceEnv, TRAINER_PORT: port, TRAIN_BATCH_SIZE: BATCH, TRAIN_CHECKPOINT_INTERVAL_MS: 2000 }, { model: `${run.model}-trainer-${name}`, topics });
   const service = run.service('trainer', env, `trainer-${name}`);
   // Readings of a last partial mini-batch wait in the buffer: they are not counted yet.
   const trained = await watchCounter(port, (s) => total(s, METRICS.trainerReadings), fullBatches(count, BATCH));
@@ -60,12 +63,19 @@ export interface ScorerFigures {
 }
 
 /** Scorer readings/s (events acknowledged) on a pre-filled topic, beside a no-op consume→produce relay; `name` as for the trainer. */
-export async function scorerThroughput(run: RunScope, name: string, topic: string, count: number, publishModel: (model: string) => Promise<void>): Promise<ScorerFigures> {
+export async function scorerThroughput(
+  run: RunScope,
+  name: string,
+  topic: string,
+  count: number,
+  publishModel: (model: string) => Promise<void>,
+  serviceEnv: ServiceEnv = {},
+): Promise<ScorerFigures> {
   const topics = { ...run.topicsFor(`scorer-${name}`), readings: topic };
   const model = `${run.model}-scorer-${name}`;
   await publishModel(model);
   const port = await freePort();
-  const service = run.service('scorer', run.env({ SCORER_PORT: port }, { model, topics }), `scorer-${name}`);
+  const service = run.service('scorer', run.env({ ...serviceEnv, SCORER_PORT: port }, { model, topics }), `scorer-${name}`);
   const scored = await watchCounter(port, (s) => total(s, METRICS.scorerReadings), count);
   await service.stop();
 

@@ -3,6 +3,7 @@ export { KafkaBroker, kafkaVersion, type BrokerConfig, type BrokerSecurity, type
 export { RedisServer, type RedisConfig, type RedisSetup } from './redis-server.ts';
 export { SecureStack, SECURE_SERVICES, type SecureService } from './secure/secure-stack.ts';
 export { HaStack, HA_REPLICATION, HA_MIN_INSYNC_REPLICAS, type HaService } from './ha/ha-stack.ts';
+export { throwawayHaStack } from './ha/throwaway.ts';
 export { grantServiceAcls, provisionDeployment, serviceAcls } from './secure/kafka-acls.ts';
 export { COMPOSE_HOSTS, composeFilesDir, MOUNTED, writeComposeFiles } from './secure/compose-files.ts';
 export { parseProperties } from './properties.ts';
@@ -15,4 +16,4 @@ export { spawnDetached, stopProcess, runningPid, isAlive } from './processes.ts'
 export { which } from './which.ts';
 export type { ComponentStatus, HaStackConfig, Reporter, SecureStackConfig, StackConfig } from './types.ts';
 export { spawnSonar, startService, type ServiceName, type ServiceProcess } from './service-process.ts';
-export { freePort, portFree } from './free-port.ts';
+export { freePort, freePorts, portFree } from './free-port.ts';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 import { Redis, type RedisOptions } from 'ioredis';
 import { topicsEnv, topicsFrom, type Topics } from '@sonar/contracts';
+import { ensureTopics } from '@sonar/kafka';
 import { sonarHome, startService, type ServiceName, type ServiceProcess } from '@sonar/stack';
 
 /** Where a scope's clients connect. */
@@ -97,21 +98,22 @@ export class RunScope {
     };
   }
 
-  /** Creates a set of topics: the readings topic with `partitions` partitions, the others with one. */
+  /**
+   * Creates a set of topics: the readings topic with `partitions` partitions, the others with one;
+   * the brokers' default replication. Through ensureTopics, which waits until every broker of a
+   * cluster knows them (kafkajs' waitForLeaders fails on one that does not yet).
+   */
   async createTopics(partitions: number, topics: Topics = this.topics): Promise<void> {
-    await this.admin.createTopics({
-      waitForLeaders: true,
-      topics: [topics.readings, topics.classified, topics.deadLetters, topics.models].map((topic) => ({
-        topic,
-        numPartitions: topic === topics.readings ? partitions : 1,
-      })),
-    });
+    await ensureTopics(
+      this.admin,
+      [topics.readings, topics.classified, topics.deadLetters, topics.models].map((topic) => ({ topic, partitions: topic === topics.readings ? partitions : 1, replication: -1 })),
+    );
   }
 
-  /** A topic of this run with `partitions` partitions, created now. */
+  /** A topic of this run with `partitions` partitions, created now (as createTopics). */
   async createTopic(topic: string, partitions: number): Promise<string> {
     this.topicNames.add(topic);
-    await this.admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    await ensureTopics(this.admin, [{ topic, partitions, replication: -1 }]);
     return topic;
   }
 

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Checkpoint } from '@sonar/store';
 import type { TestContext } from '../../support/context.ts';
-import { DETERMINISTIC_TRAINING, freePort, trained, type ServiceName, type ServiceProcess } from '@sonar/testkit';
+import { DETERMINISTIC_TRAINING, freePort, metricValue, trained, type ServiceName, type ServiceProcess } from '@sonar/testkit';
 
 /** Processes a scenario started, stopped by its cleanup. */
 export class Processes {
@@ -48,3 +48,27 @@ export function summary(ms: number[]): string {
   const s = (x: number) => `${(x / 1000).toFixed(1)} s`;
   return sorted.length === 0 ? 'n/a' : `min ${s(sorted[0]!)}, median ${s(sorted[Math.floor(sorted.length / 2)]!)}, max ${s(sorted.at(-1)!)} (${sorted.length} restarts)`;
 }
+
+/** The scorer's model version, sampled every 100 ms until stop(): the samples, in order. */
+export function sampleScorerVersions(port: number): { versions: number[]; stop: () => Promise<number[]> } {
+  const versions: number[] = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const v = await metricValue(port, 'sonar_scorer_model_version').catch(() => Number.NaN);
+      if (Number.isFinite(v)) versions.push(v);
+      await sleep(100);
+    }
+  })();
+  return {
+    versions,
+    stop: async () => {
+      sampling = false;
+      await sampler;
+      return versions;
+    },
+  };
+}
+
+/** True when no value is below the one before it. */
+export const neverBack = (xs: number[]) => xs.every((v, i) => i === 0 || v >= xs[i - 1]!);

@@ -1,8 +1,8 @@
 import { testContext } from '../../support/context.ts';
 import { DedicatedRedis, type Persistence } from '../support/dedicated-redis.ts';
 import type { FaultRow } from '../support/report.ts';
-import { check, DETERMINISTIC, Processes, sleep, trainedAll } from './common.ts';
-import { checkpointStore, eventually, fullBatches, metricValue, plannedTrainable, produceReadings, readTopic } from '@sonar/testkit';
+import { check, DETERMINISTIC, neverBack, Processes, sampleScorerVersions, sleep, trainedAll } from './common.ts';
+import { checkpointStore, eventually, fullBatches, plannedTrainable, produceReadings, readTopic } from '@sonar/testkit';
 
 /**
  * kill -9 Redis mid-run and start it again (with AOF appendfsync always, or with no
@@ -25,15 +25,7 @@ export async function redisRestart(persistence: Persistence, seed: number): Prom
     await eventually(async () => ((await checkpoints.version()) ?? 0) >= 3, 30_000, 'a few checkpoints');
 
     // The scorer's version, sampled throughout: it must never go down.
-    const versions: number[] = [];
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        const v = await metricValue(scorer.port, 'sonar_scorer_model_version').catch(() => Number.NaN);
-        if (Number.isFinite(v)) versions.push(v);
-        await sleep(100);
-      }
-    })();
+    const sampler = sampleScorerVersions(scorer.port);
 
     const before = { version: (await checkpoints.version())!, history: (await checkpoints.history()).length };
     await redis.kill9();
@@ -49,15 +41,13 @@ export async function redisRestart(persistence: Persistence, seed: number): Prom
     const recoveryMs = Date.now() - restartedAt;
     await producing;
     const final = await trainedAll(ctx, full);
-    sampling = false;
-    await sampler;
+    const versions = await sampler.stop();
 
     const classified = await readTopic(ctx.kafka, ctx.topics.classified, { count: 30_000 });
     const events = classified.map((m) => JSON.parse(m.value!.toString()) as { id: string; modelVersion: number });
     const eventVersions = events.map((e) => e.modelVersion);
     const distinct = new Set(events.map((e) => e.id)).size;
     check(distinct === 30_000, `every reading classified through the restart (${distinct} of 30,000)`);
-    const neverBack = (xs: number[]) => xs.every((v, i) => i === 0 || v >= xs[i - 1]!);
     const monotonic = neverBack(versions) && neverBack(eventVersions);
     check(monotonic, 'the scorer never went back to an older model version');
     check(final.samples === full, `samples ${final.samples} = ${full}: every reading trained once`);
