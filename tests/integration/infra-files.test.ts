@@ -604,16 +604,28 @@ describe('Grafana provisioning and dashboard', () => {
     }
   });
 
+  /** The queries of a row's panels: those after it, up to the next row. */
+  const rowExprs = (title: string): string[] => {
+    const row = dashboard.panels.findIndex((p) => p.type === 'row' && p.title === title);
+    expect(row, `row "${title}"`).toBeGreaterThan(-1);
+    const after = dashboard.panels.slice(row + 1);
+    const next = after.findIndex((p) => p.type === 'row');
+    return (next === -1 ? after : after.slice(0, next)).flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
+  };
+
   it('has a row "Parallel training" whose panels chart the applier\'s gradients and the workers\' metrics', () => {
-    const row = dashboard.panels.findIndex((p) => p.type === 'row' && p.title === 'Parallel training');
-    expect(row, 'row "Parallel training"').toBeGreaterThan(-1);
-    const below = dashboard.panels.slice(row + 1);
-    expect(below.some((p) => p.type === 'row'), 'the last row').toBe(false);
-    const exprs = below.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
+    const exprs = rowExprs('Parallel training');
     for (const metric of [
       METRICS.trainerGradients, METRICS.trainerGradientRepeats, METRICS.trainerGradientStaleness, METRICS.workerReadings,
       METRICS.workerGradients, METRICS.workerWaitSeconds, METRICS.workerTransactions, METRICS.workerModelVersion,
     ]) {
+      expect(exprs.some((expr) => expr.includes(metric)), metric).toBe(true);
+    }
+  });
+
+  it('has a row for the model lifecycle: the shadow comparison and the drifts detected', () => {
+    const exprs = rowExprs('Model lifecycle: shadow scoring and drift');
+    for (const metric of [METRICS.scorerShadowAccuracy, METRICS.scorerShadowLogLoss, METRICS.scorerShadowAgreement, METRICS.driftDetected]) {
       expect(exprs.some((expr) => expr.includes(metric)), metric).toBe(true);
     }
   });

@@ -19,6 +19,10 @@ describe('shadow scoring and promotion', () => {
     const prometheus = await TestPrometheus.start({ jobs: { scorer: scorerPort } });
     scope.defer(() => prometheus.stop());
 
+    // Both models exist, and the scorer holds the shadow, before the stream the comparison is read from.
+    await produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 2, shuffle: true, seed: 1, idPrefix: 'warm-' });
+    await Promise.all([trained(ctx, 320), trained(ctx, 320, shadowModel)]);
+    await eventually(async () => (await metricValue(scorerPort, 'sonar_scorer_shadow_model_version')) >= 1, 60_000, 'the scorer to hold the shadow model');
     await produceReadings(ctx.kafka, ctx.topics.readings, live);
     await Promise.all([trained(ctx, 4000), trained(ctx, 4000, shadowModel)]);
     const query = async (expr: string) => (await prometheus.query(expr))[0]?.value;
@@ -30,7 +34,7 @@ describe('shadow scoring and promotion', () => {
         shadowLoss: await query('sonar_scorer_shadow_log_loss{side="shadow"}'),
       };
       return Object.values(values).every((v) => v !== undefined && Number.isFinite(v)) ? values : undefined;
-    }, 30_000, 'the shadow comparison in Prometheus');
+    }, 60_000, 'the shadow comparison in Prometheus');
     console.log(`[shadow] holdout accuracy serving (sgd) ${seen.serving!.toFixed(3)}, shadow (adam) ${seen.shadow!.toFixed(3)}, agreement ${seen.agreement!.toFixed(3)}, shadow log-loss ${seen.shadowLoss!.toFixed(3)}`);
     for (const v of [seen.serving!, seen.shadow!, seen.agreement!]) expect(v).toBeGreaterThan(0.5);
 

@@ -1,9 +1,14 @@
 import { DEFAULT_PORTS } from '@sonar/contracts';
 import { portsFromEnv } from '@sonar/stack';
 
-/** Where a command finds a service on this machine: its port variable (INGEST_PORT, ...), else the contract's default. */
+/**
+ * Where a command finds a service on this machine: its port variable (INGEST_PORT, ...), else the
+ * contract's default. Read when any command is set up, so it never throws: 0 (a port the system
+ * picks) or a value that is no port leaves the default, and the service's own config reports a bad one.
+ */
 export function servicePort(variable: 'INGEST_PORT' | 'TRAINER_PORT' | 'SCORER_PORT', fallback: number, env: NodeJS.ProcessEnv = process.env): number {
-  return portsFromEnv(env, variable, [fallback])[0]!;
+  const port = Number(env[variable]);
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : fallback;
 }
 
 /**

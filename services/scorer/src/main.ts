@@ -113,7 +113,8 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
     });
     metrics = scorerMetrics(registry, groupId, lag, holder);
     const watcher = (r.watcher = new ModelWatcher(store, subscriber, holder, logger, config.SCORER_POLL_MS, (reason) => metrics?.modelsRejected.inc({ reason })));
-    const shadow = config.SCORER_SHADOW_MODEL === undefined ? undefined : await shadowHolder(config, config.SCORER_SHADOW_MODEL, redis, r, logger);
+    const shadow =
+      config.SCORER_SHADOW_MODEL === undefined ? undefined : await shadowHolder(config, config.SCORER_SHADOW_MODEL, redis, r, logger, (version) => metrics?.shadow.version.set(version));
     const consumer = (r.consumer = createConsumer(kafka, {
       groupId,
       sessionTimeout: config.SCORER_SESSION_TIMEOUT_MS,
@@ -229,9 +230,12 @@ function giveUpWhenKafkaStuck(config: ScorerConfig, health: DependencyHealth, st
  * version followed as the serving one is (its own update subscription). The scorer does
  * not wait for it: until it has a version, readings are scored by the serving model alone.
  */
-async function shadowHolder(config: ScorerConfig, name: string, redis: Redis, r: Resources, logger: Logger): Promise<ModelHolder> {
+async function shadowHolder(config: ScorerConfig, name: string, redis: Redis, r: Resources, logger: Logger, loaded: (version: number) => void): Promise<ModelHolder> {
   const store = new CheckpointStore(redis, name, config.REDIS_PREFIX);
-  const holder = new ModelHolder((model) => logger.info({ shadow: name, version: model.version }, 'shadow model loaded'));
+  const holder = new ModelHolder((model) => {
+    loaded(model.version);
+    logger.info({ shadow: name, version: model.version }, 'shadow model loaded');
+  });
   const pinned = config.SCORER_SHADOW_VERSION;
   if (pinned !== undefined) {
     const entry = (await store.history(10_000)).find((c) => c.version === pinned);

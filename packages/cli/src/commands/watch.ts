@@ -24,7 +24,7 @@ export function watchCommand(): Command {
     .addOption(
       new Option('--workers <urls>', 'parallel mode\'s gradient workers, comma-separated, each shown once it answers ("" for none)')
         .argParser(httpUrls())
-        .default(workerPorts().map(localUrl), 'TRAINER_WORKER_PORTS, or 9103,9104,9105, on 127.0.0.1'),
+        .default(defaultWorkerUrls(), 'TRAINER_WORKER_PORTS, or 9103,9104,9105, on 127.0.0.1'),
     )
     .option('--interval <ms>', 'refresh period in milliseconds', integer(100), 1000)
     .option('--once', 'print one frame, after two scrapes --interval apart so rates exist, and exit', false)
@@ -76,4 +76,13 @@ function httpUrl() {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL');
     return value;
   };
+}
+
+/** The workers' URLs for --workers' default: set up with every command, so a bad TRAINER_WORKER_PORTS leaves the contract's ports (and `sonar demo` reports it). */
+function defaultWorkerUrls(): string[] {
+  try {
+    return workerPorts().map(localUrl);
+  } catch {
+    return DEFAULT_PORTS.trainerWorkers.map(localUrl);
+  }
 }
