@@ -97,13 +97,14 @@ export class RunScope {
     };
   }
 
-  /** Creates a set of topics: the readings topic with `partitions` partitions, the others with one. */
-  async createTopics(partitions: number, topics: Topics = this.topics): Promise<void> {
+  /** Creates a set of topics: the readings topic with `partitions` partitions (and these topic configs), the others with one. */
+  async createTopics(partitions: number, topics: Topics = this.topics, readingsConfigs: Record<string, string> = {}): Promise<void> {
     await this.admin.createTopics({
       waitForLeaders: true,
       topics: [topics.readings, topics.classified, topics.deadLetters, topics.models].map((topic) => ({
         topic,
         numPartitions: topic === topics.readings ? partitions : 1,
+        ...(topic === topics.readings ? { configEntries: Object.entries(readingsConfigs).map(([name, value]) => ({ name, value })) } : {}),
       })),
     });
   }

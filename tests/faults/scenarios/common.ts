@@ -1,4 +1,6 @@
 import { expect } from 'vitest';
+import type { CompressionTypes, Kafka, Message } from 'kafkajs';
+import { chunkMessages, createProducer } from '@sonar/kafka';
 import type { Checkpoint } from '@sonar/store';
 import type { TestContext } from '../../support/context.ts';
 import { DETERMINISTIC_TRAINING, freePort, trained, type ServiceName, type ServiceProcess } from '@sonar/testkit';
@@ -47,4 +49,26 @@ export function summary(ms: number[]): string {
   const sorted = [...ms].sort((a, b) => a - b);
   const s = (x: number) => `${(x / 1000).toFixed(1)} s`;
   return sorted.length === 0 ? 'n/a' : `min ${s(sorted[0]!)}, median ${s(sorted[Math.floor(sorted.length / 2)]!)}, max ${s(sorted.at(-1)!)} (${sorted.length} restarts)`;
+}
+
+/**
+ * Writes records as a raw producer would, in order with acks=all: all at once, or
+ * paced at `rate` records per second (a stream the services read while it is written).
+ */
+export async function sendRecords(kafka: Kafka, topic: string, messages: readonly Message[], options: { rate?: number; compression?: CompressionTypes } = {}): Promise<void> {
+  const producer = createProducer(kafka);
+  await producer.connect();
+  try {
+    const started = performance.now();
+    let sent = 0;
+    const perChunk = options.rate ? Math.max(1, Math.round(options.rate / 20)) : 2000;
+    for (const chunk of chunkMessages(messages, perChunk)) {
+      await producer.send({ topic, acks: -1, messages: chunk.messages, ...(options.compression === undefined ? {} : { compression: options.compression }) });
+      sent += chunk.messages.length;
+      const wait = options.rate ? started + (sent / options.rate) * 1000 - performance.now() : 0;
+      if (wait > 0) await sleep(wait);
+    }
+  } finally {
+    await producer.disconnect();
+  }
 }
