@@ -8,6 +8,7 @@ import { brokerRestart } from './scenarios/broker-restart.ts';
 import { redisRestart } from './scenarios/redis-restart.ts';
 import { scorerKills } from './scenarios/scorer-kills.ts';
 import { badInputFlood } from './scenarios/flood.ts';
+import { oversizedRecords } from './scenarios/oversized.ts';
 
 // The services run as separate processes on loopback, as in production; each
 // scenario injects a fault and checks an invariant. SONAR_FAULTS=long runs the long
@@ -49,5 +50,9 @@ describe(`fault injection (${MODE})`, () => {
 
   it('bad-input flood: 10,000 malformed among 100,000 valid readings', async () => {
     report.add(await badInputFlood(await scope.context('fault-flood', 0), SEED));
+  });
+
+  it('oversized records: 5 MB gzip-compressed, and one a few hundred bytes under the topic limit', async () => {
+    report.add(await oversizedRecords(await scope.context('fault-oversized', 0), SEED));
   });
 });
