@@ -9,6 +9,7 @@ import { redisRestart } from './scenarios/redis-restart.ts';
 import { scorerKills } from './scenarios/scorer-kills.ts';
 import { badInputFlood } from './scenarios/flood.ts';
 import { oversizedRecords } from './scenarios/oversized.ts';
+import { deadLettersRefused } from './scenarios/dead-letters-refused.ts';
 
 // The services run as separate processes on loopback, as in production; each
 // scenario injects a fault and checks an invariant. SONAR_FAULTS=long runs the long
@@ -54,5 +55,9 @@ describe(`fault injection (${MODE})`, () => {
 
   it('oversized records: 5 MB gzip-compressed, and one a few hundred bytes under the topic limit', async () => {
     report.add(await oversizedRecords(await scope.context('fault-oversized', 0), SEED));
+  });
+
+  it('dead-letter topic refuses writes mid-stream: trainer, scorer at least once and exactly once', async () => {
+    report.add(await deadLettersRefused(await context('fault-dlq-refused'), SEED));
   });
 });
