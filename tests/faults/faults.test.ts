@@ -10,6 +10,7 @@ import { scorerKills } from './scenarios/scorer-kills.ts';
 import { badInputFlood } from './scenarios/flood.ts';
 import { oversizedRecords } from './scenarios/oversized.ts';
 import { deadLettersRefused } from './scenarios/dead-letters-refused.ts';
+import { redisPause } from './scenarios/redis-pause.ts';
 
 // The services run as separate processes on loopback, as in production; each
 // scenario injects a fault and checks an invariant. SONAR_FAULTS=long runs the long
@@ -59,5 +60,9 @@ describe(`fault injection (${MODE})`, () => {
 
   it('dead-letter topic refuses writes mid-stream: trainer, scorer at least once and exactly once', async () => {
     report.add(await deadLettersRefused(await context('fault-dlq-refused'), SEED));
+  });
+
+  it('redis paused (SIGSTOP) past the command timeout, then continued', async () => {
+    report.add(await redisPause(SEED));
   });
 });
