@@ -11,6 +11,7 @@ import { badInputFlood } from './scenarios/flood.ts';
 import { oversizedRecords } from './scenarios/oversized.ts';
 import { deadLettersRefused } from './scenarios/dead-letters-refused.ts';
 import { redisPause } from './scenarios/redis-pause.ts';
+import { kafkaOutage } from './scenarios/kafka-outage.ts';
 
 // The services run as separate processes on loopback, as in production; each
 // scenario injects a fault and checks an invariant. SONAR_FAULTS=long runs the long
@@ -64,5 +65,10 @@ describe(`fault injection (${MODE})`, () => {
 
   it('redis paused (SIGSTOP) past the command timeout, then continued', async () => {
     report.add(await redisPause(SEED));
+  });
+
+  // The long form keeps the broker away for a minute; the short one for 20 s.
+  it(`kafka away for ${LONG ? 60 : 20} s while clients post to ingest and retry`, async () => {
+    report.add(await kafkaOutage(LONG ? 60_000 : 20_000, SEED));
   });
 });
