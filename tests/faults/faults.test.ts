@@ -12,6 +12,7 @@ import { oversizedRecords } from './scenarios/oversized.ts';
 import { deadLettersRefused } from './scenarios/dead-letters-refused.ts';
 import { redisPause } from './scenarios/redis-pause.ts';
 import { kafkaOutage } from './scenarios/kafka-outage.ts';
+import { corruptCheckpoints } from './scenarios/corrupt-checkpoints.ts';
 
 // The services run as separate processes on loopback, as in production; each
 // scenario injects a fault and checks an invariant. SONAR_FAULTS=long runs the long
@@ -70,5 +71,9 @@ describe(`fault injection (${MODE})`, () => {
   // The long form keeps the broker away for a minute; the short one for 20 s.
   it(`kafka away for ${LONG ? 60 : 20} s while clients post to ingest and retry`, async () => {
     report.add(await kafkaOutage(LONG ? 60_000 : 20_000, SEED));
+  });
+
+  it('corrupt checkpoints written by hand: wrong theta length, a NaN in theta, an unreadable optimizer state', async () => {
+    report.add(await corruptCheckpoints(await context('fault-corrupt'), SEED));
   });
 });
