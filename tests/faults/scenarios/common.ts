@@ -3,7 +3,7 @@ import type { CompressionTypes, Kafka, Message } from 'kafkajs';
 import { chunkMessages, createProducer } from '@sonar/kafka';
 import type { Checkpoint } from '@sonar/store';
 import type { TestContext } from '../../support/context.ts';
-import { DETERMINISTIC_TRAINING, freePort, trained, type ServiceName, type ServiceProcess } from '@sonar/testkit';
+import { DETERMINISTIC_TRAINING, freePort, metricValue, trained, type ServiceName, type ServiceProcess } from '@sonar/testkit';
 
 /** Processes a scenario started, stopped by its cleanup. */
 export class Processes {
@@ -71,4 +71,25 @@ export async function sendRecords(kafka: Kafka, topic: string, messages: readonl
   } finally {
     await producer.disconnect();
   }
+}
+
+/** One metric of a service, read every `everyMs` until stop() (reads that fail are left out), with when each was read. */
+export function sampleMetric(port: number, name: string, everyMs: number) {
+  const samples: { at: number; value: number }[] = [];
+  let sampling = true;
+  const loop = (async () => {
+    while (sampling) {
+      const value = await metricValue(port, name).catch(() => Number.NaN);
+      if (Number.isFinite(value)) samples.push({ at: Date.now(), value });
+      await sleep(everyMs);
+    }
+  })();
+  return {
+    samples,
+    async stop(): Promise<number[]> {
+      sampling = false;
+      await loop;
+      return samples.map((s) => s.value);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { THETA_LENGTH } from '@sonar/contracts';
 import type { TestContext } from '../../support/context.ts';
 import type { FaultRow } from '../support/report.ts';
-import { check, DETERMINISTIC, Processes, sameBits, sleep, trainedAll } from './common.ts';
+import { check, DETERMINISTIC, Processes, sameBits, sampleMetric, sleep, trainedAll } from './common.ts';
 import { checkpointStore, eventually, fullBatches, metricValue, plannedTrainable, produceReadings, readTopic } from '@sonar/testkit';
 
 /** How far past the stored version a corrupt checkpoint is written: the trainer's next write is then stale. */
@@ -54,15 +54,7 @@ export async function corruptCheckpoints(ctx: TestContext, seed: number): Promis
     const other = await processes.start(ctx, 'trainer', DETERMINISTIC, stuck, 'trainer-unusable');
     const producing = produceReadings(ctx.kafka, ctx.topics.readings, { ...plan, rate: 2000 });
 
-    const versions: number[] = [];
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        const v = await metricValue(scorer.port, 'sonar_scorer_model_version').catch(() => Number.NaN);
-        if (Number.isFinite(v)) versions.push(v);
-        await sleep(50);
-      }
-    })();
+    const sampler = sampleMetric(scorer.port, 'sonar_scorer_model_version', 50);
 
     const corruptVersions: number[] = [];
     const recoveries: number[] = [];
@@ -95,8 +87,7 @@ export async function corruptCheckpoints(ctx: TestContext, seed: number): Promis
 
     const sent = await producing;
     const final = await trainedAll(ctx, full);
-    sampling = false;
-    await sampler;
+    const versions = await sampler.stop();
 
     // An operator deletes the unusable model's keys: its trainer then trains from the first reading, as an uninterrupted run.
     await stuckStore.destroy();

@@ -3,7 +3,7 @@ import { testContext } from '../../support/context.ts';
 import { DedicatedBroker } from '../support/dedicated-broker.ts';
 import { postReadings } from '../support/ingest-client.ts';
 import type { FaultRow } from '../support/report.ts';
-import { check, DETERMINISTIC, Processes, sameBits, sendRecords, sleep, trainedAll } from './common.ts';
+import { check, DETERMINISTIC, Processes, sameBits, sampleMetric, sendRecords, sleep, trainedAll } from './common.ts';
 import { eventually, fullBatches, metricValue, readTopic, sonarRows } from '@sonar/testkit';
 
 const RATE = 1000;
@@ -31,15 +31,7 @@ export async function kafkaOutage(outageMs: number, seed: number): Promise<Fault
 
     const count = RATE * Math.round(5 + outageMs / 1000 + 15);
     const plan = [...replayPlan(sonarRows(), { epochs: 1, shuffle: false, seed, holdout: 0.1, synthetic: count, idPrefix: 'k' })];
-    const rss: { at: number; bytes: number }[] = [];
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        const bytes = await metricValue(ingest.port, 'process_resident_memory_bytes').catch(() => Number.NaN);
-        if (Number.isFinite(bytes)) rss.push({ at: Date.now(), bytes });
-        await sleep(250);
-      }
-    })();
+    const rss = sampleMetric(ingest.port, 'process_resident_memory_bytes', 250);
     const client = postReadings(ingest.url, plan, RATE, { retry: true, timeoutMs: 10_000 });
     await sleep(5000);
     await broker.kill9();
@@ -48,8 +40,7 @@ export async function kafkaOutage(outageMs: number, seed: number): Promise<Fault
     const restartMs = await broker.restart();
     const restartedAt = Date.now();
     const sent = await client;
-    sampling = false;
-    await sampler;
+    await rss.stop();
 
     const records = await readTopic(ctx.kafka, ctx.topics.readings, { idleMs: 3000, timeoutMs: 120_000 });
     const stored = records.map((m) => JSON.parse(m.value!.toString()) as { id: string });
@@ -76,9 +67,8 @@ export async function kafkaOutage(outageMs: number, seed: number): Promise<Fault
     const deduplicated = await trainedAll(ctx, full, reference);
     const identical = sameBits(final.state.theta, deduplicated.state.theta);
 
-    const before = rss.filter((s) => s.at < killedAt).map((s) => s.bytes);
-    const baseline = Math.max(...before);
-    const peak = Math.max(...rss.map((s) => s.bytes));
+    const baseline = Math.max(...rss.samples.filter((s) => s.at < killedAt).map((s) => s.value));
+    const peak = Math.max(...rss.samples.map((s) => s.value));
     const running = [ingest, trainer].every((s) => s.proc.child.exitCode === null);
     const ready = (await Promise.all([ingest, trainer].map(async (s) => (await fetch(`${s.url}/readyz`)).ok))).every(Boolean);
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;

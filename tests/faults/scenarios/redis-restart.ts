@@ -1,8 +1,8 @@
 import { testContext } from '../../support/context.ts';
 import { DedicatedRedis, type Persistence } from '../support/dedicated-redis.ts';
 import type { FaultRow } from '../support/report.ts';
-import { check, DETERMINISTIC, Processes, sleep, trainedAll } from './common.ts';
-import { checkpointStore, eventually, fullBatches, metricValue, plannedTrainable, produceReadings, readTopic } from '@sonar/testkit';
+import { check, DETERMINISTIC, Processes, sampleMetric, sleep, trainedAll } from './common.ts';
+import { checkpointStore, eventually, fullBatches, plannedTrainable, produceReadings, readTopic } from '@sonar/testkit';
 
 /**
  * kill -9 Redis mid-run and start it again (with AOF appendfsync always, or with no
@@ -25,15 +25,7 @@ export async function redisRestart(persistence: Persistence, seed: number): Prom
     await eventually(async () => ((await checkpoints.version()) ?? 0) >= 3, 30_000, 'a few checkpoints');
 
     // The scorer's version, sampled throughout: it must never go down.
-    const versions: number[] = [];
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        const v = await metricValue(scorer.port, 'sonar_scorer_model_version').catch(() => Number.NaN);
-        if (Number.isFinite(v)) versions.push(v);
-        await sleep(100);
-      }
-    })();
+    const sampler = sampleMetric(scorer.port, 'sonar_scorer_model_version', 100);
 
     const before = { version: (await checkpoints.version())!, history: (await checkpoints.history()).length };
     await redis.kill9();
@@ -49,8 +41,7 @@ export async function redisRestart(persistence: Persistence, seed: number): Prom
     const recoveryMs = Date.now() - restartedAt;
     await producing;
     const final = await trainedAll(ctx, full);
-    sampling = false;
-    await sampler;
+    const versions = await sampler.stop();
 
     const classified = await readTopic(ctx.kafka, ctx.topics.classified, { count: 30_000 });
     const events = classified.map((m) => JSON.parse(m.value!.toString()) as { id: string; modelVersion: number });
