@@ -13,6 +13,7 @@ import { deadLettersRefused } from './scenarios/dead-letters-refused.ts';
 import { redisPause } from './scenarios/redis-pause.ts';
 import { kafkaOutage } from './scenarios/kafka-outage.ts';
 import { corruptCheckpoints } from './scenarios/corrupt-checkpoints.ts';
+import { sigtermStates } from './scenarios/sigterm.ts';
 
 // The services run as separate processes on loopback, as in production; each
 // scenario injects a fault and checks an invariant. SONAR_FAULTS=long runs the long
@@ -75,5 +76,9 @@ describe(`fault injection (${MODE})`, () => {
 
   it('corrupt checkpoints written by hand: wrong theta length, a NaN in theta, an unreadable optimizer state', async () => {
     report.add(await corruptCheckpoints(await context('fault-corrupt'), SEED));
+  });
+
+  it('SIGTERM to each service in each of its states: starting, before joining its group, before its first model, mid-batch', async () => {
+    report.add(await sigtermStates(SEED));
   });
 });
