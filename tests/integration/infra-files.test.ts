@@ -527,6 +527,7 @@ describe('Prometheus configuration', () => {
     expect(names).toEqual(expect.arrayContaining([
       'SonarTrainerStalled', 'SonarTrainingCostDiverging', 'SonarHealthGateTripped', 'SonarDeadLetterRateHigh',
       'SonarScorerLagGrowing', 'SonarModelStale', 'SonarFencedWrites',
+      'SonarDeadLettersFailing', 'SonarDependencyDown', 'SonarCorruptCheckpoints', 'SonarTrainerFenced',
     ]));
     for (const rule of group!.rules) {
       expect(rule.alert, 'only alerting rules').toBeTruthy();
@@ -722,6 +723,59 @@ const alertTests = [
     input_series: [series('sonar_trainer_cost', trainer, '0.3x70 1.5x20')],
     alert_rule_test: [
       { eval_time: '85m', alertname: 'SonarTrainingCostDiverging', exp_alerts: [{ exp_labels: { ...trainer, severity: 'warning' } }] },
+    ],
+  },
+  {
+    // Three letters refused at minute 6; none after.
+    interval: '1m',
+    input_series: [series('sonar_dead_letters_failed_total', scorer, '0x5 3x30')],
+    alert_rule_test: [
+      { eval_time: '4m', alertname: 'SonarDeadLettersFailing', exp_alerts: [] },
+      { eval_time: '8m', alertname: 'SonarDeadLettersFailing', exp_alerts: [{ exp_labels: { job: 'scorer', instance: 'scorer:9102', severity: 'critical' } }] },
+      { eval_time: '25m', alertname: 'SonarDeadLettersFailing', exp_alerts: [] },
+    ],
+  },
+  {
+    // Redis stuck for the trainer from minute 6 to 11, and for the scorer only at minute 6.
+    interval: '1m',
+    input_series: [
+      series('sonar_dependency_up', { ...trainer, dependency: 'redis' }, '1x5 0x5 1x10'),
+      series('sonar_dependency_up', { ...scorer, dependency: 'redis' }, '1x5 0 1x14'),
+      series('sonar_dependency_up', { ...scorer, dependency: 'kafka' }, '1x20'),
+    ],
+    alert_rule_test: [
+      { eval_time: '6m', alertname: 'SonarDependencyDown', exp_alerts: [] },
+      { eval_time: '9m', alertname: 'SonarDependencyDown', exp_alerts: [{ exp_labels: { ...trainer, dependency: 'redis', severity: 'critical' } }] },
+      { eval_time: '15m', alertname: 'SonarDependencyDown', exp_alerts: [] },
+    ],
+  },
+  {
+    // The scorer refuses a corrupt model at minute 6; a trainer skips two corrupt checkpoints at minute 21.
+    interval: '1m',
+    input_series: [
+      series('sonar_scorer_models_rejected_total', { ...scorer, reason: 'wrong_theta_length' }, '0x5 1x30'),
+      series('sonar_scorer_models_rejected_total', { ...scorer, reason: 'non_finite_theta' }, '0x35'),
+      series('sonar_trainer_corrupt_checkpoints_total', trainer, '0x20 2x15'),
+    ],
+    alert_rule_test: [
+      { eval_time: '4m', alertname: 'SonarCorruptCheckpoints', exp_alerts: [] },
+      { eval_time: '8m', alertname: 'SonarCorruptCheckpoints', exp_alerts: [{ exp_labels: { job: 'scorer', instance: 'scorer:9102', severity: 'warning' } }] },
+      { eval_time: '23m', alertname: 'SonarCorruptCheckpoints', exp_alerts: [{ exp_labels: { job: 'trainer', instance: 'trainer:9101', severity: 'warning' } }] },
+      { eval_time: '34m', alertname: 'SonarCorruptCheckpoints', exp_alerts: [] },
+    ],
+  },
+  {
+    // Fenced from minute 6 to 11 (the group kept assigning it the partitions); a fenced minute at 20 is not enough.
+    interval: '1m',
+    input_series: [
+      series('sonar_trainer_state', { ...trainer, state: 'fenced' }, '0x5 1x5 0x8 1 0x10'),
+      series('sonar_trainer_state', { ...trainer, state: 'active' }, '1x5 0x5 1x8 0 1x10'),
+    ],
+    alert_rule_test: [
+      { eval_time: '7m', alertname: 'SonarTrainerFenced', exp_alerts: [] },
+      { eval_time: '9m', alertname: 'SonarTrainerFenced', exp_alerts: [{ exp_labels: { ...trainer, state: 'fenced', severity: 'critical' } }] },
+      { eval_time: '20m', alertname: 'SonarTrainerFenced', exp_alerts: [] },
+      { eval_time: '22m', alertname: 'SonarTrainerFenced', exp_alerts: [] },
     ],
   },
   {
