@@ -39,7 +39,8 @@ interface ItemError {
  * (the valid ones are still published, and `published` lists them); 401 without the
  * right bearer token, checked before the body is read; 413 above the body limit
  * (Fastify's) or the reading limit; 503 when Kafka does not acknowledge in time, or at
- * once while too much waits for it, or when it refused them (the service then stops). The answer comes after Kafka acknowledged the
+ * once while too much waits for it, or when the producer gave up on them, or when it
+ * refused them (the service then stops). The answer comes after Kafka acknowledged the
  * readings, so an accepted one is never lost; a retry with the same ids is harmless:
  * ingest does not send again a reading still on its way or written after a 503 (see
  * RetryLedger), and the trainer drops a reading id it has seen within its window.
@@ -77,10 +78,14 @@ export function readingsRoute(deps: ReadingsRouteDeps) {
         } catch (error) {
           // The reason is in the service's log, not for the client: it names the principal.
           if (deps.refused(error)) return answer(503, { error: 'kafka_refused', message: 'Kafka refused the readings: ingest is stopping' });
-          if (!(error instanceof DeadlineExceeded)) throw error;
+          reply.header('retry-after', RETRY_AFTER_SECONDS);
+          if (!(error instanceof DeadlineExceeded)) {
+            // The producer gave up on them (a broker away longer than the client's connection retries): not taken, to be sent again.
+            deps.logger.warn({ err: error instanceof Error ? error.message : String(error), readings: readings.length }, 'Kafka did not take the readings of a request; answered 503');
+            return answer(503, { error: 'kafka_unavailable', message: 'Kafka did not take the readings: retry with the same ids' });
+          }
           // They may still be written: then a retry of them is acknowledged without sending them again.
           deps.ledger.gaveUp(readings);
-          reply.header('retry-after', RETRY_AFTER_SECONDS);
           return answer(503, {
             error: 'kafka_unavailable',
             message: `Kafka did not acknowledge within ${deps.ackTimeoutMs} ms; the readings may still arrive: retry with the same ids`,
