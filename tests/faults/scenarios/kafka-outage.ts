@@ -72,7 +72,7 @@ export async function kafkaOutage(outageMs: number, seed: number): Promise<Fault
     const running = [ingest, trainer].every((s) => s.proc.child.exitCode === null);
     const ready = (await Promise.all([ingest, trainer].map(async (s) => (await fetch(`${s.url}/readyz`)).ok))).every(Boolean);
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-    check(sent.acknowledged.size === plan.length, `every reading acknowledged in the end (${sent.acknowledged.size} of ${plan.length})`);
+    check(sent.acknowledged.size === plan.length, `every reading acknowledged in the end (${sent.acknowledged.size} of ${plan.length}; answers other than 202: ${JSON.stringify(sent.errors)})`);
     check(lost === 0, `no acknowledged reading lost (${lost})`);
     const timedOut = sent.errors.kafka_unavailable ?? 0;
     const repeated = await metricValue(ingest.port, 'sonar_ingest_repeated_total');
