@@ -38,8 +38,9 @@ return version`;
 export async function corruptCheckpoints(ctx: TestContext, seed: number): Promise<FaultRow> {
   const processes = new Processes();
   try {
-    const plan = { synthetic: 24_000, holdout: 0.1, seed };
-    const full = fullBatches(plannedTrainable(plan), DETERMINISTIC.TRAIN_BATCH_SIZE);
+    // One part of the stream before the first corruption, and one after each: the trainer has readings to learn, so it writes again.
+    const parts = Array.from({ length: CORRUPTIONS.length + 1 }, (_, k) => ({ synthetic: 6000, holdout: 0.1, seed: seed + k, idPrefix: `c${k}-`, rate: 3000 }));
+    const full = fullBatches(parts.reduce((n, part) => n + plannedTrainable(part), 0), DETERMINISTIC.TRAIN_BATCH_SIZE);
     const store = checkpointStore(ctx);
 
     // A model with nothing usable: its checkpoint and its one history entry are corrupt.
@@ -52,7 +53,7 @@ export async function corruptCheckpoints(ctx: TestContext, seed: number): Promis
     const trainer = await processes.start(ctx, 'trainer', DETERMINISTIC);
     const scorer = await processes.start(ctx, 'scorer', { SCORER_POLL_MS: 200 });
     const other = await processes.start(ctx, 'trainer', DETERMINISTIC, stuck, 'trainer-unusable');
-    const producing = produceReadings(ctx.kafka, ctx.topics.readings, { ...plan, rate: 2000 });
+    let sent = await produceReadings(ctx.kafka, ctx.topics.readings, parts[0]!);
 
     const sampler = sampleMetric(scorer.port, 'sonar_scorer_model_version', 50);
 
@@ -71,12 +72,14 @@ export async function corruptCheckpoints(ctx: TestContext, seed: number): Promis
       else await sleep(500);
       trainer.proc.signal('SIGCONT');
       const at = Date.now();
+      const producing = produceReadings(ctx.kafka, ctx.topics.readings, parts[i + 1]!);
       // The trainer's next write is stale; it resumes from its history, and writes past the corrupt version.
       await eventually(async () => {
         const counted = await metricValue(trainer.port, 'sonar_trainer_corrupt_checkpoints_total');
         return counted >= i + 1 && ((await store.version()) ?? 0) > version;
       }, 30_000, `the trainer to write past corrupt version ${version} (${corruption.what})`);
       recoveries.push(Date.now() - at);
+      sent += await producing;
     }
 
     // Meanwhile the trainer of the unusable model waits, not ready, and writes nothing.
@@ -85,7 +88,6 @@ export async function corruptCheckpoints(ctx: TestContext, seed: number): Promis
     const stuckVersion = await stuckStore.version();
     const stuckStatus = (await fetch(`${other.url}/readyz`)).status;
 
-    const sent = await producing;
     const final = await trainedAll(ctx, full);
     const versions = await sampler.stop();
 
@@ -119,7 +121,7 @@ export async function corruptCheckpoints(ctx: TestContext, seed: number): Promis
     check(running && ready, 'every service running and ready at the end');
     return {
       fault: 'corrupt checkpoints',
-      injected: `written by hand ${AHEAD} versions ahead while training: ${CORRUPTIONS.map((c, i) => `v${corruptVersions[i]} ${c.what}`).join(', ')}; and a model whose checkpoint and history are corrupt when its trainer starts`,
+      injected: `written by hand ${AHEAD} versions ahead while training ${sent.toLocaleString('en-US')} readings (in parts of 6,000: one before the first corruption, one after each): ${CORRUPTIONS.map((c, i) => `v${corruptVersions[i]} ${c.what}`).join(', ')}; and a model whose checkpoint and history are corrupt when its trainer starts`,
       recovery: `the trainer wrote past each corrupt version ${recoveries.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')} later, resuming from its history`,
       held: `scorer refused wrong_theta_length ${rejected.wrong_theta_length}, non_finite_theta ${rejected.non_finite_theta}, kept its last good model (no event at a corrupt version, versions never back), ${distinct} of ${sent} classified; trainer counted ${counted} corrupt, samples ${final.samples} = ${full}; the unusable model's trainer answered 503 and wrote nothing until its keys were deleted, then trained a theta bit-identical to the corrupted run's`,
     };
