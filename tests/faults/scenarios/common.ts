@@ -22,9 +22,18 @@ export class Processes {
   }
 }
 
-/** As trained(), with the longer wait of runs of 100,000 readings and more. */
-export function trainedAll(ctx: TestContext, samples: number, model = ctx.model): Promise<Checkpoint> {
-  return trained(ctx, samples, model, 180_000);
+/** As trained(), with the longer wait of runs of 100,000 readings and more; a timeout says what `trainer` answers, if given. */
+export async function trainedAll(ctx: TestContext, samples: number, model = ctx.model, trainer?: { url: string; port: number }): Promise<Checkpoint> {
+  try {
+    return await trained(ctx, samples, model, 180_000);
+  } catch (error) {
+    if (!trainer) throw error;
+    const [ready, learnt] = await Promise.all([
+      fetch(`${trainer.url}/readyz`).then((r) => r.text(), (e: Error) => e.message),
+      metricValue(trainer.port, 'sonar_trainer_readings_total', { kind: 'trained' }).catch((e: Error) => e.message),
+    ]);
+    throw new Error(`${(error as Error).message}; the trainer answers /readyz ${ready}, and has trained ${learnt} readings`);
+  }
 }
 
 export function sameBits(a: Float64Array, b: Float64Array): boolean {

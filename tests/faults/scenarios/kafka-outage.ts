@@ -55,7 +55,7 @@ export async function kafkaOutage(outageMs: number, seed: number): Promise<Fault
     const twice = stored.length - firstAt.size;
     const trainable = plan.filter((r) => sent.acknowledged.has(r.id) && r.label !== undefined && !r.holdout).length;
     const full = fullBatches(trainable, DETERMINISTIC.TRAIN_BATCH_SIZE);
-    const final = await trainedAll(ctx, full);
+    const final = await trainedAll(ctx, full, ctx.model, trainer);
 
     // The same readings, each once, in the order they first arrived: a trainer that trained no retry learns exactly this.
     const once = ctx.topicsFor('once');
@@ -63,8 +63,8 @@ export async function kafkaOutage(outageMs: number, seed: number): Promise<Fault
     const first = new Set(firstAt.values());
     await sendRecords(ctx.kafka, once.readings, records.filter((_, offset) => first.has(offset)).map((m) => ({ key: m.key, value: m.value })));
     const reference = `${ctx.model}-once`;
-    await processes.start(ctx, 'trainer', { ...DETERMINISTIC, TRAIN_DEDUP_WINDOW: 0, TOPIC_READINGS: once.readings, TOPIC_MODELS: once.models, TOPIC_DLQ: once.deadLetters }, reference, 'reference');
-    const deduplicated = await trainedAll(ctx, full, reference);
+    const onceTrainer = await processes.start(ctx, 'trainer', { ...DETERMINISTIC, TRAIN_DEDUP_WINDOW: 0, TOPIC_READINGS: once.readings, TOPIC_MODELS: once.models, TOPIC_DLQ: once.deadLetters }, reference, 'reference');
+    const deduplicated = await trainedAll(ctx, full, reference, onceTrainer);
     const identical = sameBits(final.state.theta, deduplicated.state.theta);
 
     const baseline = Math.max(...rss.samples.filter((s) => s.at < killedAt).map((s) => s.value));
