@@ -13,6 +13,12 @@ import { FaultHa } from './support/ha-stack.ts';
 import { haLeaderKill } from './scenarios/ha-leader-kill.ts';
 import { haBelowMinIsr } from './scenarios/ha-below-min-isr.ts';
 import { haSentinelFailover } from './scenarios/ha-sentinel-failover.ts';
+import { oversizedRecords } from './scenarios/oversized.ts';
+import { deadLettersRefused } from './scenarios/dead-letters-refused.ts';
+import { redisPause } from './scenarios/redis-pause.ts';
+import { kafkaOutage } from './scenarios/kafka-outage.ts';
+import { corruptCheckpoints } from './scenarios/corrupt-checkpoints.ts';
+import { sigtermStates } from './scenarios/sigterm.ts';
 
 // The services run as separate processes on loopback, as in production; each
 // scenario injects a fault and checks an invariant. SONAR_FAULTS=long runs the long
@@ -62,6 +68,31 @@ describe(`fault injection (${MODE})`, () => {
 
   it('bad-input flood: 10,000 malformed among 100,000 valid readings', async () => {
     report.add(await badInputFlood(await scope.context('fault-flood', 0), SEED));
+  });
+
+  it('oversized records: 5 MB gzip-compressed, and one a few hundred bytes under the topic limit', async () => {
+    report.add(await oversizedRecords(await scope.context('fault-oversized', 0), SEED));
+  });
+
+  it('dead-letter topic refuses writes mid-stream: trainer, scorer at least once and exactly once', async () => {
+    report.add(await deadLettersRefused(await context('fault-dlq-refused'), SEED));
+  });
+
+  it('redis paused (SIGSTOP) past the command timeout, then continued', async () => {
+    report.add(await redisPause(SEED));
+  });
+
+  // The long form keeps the broker away for a minute; the short one for 20 s.
+  it(`kafka away for ${LONG ? 60 : 20} s while clients post to ingest and retry`, async () => {
+    report.add(await kafkaOutage(LONG ? 60_000 : 20_000, SEED));
+  });
+
+  it('corrupt checkpoints written by hand: wrong theta length, a NaN in theta, an unreadable optimizer state', async () => {
+    report.add(await corruptCheckpoints(await context('fault-corrupt'), SEED));
+  });
+
+  it('SIGTERM to each service in each of its states: starting, before joining its group, before its first model, mid-batch', async () => {
+    report.add(await sigtermStates(SEED));
   });
 
   // One HA stack for these: three KRaft brokers, Redis with a replica and three Sentinels.

@@ -548,6 +548,7 @@ describe('Prometheus configuration', () => {
     expect(names).toEqual(expect.arrayContaining([
       'SonarTrainerStalled', 'SonarTrainingCostDiverging', 'SonarHealthGateTripped', 'SonarDeadLetterRateHigh',
       'SonarScorerLagGrowing', 'SonarModelStale', 'SonarFencedWrites',
+      'SonarDeadLettersFailing', 'SonarDependencyDown', 'SonarCorruptCheckpoints', 'SonarTrainerFenced',
     ]));
     for (const rule of group!.rules) {
       expect(rule.alert, 'only alerting rules').toBeTruthy();
@@ -662,9 +663,14 @@ const series = (name: string, labels: Record<string, string>, values: string) =>
   series: `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')}}`,
   values,
 });
+/** At each evaluation time, the labels of each alert `alertname` should fire with (none: it should not fire). */
+const firing = (alertname: string, expected: Record<string, Record<string, string>[]>) =>
+  Object.entries(expected).map(([eval_time, alerts]) => ({ eval_time, alertname, exp_alerts: alerts.map((exp_labels) => ({ exp_labels })) }));
 const trainer = { job: 'trainer', instance: 'trainer:9101', service: 'trainer' };
 const scorer = { job: 'scorer', instance: 'scorer:9102', service: 'scorer' };
 const worker = { job: 'trainer-worker', instance: 'trainer-worker-1:9101', service: 'trainer-worker' };
+/** The labels a `sum by (job, instance)` keeps. */
+const jobOf = ({ job, instance }: typeof trainer) => ({ job, instance });
 const alertTests = [
   {
     // Lag builds up from minute 10 while the batches counter stops moving.
@@ -673,10 +679,7 @@ const alertTests = [
       series('sonar_trainer_batches_total', trainer, '0+10x10 100x30'),
       series('sonar_consumer_lag', { ...trainer, group: 'sonar-trainer-sonar', partition: '0' }, '0x10 500x30'),
     ],
-    alert_rule_test: [
-      { eval_time: '12m', alertname: 'SonarTrainerStalled', exp_alerts: [] },
-      { eval_time: '26m', alertname: 'SonarTrainerStalled', exp_alerts: [{ exp_labels: { severity: 'critical' } }] },
-    ],
+    alert_rule_test: firing('SonarTrainerStalled', { '12m': [], '26m': [{ severity: 'critical' }] }),
   },
   {
     // Lag, but the trainer keeps applying batches: not stalled.
@@ -685,7 +688,7 @@ const alertTests = [
       series('sonar_trainer_batches_total', trainer, '0+10x40'),
       series('sonar_consumer_lag', { ...trainer, group: 'sonar-trainer-sonar', partition: '0' }, '500x40'),
     ],
-    alert_rule_test: [{ eval_time: '30m', alertname: 'SonarTrainerStalled', exp_alerts: [] }],
+    alert_rule_test: firing('SonarTrainerStalled', { '30m': [] }),
   },
   {
     // Parallel mode: readings wait in the workers' group and the applier stops applying gradients.
@@ -703,11 +706,7 @@ const alertTests = [
   {
     interval: '1m',
     input_series: [series('sonar_trainer_fenced_writes_total', trainer, '0x5 1x30')],
-    alert_rule_test: [
-      { eval_time: '3m', alertname: 'SonarFencedWrites', exp_alerts: [] },
-      { eval_time: '8m', alertname: 'SonarFencedWrites', exp_alerts: [{ exp_labels: { ...trainer, severity: 'warning' } }] },
-      { eval_time: '25m', alertname: 'SonarFencedWrites', exp_alerts: [] },
-    ],
+    alert_rule_test: firing('SonarFencedWrites', { '3m': [], '8m': [{ ...trainer, severity: 'warning' }], '25m': [] }),
   },
   {
     interval: '1m',
@@ -715,10 +714,10 @@ const alertTests = [
       series('sonar_trainer_health_gate_total', { ...trainer, reason: 'cost_limit' }, '0x5 3x10'),
       series('sonar_trainer_health_gate_total', { ...trainer, reason: 'non_finite' }, '0x15'),
     ],
-    alert_rule_test: [
-      { eval_time: '4m', alertname: 'SonarHealthGateTripped', exp_alerts: [] },
-      { eval_time: '9m', alertname: 'SonarHealthGateTripped', exp_alerts: [{ exp_labels: { job: 'trainer', instance: 'trainer:9101', reason: 'cost_limit', severity: 'warning' } }] },
-    ],
+    alert_rule_test: firing('SonarHealthGateTripped', {
+      '4m': [],
+      '9m': [{ job: 'trainer', instance: 'trainer:9101', reason: 'cost_limit', severity: 'warning' }],
+    }),
   },
   {
     // The model's age keeps growing while labeled readings are trained on.
@@ -727,10 +726,7 @@ const alertTests = [
       series('sonar_scorer_model_age_seconds', scorer, '0+60x30'),
       series('sonar_trainer_readings_total', { ...trainer, kind: 'trained' }, '0+100x30'),
     ],
-    alert_rule_test: [
-      { eval_time: '9m', alertname: 'SonarModelStale', exp_alerts: [] },
-      { eval_time: '20m', alertname: 'SonarModelStale', exp_alerts: [{ exp_labels: { ...scorer, severity: 'warning' } }] },
-    ],
+    alert_rule_test: firing('SonarModelStale', { '9m': [], '20m': [{ ...scorer, severity: 'warning' }] }),
   },
   {
     // An idle stream: an old model is expected.
@@ -739,7 +735,7 @@ const alertTests = [
       series('sonar_scorer_model_age_seconds', scorer, '0+60x30'),
       series('sonar_trainer_readings_total', { ...trainer, kind: 'trained' }, '100x30'),
     ],
-    alert_rule_test: [{ eval_time: '20m', alertname: 'SonarModelStale', exp_alerts: [] }],
+    alert_rule_test: firing('SonarModelStale', { '20m': [] }),
   },
   {
     // 10 dead letters per 100 valid readings at the trainer (9%) and at the gradient workers of a
@@ -755,13 +751,7 @@ const alertTests = [
       series('sonar_scorer_readings_total', { ...scorer, label: 'R' }, '0+50x20'),
       series('sonar_scorer_readings_total', { ...scorer, label: 'M' }, '0+50x20'),
     ],
-    alert_rule_test: [
-      {
-        eval_time: '15m',
-        alertname: 'SonarDeadLetterRateHigh',
-        exp_alerts: [{ exp_labels: { job: 'trainer', severity: 'warning' } }, { exp_labels: { job: 'trainer-worker', severity: 'warning' } }],
-      },
-    ],
+    alert_rule_test: firing('SonarDeadLetterRateHigh', { '15m': [{ job: 'trainer', severity: 'warning' }, { job: 'trainer-worker', severity: 'warning' }] }),
   },
   {
     // The scorer's lag grows past 1000 and keeps growing; the trainer's too, which is not this alert's business.
@@ -771,35 +761,59 @@ const alertTests = [
       series('sonar_consumer_lag', { ...scorer, group: 'sonar-scorer-sonar', partition: '1' }, '0+100x40'),
       series('sonar_consumer_lag', { ...trainer, group: 'sonar-trainer-sonar', partition: '0' }, '0+100x40'),
     ],
-    alert_rule_test: [
-      { eval_time: '8m', alertname: 'SonarScorerLagGrowing', exp_alerts: [] },
-      { eval_time: '25m', alertname: 'SonarScorerLagGrowing', exp_alerts: [{ exp_labels: { group: 'sonar-scorer-sonar', severity: 'warning' } }] },
-    ],
+    alert_rule_test: firing('SonarScorerLagGrowing', { '8m': [], '25m': [{ group: 'sonar-scorer-sonar', severity: 'warning' }] }),
   },
   {
     // A steady cost, then one far above an untrained model's.
     interval: '1m',
     input_series: [series('sonar_trainer_cost', trainer, '0.3x70 8x20')],
-    alert_rule_test: [
-      { eval_time: '60m', alertname: 'SonarTrainingCostDiverging', exp_alerts: [] },
-      { eval_time: '80m', alertname: 'SonarTrainingCostDiverging', exp_alerts: [{ exp_labels: { ...trainer, severity: 'warning' } }] },
-    ],
+    alert_rule_test: firing('SonarTrainingCostDiverging', { '60m': [], '80m': [{ ...trainer, severity: 'warning' }] }),
   },
   {
     // The cost more than doubles against the hour before and is worse than an untrained model's.
     interval: '1m',
     input_series: [series('sonar_trainer_cost', trainer, '0.3x70 1.5x20')],
-    alert_rule_test: [
-      { eval_time: '85m', alertname: 'SonarTrainingCostDiverging', exp_alerts: [{ exp_labels: { ...trainer, severity: 'warning' } }] },
+    alert_rule_test: firing('SonarTrainingCostDiverging', { '85m': [{ ...trainer, severity: 'warning' }] }),
+  },
+  {
+    // Three letters refused at minute 6; none after.
+    interval: '1m',
+    input_series: [series('sonar_dead_letters_failed_total', scorer, '0x5 3x30')],
+    alert_rule_test: firing('SonarDeadLettersFailing', { '4m': [], '8m': [{ ...jobOf(scorer), severity: 'critical' }], '25m': [] }),
+  },
+  {
+    // Redis stuck for the trainer from minute 6 to 11, and for the scorer only at minute 6.
+    interval: '1m',
+    input_series: [
+      series('sonar_dependency_up', { ...trainer, dependency: 'redis' }, '1x5 0x5 1x10'),
+      series('sonar_dependency_up', { ...scorer, dependency: 'redis' }, '1x5 0 1x14'),
+      series('sonar_dependency_up', { ...scorer, dependency: 'kafka' }, '1x20'),
     ],
+    alert_rule_test: firing('SonarDependencyDown', { '6m': [], '9m': [{ ...trainer, dependency: 'redis', severity: 'critical' }], '15m': [] }),
+  },
+  {
+    // The scorer refuses a corrupt model at minute 6; a trainer skips two corrupt checkpoints at minute 21.
+    interval: '1m',
+    input_series: [
+      series('sonar_scorer_models_rejected_total', { ...scorer, reason: 'wrong_theta_length' }, '0x5 1x30'),
+      series('sonar_scorer_models_rejected_total', { ...scorer, reason: 'non_finite_theta' }, '0x35'),
+      series('sonar_trainer_corrupt_checkpoints_total', trainer, '0x20 2x15'),
+    ],
+    alert_rule_test: firing('SonarCorruptCheckpoints', { '4m': [], '8m': [{ ...jobOf(scorer), severity: 'warning' }], '23m': [{ ...jobOf(trainer), severity: 'warning' }], '34m': [] }),
+  },
+  {
+    // Fenced from minute 6 to 11 (the group kept assigning it the partitions); a fenced minute at 20 is not enough.
+    interval: '1m',
+    input_series: [
+      series('sonar_trainer_state', { ...trainer, state: 'fenced' }, '0x5 1x5 0x8 1 0x10'),
+      series('sonar_trainer_state', { ...trainer, state: 'active' }, '1x5 0x5 1x8 0 1x10'),
+    ],
+    alert_rule_test: firing('SonarTrainerFenced', { '7m': [], '9m': [{ ...trainer, state: 'fenced', severity: 'critical' }], '20m': [], '22m': [] }),
   },
   {
     interval: '1m',
     input_series: [series('up', { job: 'trainer', instance: 'trainer:9101' }, '1x5 0x10')],
-    alert_rule_test: [
-      { eval_time: '4m', alertname: 'SonarServiceDown', exp_alerts: [] },
-      { eval_time: '10m', alertname: 'SonarServiceDown', exp_alerts: [{ exp_labels: { job: 'trainer', instance: 'trainer:9101', severity: 'critical' } }] },
-    ],
+    alert_rule_test: firing('SonarServiceDown', { '4m': [], '10m': [{ job: 'trainer', instance: 'trainer:9101', severity: 'critical' }] }),
   },
 ];
 

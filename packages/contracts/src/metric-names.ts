@@ -3,6 +3,7 @@ export const METRICS = {
   ingestReadings: 'sonar_ingest_readings_total',
   ingestRejected: 'sonar_ingest_rejected_total',
   ingestRequestSeconds: 'sonar_ingest_request_seconds',
+  ingestRepeated: 'sonar_ingest_repeated_total',
   trainerReadings: 'sonar_trainer_readings_total',
   trainerBatches: 'sonar_trainer_batches_total',
   trainerCost: 'sonar_trainer_cost',

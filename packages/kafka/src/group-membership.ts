@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Observable } from 'rxjs';
 import type { Consumer } from 'kafkajs';
 
@@ -8,18 +9,40 @@ import type { Consumer } from 'kafkajs';
  */
 export class GroupMembership {
   private joinedNow = false;
+  /** Joined, then told the group rebalances: re-joining until the next GROUP_JOIN. */
+  private rejoining = false;
 
   constructor(
     private readonly consumer: Consumer,
     private readonly topic: string,
   ) {
-    consumer.on(consumer.events.GROUP_JOIN, () => (this.joinedNow = true));
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joinedNow = true;
+      this.rejoining = false;
+    });
+    consumer.on(consumer.events.REBALANCING, () => (this.rejoining = true));
     consumer.on(consumer.events.CRASH, () => (this.joinedNow = false));
     consumer.on(consumer.events.STOP, () => (this.joinedNow = false));
   }
 
   get joined(): boolean {
     return this.joinedNow;
+  }
+
+  /**
+   * Disconnects the consumer. A member of the group leaves it, and that is waited for: its
+   * partitions go to the others at once. A consumer still joining (or re-joining in a
+   * rebalance) cannot leave before the coordinator answers its JoinGroup, and kafkajs waits
+   * for that answer, which a group waiting for a paused member holds back for up to that
+   * member's session timeout, past any shutdown grace. So its disconnect is started and
+   * waited for only briefly: it holds no partition to hand over, and the process that exits
+   * closes its connections.
+   */
+  async disconnect(briefMs = 500): Promise<void> {
+    const disconnected = this.consumer.disconnect();
+    if (this.joinedNow && !this.rejoining) return disconnected;
+    disconnected.catch(() => undefined);
+    await Promise.race([disconnected, sleep(briefMs)]);
   }
 
   /** Every assignment, from the next join on. */

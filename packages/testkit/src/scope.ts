@@ -99,14 +99,16 @@ export class RunScope {
   }
 
   /**
-   * Creates a set of topics: the readings topic with `partitions` partitions, the others with one;
-   * the brokers' default replication. Through ensureTopics, which waits until every broker of a
-   * cluster knows them (kafkajs' waitForLeaders fails on one that does not yet).
+   * Creates a set of topics: the readings topic with `partitions` partitions (and these topic
+   * configs), the others with one; the brokers' default replication. Through ensureTopics, which
+   * waits until every broker of a cluster knows them (kafkajs' waitForLeaders fails on one that does not yet).
    */
-  async createTopics(partitions: number, topics: Topics = this.topics): Promise<void> {
+  async createTopics(partitions: number, topics: Topics = this.topics, readingsConfigs: Record<string, string> = {}): Promise<void> {
     await ensureTopics(
       this.admin,
-      [topics.readings, topics.classified, topics.deadLetters, topics.models].map((topic) => ({ topic, partitions: topic === topics.readings ? partitions : 1, replication: -1 })),
+      [topics.readings, topics.classified, topics.deadLetters, topics.models].map((topic) =>
+        topic === topics.readings ? { topic, partitions, replication: -1, configs: readingsConfigs } : { topic, partitions: 1, replication: -1 },
+      ),
     );
   }
 

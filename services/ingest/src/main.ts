@@ -4,6 +4,7 @@ import { BatchingProducer, connectAdmin, CoordinatorRefusals, createKafka, creat
 import { createLogger, createRegistry, failedStart, kafkaConnection, ServiceFailures, Shutdown, startHttpServer, type HttpServer, type RunningService } from '@sonar/runtime';
 import { loadConfig } from './config.ts';
 import { readingsRoute } from './http/readings-route.ts';
+import { RetryLedger } from './http/retry-ledger.ts';
 import { KafkaReachability } from './reachability.ts';
 import { ingestMetrics } from './metrics.ts';
 import { ReadingPublisher } from './publisher.ts';
@@ -75,6 +76,8 @@ export async function runIngest(env: NodeJS.ProcessEnv = process.env, options: {
       notReady: () => (shutdown.started ? 'shutting down' : reachability.reachable ? undefined : 'Kafka is not reachable'),
       routes: readingsRoute({
         publisher,
+        // Every reading pending when its request gave up fits twice over: what one long outage leaves.
+        ledger: new RetryLedger(2 * config.INGEST_MAX_PENDING),
         metrics,
         logger,
         token: config.INGEST_TOKEN,

@@ -9,6 +9,11 @@ export function ingestMetrics(registry: Registry) {
   const metrics = {
     readings: new Counter({ name: METRICS.ingestReadings, help: 'Readings accepted and acknowledged by Kafka.', registers }),
     rejected: new Counter({ name: METRICS.ingestRejected, help: 'Readings refused, by reason.', labelNames: ['reason'], registers }),
+    repeated: new Counter({
+      name: METRICS.ingestRepeated,
+      help: 'Readings posted again (same id) while their first write was on its way to Kafka, or after it was written for a request answered 503: acknowledged, not sent twice.',
+      registers,
+    }),
     requestSeconds: new Histogram({
       name: METRICS.ingestRequestSeconds,
       help: 'POST /readings duration, Kafka acknowledgement included, by status.',

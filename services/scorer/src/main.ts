@@ -47,6 +47,7 @@ interface Resources {
   shadowSubscriber?: Redis;
   shadowWatcher?: ModelWatcher;
   consumer?: Consumer;
+  membership?: GroupMembership;
   source?: BatchSource;
   producer?: Producer;
   deadLetterProducer?: Producer;
@@ -78,7 +79,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
     .add('stop consuming', () => r.source?.stop())
     .add('drain the pipeline', () => r.pipeline?.catch(() => undefined))
     .add('acknowledge and commit what was sent', () => r.pipelined?.drain())
-    .add('disconnect consumer', () => r.consumer?.disconnect())
+    .add('disconnect consumer', () => r.membership?.disconnect())
     .add('flush producer', () => r.batching?.flush())
     .add('disconnect producers', () => Promise.all([r.producer?.disconnect(), r.deadLetterProducer?.disconnect(), r.transactional?.close()]))
     .add('stop model updates', async () => {
@@ -120,7 +121,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
       sessionTimeout: config.SCORER_SESSION_TIMEOUT_MS,
       heartbeatInterval: config.SCORER_HEARTBEAT_MS,
     }));
-    const membership = new GroupMembership(consumer, topics.readings);
+    const membership = (r.membership = new GroupMembership(consumer, topics.readings));
     const source = (r.source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true, prefetch: config.SCORER_PREFETCH_BATCHES }));
     const producer = (r.producer = createProducer(kafka));
     const deadLetterProducer = (r.deadLetterProducer = createProducer(kafka, undefined, 'bounded'));

@@ -48,6 +48,7 @@ interface Resources {
   batching?: BatchingProducer;
   redis?: Redis;
   consumer?: Consumer;
+  membership?: GroupMembership;
   source?: BatchSource;
   interpreter?: EffectInterpreter;
   http?: HttpServer;
@@ -87,7 +88,7 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
       r.stopProbe?.();
       r.lag?.stop();
     })
-    .add('disconnect consumer', () => r.consumer?.disconnect())
+    .add('disconnect consumer', () => r.membership?.disconnect())
     .add('flush producer', () => r.batching?.flush())
     .add('disconnect producers', () => Promise.all([r.producer?.disconnect(), r.deadLetterProducer?.disconnect()]))
     .add('disconnect admin', () => r.admin?.disconnect())
@@ -121,7 +122,7 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
       // being learnt partition after partition (each a different third of the data).
       maxBytesPerPartition: config.TRAINER_FETCH_PARTITION_BYTES,
     }));
-    const membership = new GroupMembership(consumer, topic);
+    const membership = (r.membership = new GroupMembership(consumer, topic));
     const lag = (r.lag = new ConsumerLag(admin, topic).start());
     membership.assignments$.subscribe((partitions) => lag.retain(partitions));
     await consumer.connect();

@@ -1,12 +1,11 @@
 import { DEAD_LETTER_HEADERS, DECODE_REASON_CODES, encodeReading, encodeReadingJson, type RejectReason } from '@sonar/contracts';
-import { chunkMessages, createProducer } from '@sonar/kafka';
 import { replayPlan } from '@sonar/ingest';
 import { randomIndex, seededRng, type Rng } from '@sonar/model';
 import type { Message } from 'kafkajs';
 import type { TestContext } from '../../support/context.ts';
 import { testContext } from '../../support/context.ts';
 import type { FaultRow } from '../support/report.ts';
-import { check, DETERMINISTIC, Processes, sameBits, trainedAll } from './common.ts';
+import { check, DETERMINISTIC, Processes, sameBits, sendRecords, trainedAll } from './common.ts';
 import { eventually, fullBatches, metricValue, readTopic, sonarRows } from '@sonar/testkit';
 
 const features = (n: number) => Array.from({ length: n }, (_, i) => (i % 7) / 10);
@@ -74,8 +73,8 @@ export async function badInputFlood(ctx: TestContext, seed: number): Promise<Fau
         expected.push(undefined);
       }
     }
-    await send(ctx, ctx.topics.readings, mixed);
-    await send(clean, clean.topics.readings, valid);
+    await sendRecords(ctx.kafka, ctx.topics.readings, mixed);
+    await sendRecords(clean.kafka, clean.topics.readings, valid);
 
     const trainer = await processes.start(ctx, 'trainer', DETERMINISTIC);
     const scorer = await processes.start(ctx, 'scorer', {});
@@ -115,15 +114,5 @@ export async function badInputFlood(ctx: TestContext, seed: number): Promise<Fau
   } finally {
     await processes.stopAll();
     await clean.cleanup();
-  }
-}
-
-async function send(ctx: TestContext, topic: string, messages: Message[]): Promise<void> {
-  const producer = createProducer(ctx.kafka);
-  await producer.connect();
-  try {
-    for (const chunk of chunkMessages(messages, 2000)) await producer.send({ topic, acks: -1, messages: chunk.messages });
-  } finally {
-    await producer.disconnect();
   }
 }

@@ -46,6 +46,22 @@ export class DedicatedRedis {
     await exited;
   }
 
+  /** SIGSTOP: connections stay open and commands get no answer, as with a Redis stuck in a long command or a frozen VM. */
+  pause(): void {
+    this.running().kill('SIGSTOP');
+  }
+
+  /** SIGCONT after pause(): Redis answers what it was sent meanwhile. */
+  resume(): void {
+    this.running().kill('SIGCONT');
+  }
+
+  private running(): ChildProcess {
+    const child = this.child;
+    if (!child || child.exitCode !== null) throw new Error('dedicated redis is not running');
+    return child;
+  }
+
   async stop(): Promise<void> {
     await this.kill9();
     rmSync(this.dir, { recursive: true, force: true });

@@ -43,4 +43,27 @@ describe('ModelWatcher', () => {
     await expect(started).resolves.toBeUndefined();
     await watcher.stop();
   });
+
+  it('refuses a corrupt version once, by the version read with its theta, though it was written between two reads', async () => {
+    vi.useFakeTimers();
+    const good = { version: 111, theta: new Float64Array(61), updatedAt: 1 };
+    // The version is read first (112, a good one the trainer just wrote); a corrupt 212 is written before the theta is read.
+    const versions = [112, 212, 212, 212];
+    const racing = {
+      model: 'm',
+      keys: { updated: 'sonar:model:m:updated' },
+      version: async () => versions.shift() ?? 212,
+      serving: async () => ({ ok: false, corrupt: { version: 212, reason: 'non_finite_theta', message: 'a NaN' } }),
+    } as unknown as CheckpointStore;
+    const holder = new ModelHolder(() => undefined);
+    holder.offer(good);
+    const reasons: string[] = [];
+    const subscriber = { on: () => undefined, subscribe: async () => undefined } as unknown as Redis;
+    const watcher = new ModelWatcher(racing, subscriber, holder, createLogger('scorer', 'silent'), 100, (reason) => reasons.push(reason));
+    await watcher.start(new AbortController().signal);
+    await vi.advanceTimersByTimeAsync(350);
+    await watcher.stop();
+    expect(reasons).toEqual(['non_finite_theta']);
+    expect(holder.current?.version).toBe(111);
+  });
 });

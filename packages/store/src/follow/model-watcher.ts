@@ -92,10 +92,13 @@ export class ModelWatcher {
         this.holder.offer(model.value);
         return;
       }
-      // Never served: the scorer keeps the last good model (and says so once per version).
-      this.refused = version;
+      // Never served: the scorer keeps the last good model (and says so once per version). The version
+      // is the one read with the theta: a checkpoint written between the two reads is the one refused.
+      const refused = model.corrupt.version ?? version;
+      if (refused === this.refused) return;
+      this.refused = refused;
       this.onRejected(model.corrupt.reason);
-      this.logger.error({ version, reason: model.corrupt.reason, detail: model.corrupt.message, serving: this.holder.current?.version }, 'refused a corrupt model: keeping the last good one');
+      this.logger.error({ version: refused, reason: model.corrupt.reason, detail: model.corrupt.message, serving: this.holder.current?.version }, 'refused a corrupt model: keeping the last good one');
     } catch (error) {
       // Before the first model, a refusal is the reason not to wait any longer (firstModel reports it).
       if (!this.holder.current && refusedByRedis(error)) this.denied = error;

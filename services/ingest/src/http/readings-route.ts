@@ -5,9 +5,12 @@ import type { IngestMetrics } from '../metrics.ts';
 import type { ReadingPublisher } from '../publisher.ts';
 import { bearerMatches } from './bearer.ts';
 import { parseReadingsBody } from './parse-body.ts';
+import type { RetryLedger } from './retry-ledger.ts';
 
 export interface ReadingsRouteDeps {
   publisher: ReadingPublisher;
+  /** The ids on their way to Kafka, and those written after their request was answered 503: a retry of them is not sent twice. */
+  ledger: RetryLedger;
   metrics: IngestMetrics;
   logger: Logger;
   token: string | undefined;
@@ -36,9 +39,11 @@ interface ItemError {
  * (the valid ones are still published, and `published` lists them); 401 without the
  * right bearer token, checked before the body is read; 413 above the body limit
  * (Fastify's) or the reading limit; 503 when Kafka does not acknowledge in time, or at
- * once while too much waits for it, or when it refused them (the service then stops). The answer comes after Kafka acknowledged the
- * readings, so an accepted one is never lost; a retry with the same ids is harmless
- * (the trainer drops a reading id it has seen within its window).
+ * once while too much waits for it, or when the producer gave up on them, or when it
+ * refused them (the service then stops). The answer comes after Kafka acknowledged the
+ * readings, so an accepted one is never lost; a retry with the same ids is harmless:
+ * ingest does not send again a reading still on its way or written after a 503 (see
+ * RetryLedger), and the trainer drops a reading id it has seen within its window.
  */
 export function readingsRoute(deps: ReadingsRouteDeps) {
   return (app: FastifyInstance) => {
@@ -59,18 +64,28 @@ export function readingsRoute(deps: ReadingsRouteDeps) {
       }
       const valid = items.flatMap((item, index) => (item.ok ? [{ index, reading: item.value }] : []));
       const errors: ItemError[] = items.flatMap((item, index) => (item.ok ? [] : [{ index, reason: item.reason, message: item.message }]));
+      let repeated = 0;
       if (valid.length > 0) {
-        if (deps.publisher.pending + valid.length > deps.maxPending) {
+        const readings = valid.map((v) => v.reading);
+        if (deps.publisher.pending + deps.ledger.countNew(readings) > deps.maxPending) {
           reply.header('retry-after', RETRY_AFTER_SECONDS);
           return answer(503, { error: 'kafka_backlog', message: `${deps.publisher.pending} readings wait for Kafka already: retry later with the same ids` });
         }
+        const publishing = deps.ledger.publish(readings, (fresh) => deps.publisher.publish(fresh));
+        repeated = publishing.repeated;
         try {
-          await withDeadline(deps.publisher.publish(valid.map((v) => v.reading)), deps.ackTimeoutMs);
+          await withDeadline(publishing.written, deps.ackTimeoutMs);
         } catch (error) {
           // The reason is in the service's log, not for the client: it names the principal.
           if (deps.refused(error)) return answer(503, { error: 'kafka_refused', message: 'Kafka refused the readings: ingest is stopping' });
-          if (!(error instanceof DeadlineExceeded)) throw error;
           reply.header('retry-after', RETRY_AFTER_SECONDS);
+          if (!(error instanceof DeadlineExceeded)) {
+            // The producer gave up on them (a broker away longer than the client's connection retries): not taken, to be sent again.
+            deps.logger.warn({ err: error instanceof Error ? error.message : String(error), readings: readings.length }, 'Kafka did not take the readings of a request; answered 503');
+            return answer(503, { error: 'kafka_unavailable', message: 'Kafka did not take the readings: retry with the same ids' });
+          }
+          // They may still be written: then a retry of them is acknowledged without sending them again.
+          deps.ledger.gaveUp(readings);
           return answer(503, {
             error: 'kafka_unavailable',
             message: `Kafka did not acknowledge within ${deps.ackTimeoutMs} ms; the readings may still arrive: retry with the same ids`,
@@ -78,6 +93,7 @@ export function readingsRoute(deps: ReadingsRouteDeps) {
         }
       }
       deps.metrics.readings.inc(valid.length);
+      if (repeated > 0) deps.metrics.repeated.inc(repeated);
       for (const error of errors) deps.metrics.rejected.inc({ reason: error.reason });
       return answer(errors.length === 0 ? 202 : 400, {
         accepted: valid.length,

@@ -31,6 +31,7 @@ interface Resources {
   subscriber?: Redis;
   watcher?: ModelWatcher;
   consumer?: Consumer;
+  membership?: GroupMembership;
   source?: BatchSource;
   transactions?: PartitionTransactions;
   worker?: GradientWorker;
@@ -61,7 +62,7 @@ export async function runWorker(config: TrainerConfig, options: { handleSignals?
       stop$.next();
       return r.pipeline?.catch(() => undefined);
     })
-    .add('disconnect consumer', () => r.consumer?.disconnect())
+    .add('disconnect consumer', () => r.membership?.disconnect())
     .add('close transactions', () => r.transactions?.close())
     .add('stop model updates', async () => {
       r.stopProbe?.();
@@ -99,7 +100,7 @@ export async function runWorker(config: TrainerConfig, options: { handleSignals?
       heartbeatInterval: config.TRAINER_HEARTBEAT_MS,
       maxBytesPerPartition: config.TRAINER_FETCH_PARTITION_BYTES,
     }));
-    const membership = new GroupMembership(consumer, topics.readings);
+    const membership = (r.membership = new GroupMembership(consumer, topics.readings));
     const lag = (r.lag = new ConsumerLag(admin, topics.readings).start());
     const metrics = workerMetrics(registry, groupId, lag, holder);
     const source = (r.source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true, prefetch: config.TRAINER_PREFETCH_BATCHES }));
