@@ -548,7 +548,7 @@ describe('Prometheus configuration', () => {
     expect(names).toEqual(expect.arrayContaining([
       'SonarTrainerStalled', 'SonarTrainingCostDiverging', 'SonarHealthGateTripped', 'SonarDeadLetterRateHigh',
       'SonarScorerLagGrowing', 'SonarModelStale', 'SonarFencedWrites',
-      'SonarDeadLettersFailing', 'SonarDependencyDown', 'SonarCorruptCheckpoints', 'SonarTrainerFenced',
+      'SonarDeadLettersFailing', 'SonarDependencyDown', 'SonarCorruptCheckpoints', 'SonarTrainerFenced', 'SonarDriftDetected',
     ]));
     for (const rule of group!.rules) {
       expect(rule.alert, 'only alerting rules').toBeTruthy();
@@ -702,6 +702,12 @@ const alertTests = [
       { eval_time: '12m', alertname: 'SonarTrainerStalled', exp_alerts: [] },
       { eval_time: '26m', alertname: 'SonarTrainerStalled', exp_alerts: [{ exp_labels: { severity: 'critical' } }] },
     ],
+  },
+  {
+    // One Page-Hinkley alarm of the trainer at minute 5: the alert says so for the next 15 minutes.
+    interval: '1m',
+    input_series: [series('sonar_drift_detected_total', { ...trainer, signal: 'progressive_loss' }, '0x5 1x30')],
+    alert_rule_test: firing('SonarDriftDetected', { '3m': [], '8m': [{ ...trainer, signal: 'progressive_loss', severity: 'warning' }], '25m': [] }),
   },
   {
     interval: '1m',
