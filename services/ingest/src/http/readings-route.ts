@@ -9,7 +9,7 @@ import type { RetryLedger } from './retry-ledger.ts';
 
 export interface ReadingsRouteDeps {
   publisher: ReadingPublisher;
-  /** The ids on their way to Kafka, and those written after their request was answered 503: a retry of them is not sent twice. */
+  /** The ids on their way to Kafka, and the last ones written: a retry of them is not sent twice. */
   ledger: RetryLedger;
   metrics: IngestMetrics;
   logger: Logger;
@@ -42,7 +42,7 @@ interface ItemError {
  * once while too much waits for it, or when the producer gave up on them, or when it
  * refused them (the service then stops). The answer comes after Kafka acknowledged the
  * readings, so an accepted one is never lost; a retry with the same ids is harmless:
- * ingest does not send again a reading still on its way or written after a 503 (see
+ * ingest does not send again a reading still on its way or among the last it wrote (see
  * RetryLedger), and the trainer drops a reading id it has seen within its window.
  */
 export function readingsRoute(deps: ReadingsRouteDeps) {
@@ -85,7 +85,6 @@ export function readingsRoute(deps: ReadingsRouteDeps) {
             return answer(503, { error: 'kafka_unavailable', message: 'Kafka did not take the readings: retry with the same ids' });
           }
           // They may still be written: then a retry of them is acknowledged without sending them again.
-          deps.ledger.gaveUp(readings);
           return answer(503, {
             error: 'kafka_unavailable',
             message: `Kafka did not acknowledge within ${deps.ackTimeoutMs} ms; the readings may still arrive: retry with the same ids`,
