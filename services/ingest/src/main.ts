@@ -9,9 +9,6 @@ import { KafkaReachability } from './reachability.ts';
 import { ingestMetrics } from './metrics.ts';
 import { ReadingPublisher } from './publisher.ts';
 
-/** The ids a RetryLedger remembers, in multiples of INGEST_MAX_PENDING. */
-const RETRY_LEDGER_FACTOR = 10;
-
 /** What ingest opens, released in the order the shutdown needs; a SIGTERM during start finds some of it. */
 interface Resources {
   admin?: Admin;
@@ -79,8 +76,7 @@ export async function runIngest(env: NodeJS.ProcessEnv = process.env, options: {
       notReady: () => (shutdown.started ? 'shutting down' : reachability.reachable ? undefined : 'Kafka is not reachable'),
       routes: readingsRoute({
         publisher,
-        // The ids of the last ten times what may wait for Kafka at once (200,000 by default): retries come within that.
-        ledger: new RetryLedger(RETRY_LEDGER_FACTOR * config.INGEST_MAX_PENDING),
+        ledger: new RetryLedger(config.INGEST_DEDUP_IDS),
         metrics,
         logger,
         token: config.INGEST_TOKEN,

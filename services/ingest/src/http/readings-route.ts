@@ -38,7 +38,8 @@ interface ItemError {
  * POST /readings. 202 when every reading was published; 400 when some were invalid
  * (the valid ones are still published, and `published` lists them); 401 without the
  * right bearer token, checked before the body is read; 413 above the body limit
- * (Fastify's) or the reading limit; 503 when Kafka does not acknowledge in time, or at
+ * (Fastify's) or the reading limit; nothing sent (499, to no one) when the client left
+ * before its request was handled; 503 when Kafka does not acknowledge in time, or at
  * once while too much waits for it, or when the producer gave up on them, or when it
  * refused them (the service then stops). The answer comes after Kafka acknowledged the
  * readings, so an accepted one is never lost; a retry with the same ids is harmless:
@@ -55,6 +56,9 @@ export function readingsRoute(deps: ReadingsRouteDeps) {
         timer({ status: String(status) });
         return reply.code(status).send(body);
       };
+      // Its client gave up while the request waited to be handled (ingest was slow): nothing is sent for no one to
+      // acknowledge, so that its retry carries the only copy.
+      if (reply.raw.destroyed) return answer(499, { error: 'client_closed_request', message: 'the client left before its request was handled' });
       // A reading the configured wire format cannot carry is refused like any other invalid item.
       const items = parseReadingsBody(String(request.body ?? ''), request.headers['content-type'] ?? 'application/json').map((item) =>
         item.ok ? (deps.publisher.refusal(item.value) ?? item) : item,
