@@ -91,7 +91,7 @@ export async function kafkaOutage(outageMs: number, seed: number): Promise<Fault
     const clientTimeouts = sent.errors['no answer in time'] ?? 0;
     check(timedOut > 0 && clientTimeouts > 0 && repeated > 0, `requests answered 503 at the deadline (${timedOut}) or not in time (${clientTimeouts}) were posted again, their readings not sent twice (${repeated}): ${JSON.stringify(sent.errors)}`);
     check(peak - baseline < RSS_GROWTH_LIMIT, `ingest RSS ${mb(baseline)} before the outage, at most ${mb(peak)}: bounded`);
-    check(final.samples === full, `samples ${final.samples} = ${full}: the distinct acknowledged trainable readings in full batches (of ${trainable})`);
+    check(final.samples === full, `samples ${final.samples} = ${full}: the distinct acknowledged trainable readings in full batches (of ${trainable}; ${twice} readings in the topic twice, at most ${farthest} offsets apart)`);
     check(identical, 'theta bit-identical to a run on each reading once');
     check(running && ready, 'ingest and trainer running and ready');
     return {
