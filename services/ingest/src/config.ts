@@ -22,6 +22,8 @@ const schema = z
     INGEST_MAX_READINGS: env.int(1).default(10_000),
     /** Readings accepted and not yet acknowledged by Kafka at most: past it, 503 at once with Retry-After. */
     INGEST_MAX_PENDING: env.int(1).default(20_000),
+    /** The ids of the last this many readings written are remembered: a retry of them is acknowledged, not sent again (0: only of those still on their way). */
+    INGEST_DEDUP_IDS: env.int(0, 10_000_000).default(200_000),
     MAX_READING_BYTES: env.int(1024).default(DEFAULT_MAX_READING_BYTES),
     /** How readings go onto Kafka, whichever way they came over HTTP: JSON, as posted, or Avro single-object records. */
     INGEST_FORMAT: z.enum(['json', 'avro']).default('json'),

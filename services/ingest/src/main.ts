@@ -76,8 +76,7 @@ export async function runIngest(env: NodeJS.ProcessEnv = process.env, options: {
       notReady: () => (shutdown.started ? 'shutting down' : reachability.reachable ? undefined : 'Kafka is not reachable'),
       routes: readingsRoute({
         publisher,
-        // Every reading pending when its request gave up fits twice over: what one long outage leaves.
-        ledger: new RetryLedger(2 * config.INGEST_MAX_PENDING),
+        ledger: new RetryLedger(config.INGEST_DEDUP_IDS),
         metrics,
         logger,
         token: config.INGEST_TOKEN,

@@ -11,7 +11,7 @@ export function ingestMetrics(registry: Registry) {
     rejected: new Counter({ name: METRICS.ingestRejected, help: 'Readings refused, by reason.', labelNames: ['reason'], registers }),
     repeated: new Counter({
       name: METRICS.ingestRepeated,
-      help: 'Readings posted again (same id) while their first write was on its way to Kafka, or after it was written for a request answered 503: acknowledged, not sent twice.',
+      help: 'Readings posted again (same id) while their first write was on its way to Kafka or after it was written: acknowledged, not sent twice.',
       registers,
     }),
     requestSeconds: new Histogram({

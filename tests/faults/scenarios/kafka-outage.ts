@@ -9,15 +9,21 @@ import { eventually, fullBatches, metricValue, readTopic, sonarRows } from '@son
 const RATE = 1000;
 const ACK_TIMEOUT_MS = 2000;
 const MAX_PENDING = 5000;
+/** Clients give a request up after this long without an answer... */
+const CLIENT_TIMEOUT_MS = 5000;
+/** ...and ingest, stalled this long, answers some only after that. */
+const INGEST_STALL_MS = 7000;
 /** Ingest's resident memory may grow by at most this much over its level before the outage. */
 const RSS_GROWTH_LIMIT = 150 * 1024 * 1024;
 
 /**
- * The broker goes away (SIGKILL) for `outageMs` and comes back while HTTP clients keep
- * posting to ingest, posting a request again with the same readings after a 503 or no
- * answer: ingest's memory stays bounded, no acknowledged reading is lost, and no reading
- * is trained twice, although the readings of requests answered 503 at their deadline
- * reach Kafka once it is back and their clients post them again.
+ * The broker goes away (SIGKILL) for `outageMs` and comes back, then ingest stalls
+ * (SIGSTOP) past the clients' timeout, while HTTP clients keep posting to ingest, posting
+ * a request again with the same readings after a 503 or no answer in time: ingest's
+ * memory stays bounded, no acknowledged reading is lost, and no reading is trained twice,
+ * although the readings of requests answered 503 at their deadline reach Kafka once it is
+ * back, those of requests read after their client gave up are written all the same, and
+ * the clients post them all again.
  */
 export async function kafkaOutage(outageMs: number, seed: number): Promise<FaultRow> {
   const broker = await DedicatedBroker.start();
@@ -29,16 +35,22 @@ export async function kafkaOutage(outageMs: number, seed: number): Promise<Fault
     const trainer = await processes.start(ctx, 'trainer', DETERMINISTIC);
     await eventually(async () => (await fetch(`${ingest.url}/readyz`)).ok && (await fetch(`${trainer.url}/readyz`)).ok, 60_000, 'ingest and trainer');
 
-    const count = RATE * Math.round(5 + outageMs / 1000 + 15);
+    // Posting goes on past the restart (which takes 15 to 20 s here) and the stall.
+    const count = RATE * Math.round(5 + outageMs / 1000 + 30);
     const plan = [...replayPlan(sonarRows(), { epochs: 1, shuffle: false, seed, holdout: 0.1, synthetic: count, idPrefix: 'k' })];
     const rss = sampleMetric(ingest.port, 'process_resident_memory_bytes', 250);
-    const client = postReadings(ingest.url, plan, RATE, { retry: true, timeoutMs: 10_000 });
+    const client = postReadings(ingest.url, plan, RATE, { retry: true, timeoutMs: CLIENT_TIMEOUT_MS });
     await sleep(5000);
     await broker.kill9();
     const killedAt = Date.now();
     await sleep(outageMs);
     const restartMs = await broker.restart();
     const restartedAt = Date.now();
+    // Then ingest stalls (SIGSTOP) past the clients' timeout: they post again while their first requests wait to be read.
+    await sleep(2000);
+    ingest.proc.signal('SIGSTOP');
+    await sleep(INGEST_STALL_MS);
+    ingest.proc.signal('SIGCONT');
     const sent = await client;
     await rss.stop();
 
@@ -76,15 +88,16 @@ export async function kafkaOutage(outageMs: number, seed: number): Promise<Fault
     check(lost === 0, `no acknowledged reading lost (${lost})`);
     const timedOut = sent.errors.kafka_unavailable ?? 0;
     const repeated = await metricValue(ingest.port, 'sonar_ingest_repeated_total');
-    check(timedOut > 0 && repeated > 0, `requests answered 503 at the deadline (${timedOut}) were posted again, their readings not sent twice (${repeated}): ${JSON.stringify(sent.errors)}`);
+    const clientTimeouts = sent.errors['no answer in time'] ?? 0;
+    check(timedOut > 0 && clientTimeouts > 0 && repeated > 0, `requests answered 503 at the deadline (${timedOut}) or not in time (${clientTimeouts}) were posted again, their readings not sent twice (${repeated}): ${JSON.stringify(sent.errors)}`);
     check(peak - baseline < RSS_GROWTH_LIMIT, `ingest RSS ${mb(baseline)} before the outage, at most ${mb(peak)}: bounded`);
-    check(final.samples === full, `samples ${final.samples} = ${full}: the distinct acknowledged trainable readings in full batches (of ${trainable})`);
+    check(final.samples === full, `samples ${final.samples} = ${full}: the distinct acknowledged trainable readings in full batches (of ${trainable}; ${twice} readings in the topic twice, at most ${farthest} offsets apart)`);
     check(identical, 'theta bit-identical to a run on each reading once');
     check(running && ready, 'ingest and trainer running and ready');
     return {
       fault: 'kafka away, clients retrying',
-      injected: `broker SIGKILL 5 s into a ${RATE}/s stream of ${plan.length.toLocaleString('en-US')} readings posted to ingest (INGEST_ACK_TIMEOUT_MS ${ACK_TIMEOUT_MS}, INGEST_MAX_PENDING ${MAX_PENDING}), restarted ${outageMs / 1000} s later (${(restartMs / 1000).toFixed(1)} s to serve groups, ${((restartedAt - killedAt) / 1000).toFixed(1)} s away in all); clients post again with the same ids after a 503 or 10 s without an answer`,
-      held: `ingest RSS ${mb(baseline)} before, ${mb(peak)} at most; ${sent.retries.toLocaleString('en-US')} retries (503s: ${Object.entries(sent.errors).map(([e, n]) => `${e} ${n}`).join(', ')}); ${repeated.toLocaleString('en-US')} readings posted again after a deadline acknowledged without a second send; ${sent.acknowledged.size.toLocaleString('en-US')} readings acknowledged, ${lost} lost; ${twice} in the topic twice${twice > 0 ? ` (at most ${farthest} offsets apart)` : ''}; none trained twice: samples ${final.samples} = ${full}, theta ${identical ? 'bit-identical to' : 'DIFFERENT from'} a run on each reading once`,
+      injected: `broker SIGKILL 5 s into a ${RATE}/s stream of ${plan.length.toLocaleString('en-US')} readings posted to ingest (INGEST_ACK_TIMEOUT_MS ${ACK_TIMEOUT_MS}, INGEST_MAX_PENDING ${MAX_PENDING}), restarted ${outageMs / 1000} s later (${(restartMs / 1000).toFixed(1)} s to serve groups, ${((restartedAt - killedAt) / 1000).toFixed(1)} s away in all), then ingest SIGSTOPped for ${INGEST_STALL_MS / 1000} s; clients post again with the same ids after a 503 or ${CLIENT_TIMEOUT_MS / 1000} s without an answer`,
+      held: `ingest RSS ${mb(baseline)} before, ${mb(peak)} at most; ${sent.retries.toLocaleString('en-US')} retries (503s: ${Object.entries(sent.errors).map(([e, n]) => `${e} ${n}`).join(', ')}); ${repeated.toLocaleString('en-US')} readings posted again acknowledged without a second send; ${sent.acknowledged.size.toLocaleString('en-US')} readings acknowledged, ${lost} lost; ${twice} in the topic twice${twice > 0 ? ` (at most ${farthest} offsets apart)` : ''}; none trained twice: samples ${final.samples} = ${full}, theta ${identical ? 'bit-identical to' : 'DIFFERENT from'} a run on each reading once`,
     };
   } finally {
     await processes.stopAll();

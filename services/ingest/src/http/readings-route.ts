@@ -9,7 +9,7 @@ import type { RetryLedger } from './retry-ledger.ts';
 
 export interface ReadingsRouteDeps {
   publisher: ReadingPublisher;
-  /** The ids on their way to Kafka, and those written after their request was answered 503: a retry of them is not sent twice. */
+  /** The ids on their way to Kafka, and the last ones written: a retry of them is not sent twice. */
   ledger: RetryLedger;
   metrics: IngestMetrics;
   logger: Logger;
@@ -38,11 +38,12 @@ interface ItemError {
  * POST /readings. 202 when every reading was published; 400 when some were invalid
  * (the valid ones are still published, and `published` lists them); 401 without the
  * right bearer token, checked before the body is read; 413 above the body limit
- * (Fastify's) or the reading limit; 503 when Kafka does not acknowledge in time, or at
+ * (Fastify's) or the reading limit; nothing sent (499, to no one) when the client left
+ * before its request was handled; 503 when Kafka does not acknowledge in time, or at
  * once while too much waits for it, or when the producer gave up on them, or when it
  * refused them (the service then stops). The answer comes after Kafka acknowledged the
  * readings, so an accepted one is never lost; a retry with the same ids is harmless:
- * ingest does not send again a reading still on its way or written after a 503 (see
+ * ingest does not send again a reading still on its way or among the last it wrote (see
  * RetryLedger), and the trainer drops a reading id it has seen within its window.
  */
 export function readingsRoute(deps: ReadingsRouteDeps) {
@@ -55,6 +56,9 @@ export function readingsRoute(deps: ReadingsRouteDeps) {
         timer({ status: String(status) });
         return reply.code(status).send(body);
       };
+      // Its client gave up while the request waited to be handled (ingest was slow): nothing is sent for no one to
+      // acknowledge, so that its retry carries the only copy.
+      if (reply.raw.destroyed) return answer(499, { error: 'client_closed_request', message: 'the client left before its request was handled' });
       // A reading the configured wire format cannot carry is refused like any other invalid item.
       const items = parseReadingsBody(String(request.body ?? ''), request.headers['content-type'] ?? 'application/json').map((item) =>
         item.ok ? (deps.publisher.refusal(item.value) ?? item) : item,
@@ -85,7 +89,6 @@ export function readingsRoute(deps: ReadingsRouteDeps) {
             return answer(503, { error: 'kafka_unavailable', message: 'Kafka did not take the readings: retry with the same ids' });
           }
           // They may still be written: then a retry of them is acknowledged without sending them again.
-          deps.ledger.gaveUp(readings);
           return answer(503, {
             error: 'kafka_unavailable',
             message: `Kafka did not acknowledge within ${deps.ackTimeoutMs} ms; the readings may still arrive: retry with the same ids`,

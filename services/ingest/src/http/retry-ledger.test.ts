@@ -38,56 +38,42 @@ describe('RetryLedger', () => {
     expect(ledger.inFlightCount).toBe(0);
   });
 
-  it('answers a retry of readings written after their request gave up without sending them again', async () => {
+  it('answers a retry of readings already written without sending them again', async () => {
     const ledger = new RetryLedger(100);
     const { sends, send } = kafka();
     const first = ledger.publish(readings('a', 'b'), send);
-    ledger.gaveUp(readings('a', 'b'));
     sends[0]!.ack();
     await first.written;
-    expect(ledger.rememberedCount).toBe(2);
+    expect(ledger.writtenCount).toBe(2);
     expect(ledger.countNew(readings('a', 'b', 'c'))).toBe(1);
-    const retry = ledger.publish(readings('a', 'b'), send);
+    const retry = ledger.publish(readings('b', 'a'), send);
     expect(retry.repeated).toBe(2);
     expect(await settled(retry.written)).toBe(true);
     expect(sends).toHaveLength(1);
-  });
-
-  it('remembers nothing of a write whose request got its answer: the trainer drops a repeat that close', async () => {
-    const ledger = new RetryLedger(100);
-    const { sends, send } = kafka();
-    const first = ledger.publish(readings('a'), send);
-    sends[0]!.ack();
-    await first.written;
-    expect(ledger.rememberedCount).toBe(0);
-    ledger.publish(readings('a'), send);
-    expect(sends).toHaveLength(2);
   });
 
   it('forgets a failed write: a retry sends its readings again', async () => {
     const ledger = new RetryLedger(100);
     const { sends, send } = kafka();
     const first = ledger.publish(readings('a'), send);
-    ledger.gaveUp(readings('a'));
     const waiting = ledger.publish(readings('a'), send);
     sends[0]!.fail(new Error('refused'));
     await expect(first.written).rejects.toThrow('refused');
     await expect(waiting.written).rejects.toThrow('refused');
     ledger.publish(readings('a'), send);
     expect(sends.map((s) => s.ids)).toEqual([['a'], ['a']]);
-    expect(ledger.rememberedCount).toBe(0);
+    expect(ledger.writtenCount).toBe(0);
   });
 
-  it('keeps at most `capacity` ids written after a give-up, forgetting the oldest first', async () => {
+  it('remembers the last `capacity` ids written, forgetting the oldest first', async () => {
     const ledger = new RetryLedger(2);
     const { sends, send } = kafka();
     for (const id of ['a', 'b', 'c']) {
       const write = ledger.publish(readings(id), send);
-      ledger.gaveUp(readings(id));
       sends.at(-1)!.ack();
       await write.written;
     }
-    expect(ledger.rememberedCount).toBe(2);
+    expect(ledger.writtenCount).toBe(2);
     expect(ledger.countNew(readings('a'))).toBe(1);
     expect(ledger.countNew(readings('b', 'c'))).toBe(0);
   });

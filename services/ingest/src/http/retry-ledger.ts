@@ -1,32 +1,27 @@
 import type { Reading } from '@sonar/contracts';
 
-/** One send to Kafka, shared by the ids of its readings. */
-interface Write {
-  done: Promise<void>;
-  /** A request that carried one of its readings was answered before Kafka acknowledged it. */
-  gaveUp: boolean;
-}
-
 export interface LedgerPublish {
   /** Resolves once every reading is in Kafka: by this send, or by the earlier one it repeats. */
   written: Promise<void>;
-  /** Readings of the request not sent again: their ids were on their way to Kafka, or written after a give-up. */
+  /** Readings of the request not sent again: their ids were on their way to Kafka, or among the last written. */
   repeated: number;
 }
 
 /**
- * What ingest knows of the readings it sent, by id. A request answered 503 at its deadline
- * leaves its readings on their way to Kafka, and its client posts them again with the same
- * ids; when Kafka comes back both would land in the topic, the retries as far behind the
- * originals as the outage was long (tens of thousands of offsets), past the trainer's dedup
- * window. So a reading whose id is still on its way is not sent again (the retry waits for
- * that write), nor is one written after a request that carried it gave up (the retry is
- * answered at once). Those ids are kept up to `capacity`, the oldest forgotten first.
- * Readings without an id are always sent.
+ * What ingest has sent, by reading id. A client that gets no answer in time (a 503 at
+ * INGEST_ACK_TIMEOUT_MS, its own timeout while ingest is slow, a lost connection) posts the
+ * readings again with the same ids, while the first write is still on its way to Kafka or
+ * after it was written, and ingest cannot tell whether the client saw a 202. Sent again,
+ * they would land in the topic as far behind the originals as the outage or the stall was
+ * long, tens of thousands of offsets: past the trainer's dedup window. So a reading whose id
+ * is on its way is not sent again (the retry waits for that write), nor is one among the
+ * last `capacity` written (the retry is answered at once). Readings without an id are
+ * always sent; a failed write is forgotten, so that a retry sends its readings.
  */
 export class RetryLedger {
-  private readonly inFlight = new Map<string, Write>();
-  private readonly writtenAfterGiveUp = new Set<string>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** In the order written: the first is forgotten first. */
+  private readonly written = new Set<string>();
 
   constructor(private readonly capacity: number) {}
 
@@ -50,8 +45,8 @@ export class RetryLedger {
         continue;
       }
       const flying = this.inFlight.get(id);
-      if (flying || this.writtenAfterGiveUp.has(id) || inRequest.has(id)) {
-        if (flying) earlier.add(flying.done);
+      if (flying || this.written.has(id) || inRequest.has(id)) {
+        if (flying) earlier.add(flying);
         repeated += 1;
         continue;
       }
@@ -62,40 +57,30 @@ export class RetryLedger {
     return { written: Promise.all(earlier).then(() => undefined), repeated };
   }
 
-  /** A request carrying these readings was answered before Kafka acknowledged them: a retry of any of them is not sent again. */
-  gaveUp(readings: readonly Reading[]): void {
-    for (const { id } of readings) {
-      const write = id === undefined ? undefined : this.inFlight.get(id);
-      if (write) write.gaveUp = true;
-    }
-  }
-
   /** Ids on their way to Kafka now. */
   get inFlightCount(): number {
     return this.inFlight.size;
   }
 
-  /** Ids remembered as written after a give-up. */
-  get rememberedCount(): number {
-    return this.writtenAfterGiveUp.size;
+  /** Ids remembered as written. */
+  get writtenCount(): number {
+    return this.written.size;
   }
 
   private known(id: string): boolean {
-    return this.inFlight.has(id) || this.writtenAfterGiveUp.has(id);
+    return this.inFlight.has(id) || this.written.has(id);
   }
 
   private track(fresh: readonly Reading[], done: Promise<void>): Promise<void> {
-    const write: Write = { done, gaveUp: false };
     const ids = fresh.flatMap((r) => (r.id === undefined ? [] : [r.id]));
-    for (const id of ids) this.inFlight.set(id, write);
+    for (const id of ids) this.inFlight.set(id, done);
     const settle = (written: boolean) => {
       for (const id of ids) {
-        if (this.inFlight.get(id) !== write) continue;
+        if (this.inFlight.get(id) !== done) continue;
         this.inFlight.delete(id);
-        if (written && write.gaveUp) this.remember(id);
+        if (written) this.remember(id);
       }
     };
-    // A failed write is forgotten: a retry sends its readings again.
     done.then(
       () => settle(true),
       () => settle(false),
@@ -104,9 +89,9 @@ export class RetryLedger {
   }
 
   private remember(id: string): void {
-    this.writtenAfterGiveUp.add(id);
-    if (this.writtenAfterGiveUp.size <= this.capacity) return;
-    const oldest = this.writtenAfterGiveUp.values().next().value;
-    if (oldest !== undefined) this.writtenAfterGiveUp.delete(oldest);
+    this.written.add(id);
+    if (this.written.size <= this.capacity) return;
+    const oldest = this.written.values().next().value;
+    if (oldest !== undefined) this.written.delete(oldest);
   }
 }
