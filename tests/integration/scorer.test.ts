@@ -64,6 +64,28 @@ describe('scorer service', () => {
     expect(await metricValue(second.port, 'sonar_scorer_transactions_total', { outcome: 'committed' })).toBeGreaterThan(0);
   });
 
+  it('exactly once across rebalances: scorers joining and leaving mid-stream while batches are fetched ahead', async () => {
+    // At every join kafkajs reads the group's offsets again, maybe before a commit under way lands:
+    // the records it then hands out again must not be classified twice.
+    const ctx = await context('scorer-eos-rebalance', 2);
+    await writeModel(ctx, { version: 1, theta: fittedTheta() });
+    const eos = { ...FAST_FAILOVER, SCORER_EXACTLY_ONCE: true, SCORER_PREFETCH_BATCHES: 2 };
+    const staying = await scorer(ctx, eos, 'scorer-staying');
+    const producing = produceReadings(ctx.kafka, ctx.topics.readings, { synthetic: 40_000, rate: 8000 });
+    for (let round = 0; round < 3; round++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const visitor = await scorer(ctx, eos, `scorer-visitor-${round}`);
+      await eventually(async () => (await membersWithPartitions(ctx, consumerGroups.scorer(ctx.model))) === 2, 30_000, 'the visitor to hold a partition');
+      visitor.proc.signal('SIGTERM');
+      await visitor.proc.exited;
+    }
+    const sent = await producing;
+    const classified = await classifiedIds(ctx, sent);
+    expect(new Set(classified.map((e) => e.id)).size).toBe(sent);
+    expect(classified).toHaveLength(sent);
+    expect(await metricValue(staying.port, 'sonar_scorer_transactions_total', { outcome: 'committed' })).toBeGreaterThan(0);
+  });
+
   it('swaps in a new model mid-stream without restart, and honours a rollback', async () => {
     const ctx = await context('scorer-swap', 1);
     const v1 = fittedTheta(50);

@@ -1,4 +1,4 @@
-import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
+import type { Admin, Kafka, KafkaMessage, Message, Producer, Transaction } from 'kafkajs';
 import { withDeadline } from '@sonar/runtime';
 import { chunkMessages } from './chunk-messages.ts';
 import { createProducer } from './producer.ts';
@@ -17,14 +17,21 @@ export interface TransactionSend {
  * each input partition gets its own transactional id (`<idPrefix>-<topic>-<partition>`):
  * whoever takes a partition over fences the previous owner, and a restarted service
  * aborts what its predecessor left open.
+ *
+ * kafkajs also reads the group's offsets again at every join, and without KIP-447's
+ * stable offsets it may read them while a commit of ours is still on its way: it then
+ * hands out records a transaction already covered. uncommitted() keeps those out.
  */
 export class PartitionTransactions {
   private readonly producers = new Map<number, Promise<Producer>>();
+  /** Per partition: the offset the group has committed, when known for sure (after a commit of ours, or read after fencing). */
+  private readonly committed = new Map<number, number>();
   /** When the current run of failed transactions began (undefined after a commit). */
   private failingSince: number | undefined;
 
   constructor(
     private readonly kafka: Kafka,
+    private readonly admin: Admin,
     private readonly idPrefix: string,
     private readonly groupId: string,
   ) {}
@@ -36,26 +43,68 @@ export class PartitionTransactions {
    */
   async commit(topic: string, partition: number, sends: readonly TransactionSend[], nextOffset: number): Promise<void> {
     let transaction: Transaction | undefined;
+    // Past the deadline, the work below must not go on to commit what was given up.
+    let abandoned = false;
+    const unlessAbandoned = () => {
+      if (abandoned) throw new Error('transaction abandoned at its deadline');
+    };
     try {
       transaction = await (await this.producerFor(topic, partition)).transaction();
       const open = transaction;
       await withDeadline(
         (async () => {
           for (const send of sends) {
-            for (const chunk of chunkMessages(send.messages, 5000)) await open.send({ topic: send.topic, messages: chunk.messages, acks: -1 });
+            for (const chunk of chunkMessages(send.messages, 5000)) {
+              unlessAbandoned();
+              await open.send({ topic: send.topic, messages: chunk.messages, acks: -1 });
+            }
           }
+          unlessAbandoned();
           await open.sendOffsets({ consumerGroupId: this.groupId, topics: [{ topic, partitions: [{ partition, offset: String(nextOffset) }] }] });
+          unlessAbandoned();
           await open.commit();
         })(),
         KAFKA_TUNING.producer.transactionTimeout,
       );
       this.failingSince = undefined;
+      this.committed.set(partition, nextOffset);
     } catch (error) {
+      abandoned = true;
       this.failingSince ??= Date.now();
+      // A commit whose answer was lost may have landed: the group's offset is unknown until read again.
+      this.committed.delete(partition);
       await transaction?.abort().catch(() => undefined);
       await this.discard(partition);
       throw error;
     }
+  }
+
+  /**
+   * The records of a fetched batch that no committed transaction covers yet. Where the
+   * group's offset is not known for sure (a new assignment, a failed commit), the
+   * partition's transactional id is fenced first: that finishes whatever a commit with it
+   * left under way, one way or the other, before the offset is read.
+   */
+  async uncommitted(topic: string, partition: number, messages: KafkaMessage[]): Promise<KafkaMessage[]> {
+    const first = messages[0];
+    if (!first) return messages;
+    let next = this.committed.get(partition);
+    if (next === undefined) {
+      await this.discard(partition);
+      await this.producerFor(topic, partition);
+      const [offsets] = await this.admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
+      const offset = Number(offsets?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
+      // Nothing committed yet: everything fetched is new.
+      next = offset >= 0 ? offset : Number(first.offset);
+      this.committed.set(partition, next);
+    }
+    const from = next;
+    return Number(first.offset) >= from ? messages : messages.filter((m) => Number(m.offset) >= from);
+  }
+
+  /** A new assignment: kafkajs reads from the offsets it fetched at the join, which may predate a commit of ours. */
+  forget(partitions: readonly number[]): void {
+    for (const partition of partitions) this.committed.delete(partition);
   }
 
   /**

@@ -129,6 +129,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
     const transactional = (r.transactional = config.SCORER_EXACTLY_ONCE
       ? new TransactionalPublisher({
           kafka,
+          admin,
           source,
           groupId,
           deadLetterLimits: deadLetterLimits(config),
@@ -184,6 +185,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
           shadow,
           model: config.SONAR_MODEL,
           maxReadingBytes: config.MAX_READING_BYTES,
+          admit: transactional?.admit,
           publish: transactional?.stage ?? pipelined.stage,
           observe: recordScored(metrics, lag, config.SCORER_ACCURACY_WINDOW, config.SCORER_DRIFT_THRESHOLD > 0 ? { threshold: config.SCORER_DRIFT_THRESHOLD, logger } : undefined),
           now,

@@ -1,6 +1,6 @@
 import { deadLetterMessage, type DeadLetterLimits } from '@sonar/contracts';
-import type { Kafka, Message } from 'kafkajs';
-import { PartitionTransactions, type BatchSource } from '@sonar/kafka';
+import type { Admin, Kafka, Message } from 'kafkajs';
+import { PartitionTransactions, type BatchSource, type ConsumedBatch } from '@sonar/kafka';
 import { reportRefusedLetters, type Logger } from '@sonar/runtime';
 import type { PublishedBatch, ScoredBatch } from './score.ts';
 import type { ScorerMetrics } from '../metrics.ts';
@@ -10,6 +10,7 @@ const ATTEMPTS_WITH_LETTERS = 2;
 
 export interface TransactionalDeps {
   kafka: Kafka;
+  admin: Admin;
   source: BatchSource;
   groupId: string;
   deadLetterLimits: DeadLetterLimits;
@@ -23,7 +24,7 @@ export interface TransactionalDeps {
 /**
  * Exactly once: a batch's events, its dead letters and its consumer offsets go in
  * one Kafka transaction of its input partition (see PartitionTransactions). An aborted
- * batch is read again from its first offset.
+ * batch is read again from its first offset, and only what no commit covered is scored.
  */
 export class TransactionalPublisher {
   private readonly transactions: PartitionTransactions;
@@ -31,8 +32,25 @@ export class TransactionalPublisher {
   private readonly aborts = new Map<number, { offset: string; count: number }>();
 
   constructor(private readonly deps: TransactionalDeps) {
-    this.transactions = new PartitionTransactions(deps.kafka, `sonar-scorer-${deps.model}`, deps.groupId);
+    this.transactions = new PartitionTransactions(deps.kafka, deps.admin, `sonar-scorer-${deps.model}`, deps.groupId);
   }
+
+  /**
+   * The part of a batch no committed transaction covers: after a join kafkajs may hand out
+   * records again that a commit still under way covered, and a lost commit answer may hide
+   * one that landed. Not knowing (Kafka away) is a batch to read again.
+   */
+  readonly admit = async (batch: ConsumedBatch): Promise<ConsumedBatch> => {
+    try {
+      const messages = await this.transactions.uncommitted(batch.topic, batch.partition, batch.messages);
+      return messages === batch.messages ? batch : { ...batch, messages };
+    } catch (error) {
+      const first = batch.messages[0];
+      if (first) this.deps.source.seek(batch.topic, batch.partition, Number(first.offset));
+      this.deps.logger.warn({ err: (error as Error).message, partition: batch.partition }, 'could not read the committed offset; the batch will be read again');
+      throw new RetryBatch();
+    }
+  };
 
   readonly stage = async (scored: ScoredBatch): Promise<PublishedBatch> => {
     const { topic, partition, messages } = scored.batch;
@@ -71,8 +89,9 @@ export class TransactionalPublisher {
     return { ...scored, acked: Promise.resolve(Date.now()) };
   };
 
-  /** Fences any earlier owner of newly assigned partitions, and aborts what it left open, before their first batch. */
+  /** Fences any earlier owner of newly assigned partitions, and aborts what it left open, before their first batch; their committed offsets are read again. */
   prepare(topic: string, partitions: readonly number[]): void {
+    this.transactions.forget(partitions);
     this.transactions.prepare(topic, partitions, (partition, error) => this.deps.logger.warn({ err: error.message, partition }, 'transactional producer not ready yet'));
   }
 

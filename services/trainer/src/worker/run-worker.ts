@@ -104,7 +104,7 @@ export async function runWorker(config: TrainerConfig, options: { handleSignals?
     const lag = (r.lag = new ConsumerLag(admin, topics.readings).start());
     const metrics = workerMetrics(registry, groupId, lag, holder);
     const source = (r.source = new BatchSource(consumer, { topics: [topics.readings], fromBeginning: true, prefetch: config.TRAINER_PREFETCH_BATCHES }));
-    const transactions = (r.transactions = new PartitionTransactions(kafka, groupId, groupId));
+    const transactions = (r.transactions = new PartitionTransactions(kafka, admin, groupId, groupId));
     const worker = (r.worker = new GradientWorker({
       settings: {
         model: config.SONAR_MODEL,
