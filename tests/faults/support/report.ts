@@ -30,6 +30,7 @@ export class FaultReport {
   }
 }
 
-/** Short in CI; SONAR_FAULTS=long for the long form. */
+/** Short in CI; SONAR_FAULTS=long for the long form; SONAR_FAULTS=ha for the HA stack's scenarios (with `-t HA:` alone). */
 export const LONG = process.env.SONAR_FAULTS === 'long';
-export const MODE = LONG ? 'long' : 'short';
+export const HA = LONG || process.env.SONAR_FAULTS === 'ha';
+export const MODE = LONG ? 'long' : process.env.SONAR_FAULTS === 'ha' ? 'ha' : 'short';
