@@ -19,8 +19,8 @@ export const DEMO_TRAINING = { TRAIN_OPTIMIZER: 'adam', TRAIN_ALPHA: '0.01', TRA
 
 /**
  * `--shadow`'s serving trainer: plain sgd at the derivation's α (`sonar fit`'s 0.1), with adam
- * (DEMO_TRAINING) as the challenger. In 100 epochs of batches of 16 it takes about as many steps as
- * the derivation's 1000 iterations and reaches its holdout accuracy; adam does better.
+ * (DEMO_TRAINING) as the challenger. 100 epochs in batches of 16 are about the derivation's 1000
+ * steps, and land near its holdout accuracy (76-79 % against 78.6 %); adam's is higher (85.7 %).
  */
 export const SERVING_SGD_TRAINING = { ...DEMO_TRAINING, TRAIN_OPTIMIZER: 'sgd', TRAIN_ALPHA: '0.1' };
 
