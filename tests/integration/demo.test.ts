@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sonarHome } from '@sonar/stack';
 import { freePort, runSonar } from '@sonar/testkit';
 import type { TestContext } from '../support/context.ts';
 import { testScope } from '../support/scope.ts';
 
 const scope = testScope();
 
-/** A context whose model names the demo's namespace: the demo names its topics after it, and they go with the context. */
+/** A context whose model names the demo's namespace: the demo names its topics after it (and --shadow's challenger after `<model>-challenger`), and they go with the context. */
 async function demoContext(name: string): Promise<TestContext> {
   const ctx = await scope.context(name, 0);
   ctx.defer(async () => {
-    const mine = (await ctx.admin.listTopics()).filter((topic) => topic.startsWith(`${ctx.model}.`));
+    const mine = (await ctx.admin.listTopics()).filter((topic) => topic.startsWith(`${ctx.model}.`) || topic.startsWith(`${ctx.model}-challenger.`));
     if (mine.length > 0) await ctx.admin.deleteTopics({ topics: mine });
   });
   return ctx;
@@ -24,6 +27,13 @@ interface Summary {
   workers: { id: string; port: number; readingsSent: number; gradientsApplied: number }[];
   partitions: number;
   meanStaleness?: number;
+  shadow?: {
+    serving: { model: string; optimizer: string; accuracy?: number; logLoss?: number };
+    challenger: { model: string; optimizer: string; accuracy?: number; logLoss?: number; version: number; samples: number; scoredVersion?: number };
+    agreement?: number;
+    scored: number;
+    nextSteps: string[];
+  };
 }
 
 const lastLine = (stdout: string): Summary => JSON.parse(stdout.trim().split('\n').at(-1)!) as Summary;
@@ -78,5 +88,47 @@ describe('sonar demo (end to end)', () => {
     // The workers dead-letter in transactions, whose markers take offsets of the topic too: counted as letters read.
     expect(summary.deadLetters.byService).toEqual({ 'trainer-worker': summary.readings.malformed, scorer: summary.readings.malformed });
     expect(summary.deadLetters.total).toBe(2 * summary.readings.malformed);
+  });
+
+  it('--shadow: a challenger on adam trains beside the serving sgd trainer on every reading, and the scorer compares the two', async () => {
+    const ctx = await demoContext('e2e-shadow');
+    const [ingest, trainer, scorer, challengerPort] = await Promise.all(Array.from({ length: 4 }, () => freePort()));
+    const epochs = 20;
+    const { code, stdout, stderr } = await runSonar(
+      ['demo', '--shadow', '--namespace', ctx.model, '--epochs', String(epochs), '--rate', '1000', '--json'],
+      // At info the scorer logs the shadow model it loads.
+      ctx.env({ INGEST_PORT: ingest!, TRAINER_PORT: trainer!, SCORER_PORT: scorer!, TRAINER_SHADOW_PORT: challengerPort!, LOG_LEVEL: 'info' }),
+      110_000,
+    );
+    expect(code, stderr).toBe(0);
+    const summary = lastLine(stdout);
+    const shadow = summary.shadow!;
+    const challenger = `${ctx.model}-challenger`;
+    expect(summary.mode).toBe('exact');
+    expect(summary.model.hyperparameters.optimizer).toBe('sgd');
+    expect(shadow.serving).toMatchObject({ model: ctx.model, optimizer: 'sgd' });
+    expect(shadow.challenger).toMatchObject({ model: challenger, optimizer: 'adam' });
+    // Its own consumer group and keys: it read every reading from the start, as the serving trainer did.
+    expect(shadow.challenger.samples).toBe(summary.model.samples);
+    expect(summary.model.samples).toBe(Math.floor((166 * epochs) / 16) * 16);
+    for (const value of [shadow.serving.accuracy, shadow.challenger.accuracy, shadow.agreement]) {
+      expect(value).toBeGreaterThanOrEqual(0);
+      expect(value).toBeLessThanOrEqual(1);
+    }
+    for (const value of [shadow.serving.logLoss, shadow.challenger.logLoss]) expect(value).toBeGreaterThan(0);
+    expect(shadow.scored).toBe(summary.readings.sent);
+    expect(shadow.scored).toBeGreaterThan(0);
+    expect(shadow.challenger.scoredVersion).toBeGreaterThanOrEqual(1);
+    expect(shadow.challenger.scoredVersion).toBeLessThanOrEqual(shadow.challenger.version);
+    // The scorer says which model it loaded as its shadow.
+    const scorerLog = readFileSync(join(sonarHome(), 'demo', 'scorer.log'), 'utf8').split('\n').filter((line) => line.includes('shadow model loaded'));
+    expect(scorerLog.length).toBeGreaterThan(0);
+    for (const line of scorerLog) expect((JSON.parse(line) as { shadow: string }).shadow).toBe(challenger);
+    expect(shadow.nextSteps).toEqual([`pnpm sonar model compare ${ctx.model} ${challenger} --scorer http://127.0.0.1:${scorer}`, `pnpm sonar model promote ${challenger} --to ${ctx.model}`]);
+    // The challenger's letters go to its own topic: the summary counts each malformed record once per service.
+    expect(summary.deadLetters.byService).toEqual({ trainer: summary.readings.malformed, scorer: summary.readings.malformed });
+    process.stdout.write(
+      `demo --shadow: stream holdout accuracy sgd ${shadow.serving.accuracy}, adam ${shadow.challenger.accuracy}, agreement ${shadow.agreement}\n`,
+    );
   });
 });

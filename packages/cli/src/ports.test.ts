@@ -8,5 +8,6 @@ describe('servicePort', () => {
     // 0: the service takes a port the system picks; a command cannot know it.
     expect(servicePort('TRAINER_PORT', 9101, { TRAINER_PORT: '0' })).toBe(9101);
     expect(servicePort('SCORER_PORT', 9102, { SCORER_PORT: 'many' })).toBe(9102);
+    expect(servicePort('TRAINER_SHADOW_PORT', 9106, { TRAINER_SHADOW_PORT: '9123', TRAINER_PORT: '9121' })).toBe(9123);
   });
 });

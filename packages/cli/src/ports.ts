@@ -6,7 +6,7 @@ import { portsFromEnv } from '@sonar/stack';
  * contract's default. Read when any command is set up, so it never throws: 0 (a port the system
  * picks) or a value that is no port leaves the default, and the service's own config reports a bad one.
  */
-export function servicePort(variable: 'INGEST_PORT' | 'TRAINER_PORT' | 'SCORER_PORT', fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+export function servicePort(variable: 'INGEST_PORT' | 'TRAINER_PORT' | 'SCORER_PORT' | 'TRAINER_SHADOW_PORT', fallback: number, env: NodeJS.ProcessEnv = process.env): number {
   const port = Number(env[variable]);
   return Number.isInteger(port) && port > 0 && port < 65536 ? port : fallback;
 }

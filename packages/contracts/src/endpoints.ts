@@ -18,6 +18,8 @@ export const DEFAULT_PORTS = {
   scorer: 9102,
   /** Parallel mode's gradient workers, each a trainer with TRAINER_PORT set to one of these: what Prometheus, `sonar watch` and `sonar demo --parallel` use. */
   trainerWorkers: [9103, 9104, 9105],
+  /** `sonar demo --shadow`'s challenger trainer, the one the scorer scores as its shadow (TRAINER_SHADOW_PORT). */
+  trainerShadow: 9106,
 } as const;
 
 export const DEFAULT_KAFKA_BROKERS = `127.0.0.1:${DEFAULT_PORTS.kafka}`;

@@ -11,14 +11,15 @@ import { httpAnswers, LocalStack, type ComponentName, type ServiceProcess } from
 import { holdoutRows, httpSink, plannedCount, produce, replayPlan, sonarSourceRows } from '@sonar/ingest';
 import { commandEnv, commandLogger } from '../env.ts';
 import { fraction, integer, number } from '../parse.ts';
-import { demoNamespace } from '../demo/namespace.ts';
+import { challengerNamespace, demoNamespace } from '../demo/namespace.ts';
 import { servicePort, workerPorts } from '../ports.ts';
 import { DEMO_TRAINING, startDemoServices, type DemoPorts } from '../demo/services.ts';
 import { snapshot, type PipelineSnapshot } from '../demo/snapshot.ts';
 import { sendMalformed } from '../demo/malformed.ts';
-import { countRecords, deadLetters, holdoutComparison, renderSummary, type DemoSummary } from '../demo/summary.ts';
+import { countRecords, deadLetters, heldOutAccuracy, holdoutComparison, renderSummary, type DemoSummary } from '../demo/summary.ts';
+import { shadowComparison } from '../demo/shadow-summary.ts';
 import { resetNamespace } from '../demo/reset.ts';
-import { formatPercent } from '../watch/format.ts';
+import { formatFixed, formatPercent } from '../watch/format.ts';
 
 interface DemoFlags {
   epochs: number;
@@ -31,6 +32,7 @@ interface DemoFlags {
   json: boolean;
   parallel: boolean;
   workers?: number;
+  shadow: boolean;
 }
 
 /** Parallel mode's readings topic: partitions enough for several workers each. */
@@ -50,6 +52,7 @@ export function demoCommand(): Command {
     .option('--json', 'print the summary as JSON on stdout (progress stays on stderr)', false)
     .option('--parallel', `parallel mode: an applier and gradient workers instead of the single trainer, the readings topic with ${PARALLEL_PARTITIONS} partitions`, false)
     .option('--workers <n>', `with --parallel: gradient workers (default ${DEFAULT_WORKERS}), on the ports of TRAINER_WORKER_PORTS (default 9103,9104,9105)`, integer(1))
+    .option('--shadow', `shadow scoring: the serving trainer on sgd, a challenger on adam beside it (model "<namespace>-challenger", on TRAINER_SHADOW_PORT, default ${DEFAULT_PORTS.trainerShadow}), scored by the scorer as its shadow`, false)
     .action(async (flags: DemoFlags) => runDemo(flags));
 }
 
@@ -68,6 +71,8 @@ function demoWorkerPorts(flags: DemoFlags): number[] {
 }
 
 async function runDemo(flags: DemoFlags): Promise<void> {
+  // The catch-up and the summary follow one serving trainer; an applier's model would need its own.
+  if (flags.shadow && flags.parallel) throw new Error('--shadow runs in exact mode: drop --parallel (or --shadow)');
   const started = Date.now();
   const say = (message: string) => process.stderr.write(`${message}\n`);
   const env = commandEnv();
@@ -77,7 +82,9 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     trainer: servicePort('TRAINER_PORT', DEFAULT_PORTS.trainer),
     scorer: servicePort('SCORER_PORT', DEFAULT_PORTS.scorer),
     workers: demoWorkerPorts(flags),
+    challenger: flags.shadow ? servicePort('TRAINER_SHADOW_PORT', DEFAULT_PORTS.trainerShadow) : undefined,
   };
+  const challenger = flags.shadow ? challengerNamespace(ns) : undefined;
   const parallel = ports.workers.length > 0;
   const partitions = parallel ? Math.max(PARALLEL_PARTITIONS, ports.workers.length) : env.TOPIC_PARTITIONS;
   const stack = new LocalStack();
@@ -99,9 +106,11 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     redis = await openRedis(redisConnection(env), 'sonar-demo');
     await admin.connect();
     const store = new CheckpointStore(redis, ns.model, env.REDIS_PREFIX);
-    say(`resetting the demo namespace: model "${ns.model}", topics ${ns.model}.*`);
-    const groups = [consumerGroups.trainer, consumerGroups.scorer, consumerGroups.worker, consumerGroups.applier].map((group) => group(ns.model));
-    await resetNamespace(admin, store, ns, groups);
+    const challengerStore = challenger && new CheckpointStore(redis, challenger.model, env.REDIS_PREFIX);
+    say(`resetting the demo namespace: model "${ns.model}", topics ${ns.model}.*${challenger ? `, and the challenger's: model "${challenger.model}", topics ${challenger.model}.*` : ''}`);
+    const groupsOf = (model: string) => [consumerGroups.trainer, consumerGroups.scorer, consumerGroups.worker, consumerGroups.applier].map((group) => group(model));
+    await resetNamespace(admin, store, ns, groupsOf(ns.model));
+    if (challengerStore) await resetNamespace(admin, challengerStore, demoNamespace(challengerStore.model), groupsOf(challengerStore.model));
     // The services create the others; this one needs its partitions before they start.
     if (parallel) await ensureTopics(admin, [{ topic: ns.topics.readings, partitions, replication: env.TOPIC_REPLICATION }]);
 
@@ -109,10 +118,14 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     say(
       parallel
         ? `starting ingest (:${ports.ingest}), the applier (:${ports.trainer}), ${ports.workers.length} gradient workers (${workerList}) and scorer (:${ports.scorer}); logs in .sonar/demo/`
-        : `starting ingest (:${ports.ingest}), trainer (:${ports.trainer}) and scorer (:${ports.scorer}); logs in .sonar/demo/`,
+        : challenger
+          ? `starting ingest (:${ports.ingest}), trainer (:${ports.trainer}, sgd), the challenger "${challenger.model}" (:${ports.challenger}, adam) and scorer (:${ports.scorer}, the challenger as its shadow); logs in .sonar/demo/`
+          : `starting ingest (:${ports.ingest}), trainer (:${ports.trainer}) and scorer (:${ports.scorer}); logs in .sonar/demo/`,
     );
-    services = await startDemoServices(env, ns, ports);
-    for (const port of [ports.ingest, ports.trainer, ...ports.workers]) await waitReady(`http://127.0.0.1:${port}/readyz`, services, abort.signal);
+    services = await startDemoServices(env, ns, ports, challenger);
+    for (const port of [ports.ingest, ports.trainer, ...ports.workers, ...(ports.challenger === undefined ? [] : [ports.challenger])]) {
+      await waitReady(`http://127.0.0.1:${port}/readyz`, services, abort.signal);
+    }
     // All workers in the group before the first reading: the partitions are shared from the start, no rebalance mid-stream.
     if (parallel) await waitForWorkers(admin, consumerGroups.worker(ns.model), ports.workers.length, services, abort.signal);
 
@@ -138,16 +151,17 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     if (abort.signal.aborted) return;
     const ingestSeconds = (Date.now() - streamStarted) / 1000;
 
-    say(`waiting for the ${parallel ? 'workers, the applier' : 'trainer'} and the scorer to catch up`);
+    say(`waiting for the ${parallel ? 'workers, the applier' : challenger ? 'trainer, the challenger' : 'trainer'} and the scorer to catch up`);
     const held = holdoutRows(sourceRows, flags.holdout, flags.seed);
     const batch = Number(DEMO_TRAINING.TRAIN_BATCH_SIZE);
     const trainable = (rows.length - held.size) * flags.epochs;
     // Every full mini-batch of the labeled, non-holdout readings; a last partial one waits for more.
     // The workers send theirs after a while (DEMO_WORKER_MAX_WAIT_MS): every reading.
     const expectedTraining = parallel ? trainable : Math.floor(trainable / batch) * batch;
-    const caughtUp = await catchUp(ports, store, sent, expectedTraining, streamStarted, abort.signal);
+    const caughtUp = await catchUp(ports, { serving: store, challenger: challengerStore }, sent, expectedTraining, streamStarted, abort.signal);
     if (abort.signal.aborted) return;
     const checkpoint = (await store.load())!;
+    const challengerCheckpoint = await challengerStore?.load();
     const summary: DemoSummary = {
       mode: parallel ? 'parallel' : 'exact',
       readings: { sent, classified: await countRecords(admin, ns.topics.classified), malformed },
@@ -162,12 +176,22 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       workers: caughtUp.last.workers.map((w) => ({ id: w.id, port: w.port, readingsSent: w.sent ?? 0, gradientsApplied: w.applied ?? 0 })),
       partitions,
       ...(parallel && caughtUp.last.meanStaleness !== undefined ? { meanStaleness: caughtUp.last.meanStaleness } : {}),
+      ...(challengerCheckpoint
+        ? {
+            shadow: shadowComparison(checkpoint, challengerCheckpoint, {
+              scored: caughtUp.last.scored ?? 0,
+              port: ports.scorer,
+              shadow: caughtUp.last.shadow,
+              heldOutAccuracy: heldOutAccuracy(rows, held, challengerCheckpoint),
+            }),
+          }
+        : {}),
       seconds: (Date.now() - started) / 1000,
     };
     const prometheus = (await stack.prometheus.status()).state;
     const where = [
       prometheus === 'running' || prometheus === 'external'
-        ? `Prometheus  ${stack.prometheus.url}/graph?g0.expr=sonar_trainer_cost (scrapes :9100-9102${parallel ? ' and the workers on :9103-9105' : ''} while services run)`
+        ? `Prometheus  ${stack.prometheus.url}/graph?g0.expr=sonar_trainer_cost (scrapes :9100-9102${parallel ? ' and the workers on :9103-9105' : ''}${challenger ? ` and the challenger on :${DEFAULT_PORTS.trainerShadow}` : ''} while services run)`
         : 'Prometheus  not installed here (apt-get install prometheus); `sonar stack up` starts it when it is',
       'Grafana     docker compose up (GRAFANA_ADMIN_PASSWORD=... first), then http://localhost:3000',
       'live view   pnpm sonar watch        (with --linger, while the services run)',
@@ -198,8 +222,11 @@ function progressLine(elapsedMs: number, total: number, s: PipelineSnapshot): st
   const seconds = elapsedMs / 1000;
   return (
     `  [${seconds.toFixed(0).padStart(3)} s] ingested ${n(s.ingested)}/${n(total)} (${n((s.ingested ?? 0) / seconds)}/s)` +
-    ` | ${trainer} v${n(s.trainerVersion)} cost ${s.cost === undefined ? 'n/a' : s.cost.toFixed(3)} progressive acc ${formatPercent(s.progressiveAccuracy)}` +
-    ` | scorer v${n(s.scorerVersion)} ${n(s.scored)} scored, holdout acc ${formatPercent(s.holdoutAccuracy)} | dead letters ${s.deadLetters}`
+    ` | ${trainer} v${n(s.trainerVersion)} cost ${formatFixed(s.cost, 3)} progressive acc ${formatPercent(s.progressiveAccuracy)}` +
+    (s.challenger ? ` | challenger v${n(s.challenger.version)} cost ${formatFixed(s.challenger.cost, 3)} progressive acc ${formatPercent(s.challenger.progressiveAccuracy)}` : '') +
+    ` | scorer v${n(s.scorerVersion)} ${n(s.scored)} scored, holdout acc ${formatPercent(s.holdoutAccuracy)}` +
+    (s.shadow ? `, agreement ${formatPercent(s.shadow.agreement)}` : '') +
+    ` | dead letters ${s.deadLetters}`
   );
 }
 
@@ -224,20 +251,32 @@ function exitedService(services: ServiceProcess[]): string | undefined {
   return exited && `${exited.name} exited with code ${exited.child.exitCode}; see ${exited.logFile}`;
 }
 
-/** Waits until the scorer classified every reading and the trainer checkpointed every full mini-batch. */
-async function catchUp(ports: DemoPorts, store: CheckpointStore, sent: number, training: number, since: number, signal: AbortSignal) {
+/** Waits until the scorer classified every reading and the trainer (and a challenger) checkpointed every full mini-batch. */
+async function catchUp(
+  ports: DemoPorts,
+  stores: { serving: CheckpointStore; challenger?: CheckpointStore | undefined },
+  sent: number,
+  training: number,
+  since: number,
+  signal: AbortSignal,
+) {
   let trainerAt: number | undefined;
   let scorerAt: number | undefined;
+  let challengerDone = stores.challenger === undefined;
   let last: PipelineSnapshot = { deadLetters: 0, workers: [] };
+  const trained = async (store: CheckpointStore) => ((await store.load())?.samples ?? 0) >= training;
+  const done = () => trainerAt !== undefined && scorerAt !== undefined && challengerDone;
   const deadline = Date.now() + 120_000;
-  while (!signal.aborted && Date.now() < deadline && (trainerAt === undefined || scorerAt === undefined)) {
+  while (!signal.aborted && Date.now() < deadline && !done()) {
     last = await snapshot(ports);
     if (scorerAt === undefined && (last.scored ?? 0) >= sent) scorerAt = Date.now();
-    if (trainerAt === undefined && ((await store.load())?.samples ?? 0) >= training) trainerAt = Date.now();
+    if (trainerAt === undefined && (await trained(stores.serving))) trainerAt = Date.now();
+    if (!challengerDone) challengerDone = await trained(stores.challenger!);
     await sleep(250);
   }
-  if (!signal.aborted && (trainerAt === undefined || scorerAt === undefined)) {
-    throw new Error(`the pipeline did not catch up within 2 minutes (scored ${last.scored ?? 0} of ${sent}); see .sonar/demo/*.log`);
+  if (!signal.aborted && !done()) {
+    const challenger = challengerDone ? '' : ', the challenger short of its samples';
+    throw new Error(`the pipeline did not catch up within 2 minutes (scored ${last.scored ?? 0} of ${sent}${challenger}); see .sonar/demo/*.log`);
   }
   return { last, trainerSeconds: ((trainerAt ?? Date.now()) - since) / 1000, scorerSeconds: ((scorerAt ?? Date.now()) - since) / 1000 };
 }

@@ -21,3 +21,13 @@ export function demoNamespace(name: string): DemoNamespace {
     }),
   };
 }
+
+/**
+ * `sonar demo --shadow`'s challenger: its own model name, hence its own consumer group, Redis keys
+ * and key in the models topic, on the serving namespace's readings. Its own dead-letter topic: the
+ * records it rejects are the serving trainer's too, counted once in the summary.
+ */
+export function challengerNamespace(serving: DemoNamespace): DemoNamespace {
+  const own = demoNamespace(`${serving.model}-challenger`);
+  return { model: own.model, topics: { ...serving.topics, deadLetters: own.topics.deadLetters } };
+}

@@ -12,6 +12,24 @@ export interface WorkerSnapshot {
   applied?: number | undefined;
 }
 
+/** A trainer (the serving one, or `--shadow`'s challenger) as its /metrics show it. */
+export interface TrainerSnapshot {
+  version?: number | undefined;
+  cost?: number | undefined;
+  progressiveAccuracy?: number | undefined;
+}
+
+/** The scorer's shadow comparison over its recent readings (holdout ones for accuracy and log-loss). */
+export interface ShadowSnapshot {
+  servingAccuracy?: number | undefined;
+  challengerAccuracy?: number | undefined;
+  servingLogLoss?: number | undefined;
+  challengerLogLoss?: number | undefined;
+  agreement?: number | undefined;
+  /** The challenger's version the scorer scored with last. */
+  challengerVersion?: number | undefined;
+}
+
 /** What the demo reads from the services' /metrics for its progress line and summary. */
 export interface PipelineSnapshot {
   ingested?: number | undefined;
@@ -31,6 +49,9 @@ export interface PipelineSnapshot {
   workers: WorkerSnapshot[];
   /** Parallel mode: versions a gradient was behind the applier's model, on average. */
   meanStaleness?: number | undefined;
+  /** `--shadow` only. */
+  challenger?: TrainerSnapshot | undefined;
+  shadow?: ShadowSnapshot | undefined;
 }
 
 async function samplesAt(port: number): Promise<Sample[]> {
@@ -39,8 +60,11 @@ async function samplesAt(port: number): Promise<Sample[]> {
 }
 
 export async function snapshot(ports: DemoPorts): Promise<PipelineSnapshot> {
-  const [ingest, trainer, scorer, ...workers] = await Promise.all([ports.ingest, ports.trainer, ports.scorer, ...ports.workers].map(samplesAt));
-  const batches = sumOf(trainer!, METRICS.trainerBatches) ?? 0;
+  const [[ingest, trainer, scorer, ...workers], challenger] = await Promise.all([
+    Promise.all([ports.ingest, ports.trainer, ports.scorer, ...ports.workers].map(samplesAt)),
+    ports.challenger === undefined ? undefined : samplesAt(ports.challenger),
+  ]);
+  const main = trainerSide(trainer!);
   const parallel = ports.workers.length > 0;
   const stalenessCount = sumOf(trainer!, `${METRICS.trainerGradientStaleness}_count`) ?? 0;
   const ofWorkers = (metric: string, labels?: Record<string, string>) => sumDefined(workers.map((samples) => sumOf(samples, metric, labels)));
@@ -49,9 +73,9 @@ export async function snapshot(ports: DemoPorts): Promise<PipelineSnapshot> {
     ingestRejected: sumOf(ingest!, METRICS.ingestRejected),
     trained: sumOf(trainer!, METRICS.trainerReadings, { kind: 'trained' }),
     consumedByTrainer: parallel ? ofWorkers(METRICS.workerReadings) : sumOf(trainer!, METRICS.trainerReadings),
-    trainerVersion: sumOf(trainer!, METRICS.trainerModelVersion),
-    cost: batches > 0 ? sumOf(trainer!, METRICS.trainerCost) : undefined,
-    progressiveAccuracy: batches > 0 ? sumOf(trainer!, METRICS.trainerAccuracy) : undefined,
+    trainerVersion: main.version,
+    cost: main.cost,
+    progressiveAccuracy: main.progressiveAccuracy,
     scored: sumOf(scorer!, METRICS.scorerReadings),
     scorerVersion: sumOf(scorer!, METRICS.scorerModelVersion),
     holdoutAccuracy: sumOf(scorer!, METRICS.scorerAccuracy, { split: 'holdout' }),
@@ -63,5 +87,31 @@ export async function snapshot(ports: DemoPorts): Promise<PipelineSnapshot> {
       applied: sumOf(trainer!, METRICS.trainerGradients, { worker: demoWorkerId(i), outcome: 'applied' }),
     })),
     meanStaleness: stalenessCount > 0 ? sumOf(trainer!, `${METRICS.trainerGradientStaleness}_sum`)! / stalenessCount : undefined,
+    ...(challenger ? { challenger: trainerSide(challenger), shadow: shadowSide(scorer!) } : {}),
+  };
+}
+
+/** A trainer's version, and its cost and progressive accuracy once it trained a batch. */
+function trainerSide(samples: Sample[]): TrainerSnapshot {
+  const trained = (sumOf(samples, METRICS.trainerBatches) ?? 0) > 0;
+  return {
+    version: sumOf(samples, METRICS.trainerModelVersion),
+    cost: trained ? sumOf(samples, METRICS.trainerCost) : undefined,
+    progressiveAccuracy: trained ? sumOf(samples, METRICS.trainerAccuracy) : undefined,
+  };
+}
+
+/** Nothing until the scorer held a challenger version: its unlabeled gauges read 0 before. */
+function shadowSide(scorer: Sample[]): ShadowSnapshot {
+  const version = sumOf(scorer, METRICS.scorerShadowVersion);
+  if (version === undefined || version < 1) return {};
+  const side = (metric: string, side: 'serving' | 'shadow') => sumOf(scorer, metric, { side });
+  return {
+    servingAccuracy: side(METRICS.scorerShadowAccuracy, 'serving'),
+    challengerAccuracy: side(METRICS.scorerShadowAccuracy, 'shadow'),
+    servingLogLoss: side(METRICS.scorerShadowLogLoss, 'serving'),
+    challengerLogLoss: side(METRICS.scorerShadowLogLoss, 'shadow'),
+    agreement: sumOf(scorer, METRICS.scorerShadowAgreement),
+    challengerVersion: version,
   };
 }

@@ -4,6 +4,7 @@ import { DEAD_LETTER_HEADERS } from '@sonar/contracts';
 import { batchFromRows, evaluate, fit, type LabeledRow } from '@sonar/model';
 import type { Checkpoint } from '@sonar/store';
 import { formatPercent } from '../watch/format.ts';
+import { shadowLines, type ShadowComparison } from './shadow-summary.ts';
 
 export interface DemoSummary {
   /** exact: one trainer; parallel: an applier and gradient workers. */
@@ -19,19 +20,21 @@ export interface DemoSummary {
   partitions: number;
   /** Parallel mode: versions a gradient was behind the model it was applied to, on average. */
   meanStaleness?: number;
+  /** `--shadow`: a challenger trained beside the serving model and scored as its shadow. */
+  shadow?: ShadowComparison;
   seconds: number;
 }
 
 /** The live model (the newest checkpoint) and `sonar fit` (the derivation) on the same held-out rows. */
 export function holdoutComparison(rows: readonly LabeledRow[], held: ReadonlySet<number>, checkpoint: Checkpoint) {
-  const test = [...held].sort((a, b) => a - b);
   const trainRows = rows.map((_, i) => i).filter((i) => !held.has(i));
   const reference = fit(rows, { alpha: 0.1, iterations: 1000, l2: 0, optimizer: 'sgd', testSize: 0, seed: 0, trainRows });
-  return {
-    rows: test.length,
-    liveModelAccuracy: evaluate(checkpoint.state.theta, batchFromRows(rows, test)).accuracy,
-    fitAccuracy: reference.test!.accuracy,
-  };
+  return { rows: held.size, liveModelAccuracy: heldOutAccuracy(rows, held, checkpoint), fitAccuracy: reference.test!.accuracy };
+}
+
+/** A checkpoint's accuracy on the held-out rows. */
+export function heldOutAccuracy(rows: readonly LabeledRow[], held: ReadonlySet<number>, checkpoint: Checkpoint): number {
+  return evaluate(checkpoint.state.theta, batchFromRows(rows, [...held].sort((a, b) => a - b))).accuracy;
 }
 
 export async function countRecords(admin: Admin, topic: string): Promise<number> {
@@ -94,6 +97,7 @@ export function renderSummary(s: DemoSummary, where: string[]): string {
     `  holdout accuracy  ${formatPercent(s.holdout.liveModelAccuracy)}  live model on the ${s.holdout.rows} held-out rows (never trained on)`,
     `                    ${formatPercent(s.holdout.fitAccuracy)}  sonar fit, the derivation (alpha 0.1, 1000 iterations) on the same split`,
     `                    ${formatPercent(s.holdout.streamAccuracy)}  as scored in the stream (the scorer's recent holdout readings)`,
+    ...(s.shadow ? shadowLines(s.shadow) : []),
     `  throughput        ingest ${rate(s.readingsPerSecond.ingest)}, ${s.mode === 'parallel' ? 'workers' : 'trainer'} ${rate(s.readingsPerSecond.trainer)}, scorer ${rate(s.readingsPerSecond.scorer)}`,
     `                    (each bounded by the rate readings came in at: \`pnpm sonar bench\` measures the maximum)`,
     `  dead letters      ${s.deadLetters.total}${s.deadLetters.total > 0 ? ` (${services}: ${reasons})` : ''} from ${s.readings.malformed} malformed records sent straight to Kafka`,
@@ -107,7 +111,7 @@ export function renderSummary(s: DemoSummary, where: string[]): string {
 
 /** Which mode trained, and in parallel mode what each worker contributed. */
 function modeLines(s: DemoSummary): string[] {
-  if (s.mode === 'exact') return ['  mode              exact: one trainer'];
+  if (s.mode === 'exact') return [s.shadow ? '  mode              exact: one trainer serving, a challenger trainer beside it on the same readings' : '  mode              exact: one trainer'];
   const n = (x: number) => x.toLocaleString('en-US');
   const plural = (x: number, word: string) => `${n(x)} ${word}${x === 1 ? '' : 's'}`;
   return [
