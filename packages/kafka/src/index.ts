@@ -5,6 +5,7 @@ export { connectAdmin } from './connect-admin.ts';
 export { ensureTopics } from './topics.ts';
 export { BatchingProducer, type BatchingOptions } from './batching-producer.ts';
 export { BatchSource, type BatchSourceOptions, type ConsumedBatch } from './consumer-batches.ts';
+export { giveUpPartitionsWhen } from './give-up.ts';
 export { ConsumerLag } from './consumer-lag.ts';
 export { createProducer } from './producer.ts';
 export { createConsumer } from './consumer.ts';

@@ -1,4 +1,4 @@
-import { filter, interval, lastValueFrom, map, type Observable } from 'rxjs';
+import { lastValueFrom, type Observable } from 'rxjs';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { consumerGroups, contractTopics, topicsFrom } from '@sonar/contracts';
@@ -11,6 +11,7 @@ import {
   createConsumer,
   createKafka,
   createProducer,
+  giveUpPartitionsWhen,
   GroupMembership,
   RefusableSender,
 } from '@sonar/kafka';
@@ -215,17 +216,12 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
  * pipeline fails and the process exits non-zero, for a standby or its supervisor.
  */
 function giveUpWhenKafkaStuck(config: ScorerConfig, health: DependencyHealth, stuckForMs: () => number): Observable<never> {
-  return interval(1000).pipe(
-    filter(() => {
-      const stuck = stuckForMs();
-      if (stuck > config.SCORER_KAFKA_STUCK_MS) health.failed('kafka', `events unacknowledged for ${Math.round(stuck / 1000)} s`);
-      else health.ok('kafka');
-      return stuck > config.SCORER_GIVE_UP_MS;
-    }),
-    map(() => {
-      throw new Error(`Kafka has not acknowledged events for more than ${config.SCORER_GIVE_UP_MS / 1000} s: giving up the partitions`);
-    }),
-  );
+  return giveUpPartitionsWhen(() => {
+    const stuck = stuckForMs();
+    if (stuck > config.SCORER_KAFKA_STUCK_MS) health.failed('kafka', `events unacknowledged for ${Math.round(stuck / 1000)} s`);
+    else health.ok('kafka');
+    return stuck > config.SCORER_GIVE_UP_MS ? `Kafka has not acknowledged events for more than ${config.SCORER_GIVE_UP_MS / 1000} s` : undefined;
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { filter, interval, lastValueFrom, map, Subject, type Observable } from 'rxjs';
+import { lastValueFrom, Subject, type Observable } from 'rxjs';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { consumerGroups, contractTopics, gradientTopic, topicsFrom } from '@sonar/contracts';
@@ -11,6 +11,7 @@ import {
   createConsumer,
   createKafka,
   createProducer,
+  giveUpPartitionsWhen,
   GroupMembership,
   RefusableSender,
 } from '@sonar/kafka';
@@ -199,10 +200,9 @@ export async function runTrainer(env: NodeJS.ProcessEnv = process.env, options: 
  * its supervisor, can take over. Emits nothing otherwise.
  */
 function giveUpWhenStuck(health: DependencyHealth, state: () => TrainerState, boundMs: number): Observable<never> {
-  return interval(1000).pipe(
-    filter(() => ['active', 'resuming', 'fenced'].includes(state().kind) && health.downForMs('redis') > boundMs),
-    map(() => {
-      throw new Error(`Redis has been down or stuck for more than ${boundMs / 1000} s (${health.problem() ?? ''}): giving up the partitions`);
-    }),
+  return giveUpPartitionsWhen(() =>
+    ['active', 'resuming', 'fenced'].includes(state().kind) && health.downForMs('redis') > boundMs
+      ? `Redis has been down or stuck for more than ${boundMs / 1000} s (${health.problem() ?? ''})`
+      : undefined,
   );
 }

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
-import { filter, interval, lastValueFrom, map, Subject, type Observable } from 'rxjs';
+import { lastValueFrom, Subject, type Observable } from 'rxjs';
 import type { Admin, Consumer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { consumerGroups, contractTopics, gradientTopic, topicsFrom } from '@sonar/contracts';
-import { BatchSource, connectAdmin, ConsumerLag, CoordinatorRefusals, createConsumer, createKafka, GroupMembership, PartitionTransactions } from '@sonar/kafka';
+import { BatchSource, connectAdmin, ConsumerLag, CoordinatorRefusals, createConsumer, createKafka, giveUpPartitionsWhen, GroupMembership, PartitionTransactions } from '@sonar/kafka';
 import {
   createLogger,
   createRegistry,
@@ -177,10 +177,5 @@ export async function runWorker(config: TrainerConfig, options: { handleSignals?
 
 /** Transactions failing this long (Kafka away, the gradient topic refusing): the worker gives its partitions up and exits non-zero. */
 function giveUpWhenFailing(transactions: PartitionTransactions, boundMs: number): Observable<never> {
-  return interval(1000).pipe(
-    filter(() => transactions.failingForMs() > boundMs),
-    map(() => {
-      throw new Error(`Kafka transactions have failed for more than ${boundMs / 1000} s: giving up the partitions`);
-    }),
-  );
+  return giveUpPartitionsWhen(() => (transactions.failingForMs() > boundMs ? `Kafka transactions have failed for more than ${boundMs / 1000} s` : undefined));
 }
