@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
 import { modelKeys, type ModelKeys } from '@sonar/contracts';
 import {
   fromHash,
@@ -13,6 +12,7 @@ import {
   type ServingModel,
   type Validated,
 } from './checkpoint.ts';
+import type { RedisClient } from './connect.ts';
 
 /**
  * Where a trainer resumes: the newest usable checkpoint (the stored one, or when it is
@@ -45,11 +45,12 @@ export interface Replication {
   timeoutMs: number;
 }
 
-interface ScriptedRedis extends Redis {
+/** The store's scripts, defined on the client (one server or a cluster alike). */
+type ScriptedRedis = RedisClient & {
   commitCheckpoint(...args: (string | number)[]): Promise<ScriptReply>;
   replaceCheckpoint(...args: (string | number)[]): Promise<ScriptReply>;
   takeEpoch(...args: string[]): Promise<number>;
-}
+};
 
 /** Checkpoints of one model in Redis: the newest in a hash, recent ones in a list. */
 export class CheckpointStore {
@@ -57,7 +58,7 @@ export class CheckpointStore {
   private readonly redis: ScriptedRedis;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     readonly model: string,
     prefix = 'sonar',
     private readonly historyLength = 100,
