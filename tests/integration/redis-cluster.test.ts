@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@sonar/runtime';
 import { throwawayRedisCluster, type ThrowawayRedisCluster } from '@sonar/stack';
-import { CheckpointStore, closeRedis, connectRedis, firstContact, type RedisClient } from '@sonar/store';
+import type { Redis } from 'ioredis';
+import { CheckpointStore, closeRedis, connectionOf, connectRedis, firstContact, type RedisClient } from '@sonar/store';
 import { eventually, freePort, fullBatches, plannedTrainable, produceReadings } from '@sonar/testkit';
 import { sampleCheckpoint } from '../support/checkpoints.ts';
 import { testScope } from '../support/scope.ts';
 
-// A real Redis Cluster of three masters (redis-server and redis-cli --cluster create), on
+// A real Redis Cluster of three masters, a replica each (redis-server and redis-cli --cluster create), on
 // free ports beside the suite's Redis. A model named with a hash tag keeps all its keys in
 // one slot, so the store's scripts run there as on one server.
 
@@ -21,7 +22,7 @@ const connection = () => ({ url: 'redis://127.0.0.1', clusterNodes: cluster.node
 const checkpoint = (model: string, version: number, thetaValue: number) => sampleCheckpoint(version, thetaValue, model);
 
 beforeAll(async () => {
-  cluster = await throwawayRedisCluster(3);
+  cluster = await throwawayRedisCluster(3, 1);
   redis = connectRedis(connection(), logger, 'cluster-test');
   await firstContact(redis);
 });
@@ -70,6 +71,33 @@ describe('CheckpointStore on a Redis Cluster', () => {
   });
 });
 
+/** How many WAITs this node has run. */
+async function waitCalls(node: Redis): Promise<number> {
+  const stats = await node.info('commandstats');
+  return Number(/cmdstat_wait:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+}
+
+describe('REDIS_WAIT_REPLICAS on a Redis Cluster', () => {
+  it('waits for the replica of the master that owns the model\'s slot, on the connection that wrote', async () => {
+    const ctx = await scope.context('cluster-wait', 0);
+    const model = `{${ctx.model}}`;
+    const replicated = new CheckpointStore(redis, model, ctx.redisPrefix, 5, { replicas: 1, timeoutMs: 1000 });
+    const tooMany = new CheckpointStore(redis, model, ctx.redisPrefix, 5, { replicas: 2, timeoutMs: 300 });
+    scope.defer(() => replicated.destroy());
+    const epoch = await replicated.takeEpoch();
+    const owner = connectionOf(redis, replicated.keys.model)!;
+    const waitsBefore = await waitCalls(owner);
+    let version = 0;
+    // Until the replica has synced with its master, WAIT may time out.
+    await eventually(async () => {
+      const result = await replicated.commit(checkpoint(model, ++version, 0.5), epoch);
+      return result.accepted && !result.unreplicated;
+    }, 20_000, 'a checkpoint its replica acknowledged');
+    expect(await tooMany.commit(checkpoint(model, ++version, 0.5), epoch)).toMatchObject({ accepted: true, unreplicated: { acknowledged: 1, wanted: 2 } });
+    expect((await waitCalls(owner)) - waitsBefore).toBe(version);
+  });
+});
+
 describe('the trainer on a Redis Cluster', () => {
   it('checkpoints a hash-tagged model to the cluster while reading Kafka', async () => {
     const ctx = await scope.context('cluster-trainer', 1);
@@ -80,7 +108,7 @@ describe('the trainer on a Redis Cluster', () => {
     await produceReadings(ctx.kafka, ctx.topics.readings, readings);
     const expected = fullBatches(plannedTrainable(readings), 32);
     const onCluster = { REDIS_CLUSTER_NODES: cluster.nodes.join(','), REDIS_URL: 'redis://127.0.0.1' };
-    ctx.service('trainer', ctx.env({ ...onCluster, SONAR_MODEL: model, TRAINER_PORT: await freePort(), TRAIN_BATCH_SIZE: 32, TRAIN_CHECKPOINT_EVERY: 1, TRAIN_CHECKPOINT_INTERVAL_MS: 200 }));
+    ctx.service('trainer', ctx.env({ ...onCluster, SONAR_MODEL: model, TRAINER_PORT: await freePort(), TRAIN_BATCH_SIZE: 32, REDIS_WAIT_REPLICAS: 1, TRAIN_CHECKPOINT_EVERY: 1, TRAIN_CHECKPOINT_INTERVAL_MS: 200 }));
     const trained = await eventually(async () => {
       const latest = await store.load();
       return latest && latest.samples >= expected ? latest : undefined;

@@ -92,15 +92,10 @@ export function checkConnection(value: ConnectionEnv, ctx: z.RefinementCtx): voi
   if (value.REDIS_CLUSTER_NODES) checkCluster(value, ctx);
 }
 
-/** A cluster is its own failover: not with Sentinels, and only for a model whose keys a script can touch together. */
+/** A cluster fails over by itself: not with Sentinels, and only for a model whose keys a script can touch together. */
 function checkCluster(value: ConnectionEnv, ctx: z.RefinementCtx): void {
   if (value.REDIS_SENTINELS) {
     ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'set REDIS_CLUSTER_NODES or REDIS_SENTINELS, not both' });
-  }
-  // WAIT counts the replicas of the connection that wrote; a cluster client sends a keyless
-  // command to any node, so the count would be of some other shard's replicas.
-  if (value.REDIS_WAIT_REPLICAS > 0) {
-    ctx.addIssue({ code: 'custom', path: ['REDIS_WAIT_REPLICAS'], message: 'REDIS_WAIT_REPLICAS is not supported on a Redis Cluster: leave it 0 with REDIS_CLUSTER_NODES' });
   }
   const problem = clusterSlotProblem(value.SONAR_MODEL, value.REDIS_PREFIX);
   if (problem) ctx.addIssue({ code: 'custom', path: ['SONAR_MODEL'], message: problem });

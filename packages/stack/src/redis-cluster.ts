@@ -11,7 +11,7 @@ import { which } from './which.ts';
 
 const HOST = '127.0.0.1';
 
-/** A Redis Cluster of masters only, on free ports in a home of its own, for tests: stop() kills it and removes the home. */
+/** A Redis Cluster on free ports in a home of its own, for tests: stop() kills it and removes the home. */
 export interface ThrowawayRedisCluster {
   /** host:port of every node, as REDIS_CLUSTER_NODES takes them. */
   nodes: string[];
@@ -19,15 +19,16 @@ export interface ThrowawayRedisCluster {
 }
 
 /**
- * `masters` redis-server processes with cluster mode on (no persistence), joined by
- * `redis-cli --cluster create` (which spreads the 16384 slots over them), and up once every
- * node says cluster_state:ok. Fails, rather than skips, without redis-server or redis-cli.
+ * `masters` redis-server processes with cluster mode on (no persistence), each with
+ * `replicasPerMaster` replicas, joined by `redis-cli --cluster create` (which spreads the 16384
+ * slots over the masters), and up once every node says cluster_state:ok. Fails, rather than
+ * skips, without redis-server or redis-cli.
  */
-export async function throwawayRedisCluster(masters = 3): Promise<ThrowawayRedisCluster> {
+export async function throwawayRedisCluster(masters = 3, replicasPerMaster = 0): Promise<ThrowawayRedisCluster> {
   const cli = which('redis-cli');
   if (!cli) throw new Error('redis-cli is not installed (apt-get install redis-tools): it creates the cluster');
   const home = mkdtempSync(join(tmpdir(), 'sonar-redis-cluster-'));
-  const ports = await freePorts(masters);
+  const ports = await freePorts(masters * (1 + replicasPerMaster));
   const servers = ports.map((port, i) => clusterNode(home, port, i));
   const nodes = ports.map((port) => `${HOST}:${port}`);
   const stop = async () => {
@@ -36,7 +37,7 @@ export async function throwawayRedisCluster(masters = 3): Promise<ThrowawayRedis
   };
   try {
     await Promise.all(servers.map((server) => server.up(() => undefined)));
-    await promisify(execFile)(cli, ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
+    await promisify(execFile)(cli, ['--cluster', 'create', ...nodes, '--cluster-replicas', String(replicasPerMaster), '--cluster-yes'], { timeout: 30_000 });
     await eventually(() => allOk(ports), 30_000, 'cluster_state:ok on every node');
   } catch (error) {
     await stop().catch(() => undefined);

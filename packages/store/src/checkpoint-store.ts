@@ -12,7 +12,7 @@ import {
   type ServingModel,
   type Validated,
 } from './checkpoint.ts';
-import type { RedisClient } from './connect.ts';
+import { connectionOf, type RedisClient } from './connect.ts';
 
 /**
  * Where a trainer resumes: the newest usable checkpoint (the stored one, or when it is
@@ -150,12 +150,16 @@ export class CheckpointStore {
       : { accepted: false, reason: 'stale', storedVersion: Number(value) };
   }
 
-  /** WAIT on the connection that wrote: it counts the replicas that have every write it made so far. */
+  /**
+   * WAIT on the connection that wrote: it counts the replicas that have every write it made so
+   * far. A cluster client would send the keyless WAIT to any node: it goes to the slot's master.
+   */
   private async awaitReplicas(): Promise<{ acknowledged: number; wanted: number } | undefined> {
     const { replicas, timeoutMs } = this.replication;
     if (replicas === 0) return undefined;
+    const writer = connectionOf(this.redis, this.keys.model);
     // The checkpoint is written either way: a failed WAIT only means no replica is known to have it.
-    const acknowledged = await this.redis.wait(replicas, timeoutMs).catch(() => 0);
+    const acknowledged = writer ? await writer.wait(replicas, timeoutMs).catch(() => 0) : 0;
     return acknowledged < replicas ? { acknowledged, wanted: replicas } : undefined;
   }
 

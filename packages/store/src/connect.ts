@@ -1,3 +1,4 @@
+import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { explainRefusal, REDIS_CONNECTION_ERROR, type DependencyHealth, type Logger } from '@sonar/runtime';
 
@@ -6,6 +7,16 @@ export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 2000;
 
 /** A client of one server (or the Sentinels' primary), or of a Redis Cluster: the same commands and events. */
 export type RedisClient = Redis | Cluster;
+
+/**
+ * The connection that runs the commands on `key`: the client itself, or on a cluster the
+ * master that owns the key's slot in the client's slot map (undefined before it has one).
+ */
+export function connectionOf(redis: RedisClient, key: string): Redis | undefined {
+  if (!(redis instanceof Cluster)) return redis;
+  const owner = redis.slots[calculateSlot(key)]?.[0];
+  return redis.nodes('master').find((node) => `${node.options.host}:${node.options.port}` === owner);
+}
 
 /** One Redis server at `url`, the primary that Sentinels monitor under `sentinelName`, or a Redis Cluster. */
 export interface RedisConnection {
