@@ -1,28 +1,9 @@
-import { THETA_LENGTH } from '@sonar/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initialState } from '@sonar/model';
-import { CheckpointStore, type Checkpoint } from '@sonar/store';
+import { CheckpointStore } from '@sonar/store';
+import { sampleCheckpoint } from '../support/checkpoints.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 
-function checkpoint(version: number, thetaValue: number): Checkpoint {
-  const state = initialState({ optimizer: 'adam', alpha: 0.01 }, THETA_LENGTH);
-  state.theta.fill(thetaValue);
-  state.theta[1] = -0;
-  state.step = version * 10;
-  return {
-    model: 'm',
-    version,
-    state,
-    cost: 0.5,
-    accuracy: 0.75,
-    samples: version * 100,
-    batches: version * 10,
-    topic: 'readings',
-    offsets: { '0': String(version * 100) },
-    updatedAt: 1_795_000_000_000 + version,
-    hyperparameters: { optimizer: 'adam', alpha: 0.01 },
-  };
-}
+const checkpoint = (version: number, thetaValue: number) => sampleCheckpoint(version, thetaValue);
 
 describe('CheckpointStore against a real Redis', () => {
   let ctx: TestContext;

@@ -41,6 +41,6 @@ export { decodeRecords, type DecodedRecord, type DecodedRecords, type RecordLike
 export { contractTopics, gradientTopic, type TopicSpec } from './contract-topics.ts';
 export { decodeGradient, encodeGradient, GRADIENT_AVRO_CANONICAL_FORM, type GradientRecord } from './gradient.ts';
 export { encodeModelUpdate, type ModelUpdateEvent } from './model-event.ts';
-export { modelKeys, type ModelKeys } from './redis-keys.ts';
+export { clusterSlotProblem, modelKeys, modelKeysShareSlot, type ModelKeys } from './redis-keys.ts';
 export { METRICS } from './metric-names.ts';
 export { DEFAULT_PORTS, DEFAULT_KAFKA_BROKERS, DEFAULT_REDIS_URL } from './endpoints.ts';

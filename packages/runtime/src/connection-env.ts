@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { DEFAULT_DEAD_LETTER_LIMITS, DEFAULT_KAFKA_BROKERS, DEFAULT_MAX_READING_BYTES, DEFAULT_REDIS_URL, DEFAULT_TOPICS, type DeadLetterLimits } from '@sonar/contracts';
+import { clusterSlotProblem, DEFAULT_DEAD_LETTER_LIMITS, DEFAULT_KAFKA_BROKERS, DEFAULT_MAX_READING_BYTES, DEFAULT_REDIS_URL, DEFAULT_TOPICS, type DeadLetterLimits } from '@sonar/contracts';
 import { env } from './config.ts';
 import type { FailureContext } from './failure/explain-failure.ts';
 import { LOG_LEVELS } from './logger.ts';
+
+/** host:port, comma-separated (Sentinels, cluster seeds). */
+const addressList = env.list().refine((items) => items.every((item) => /^[^\s:]+:\d{1,5}$/.test(item)), 'host:port, comma-separated');
 
 /** The environment every service shares (see the connections and topics of the public contract). */
 export const connectionEnv = {
@@ -22,13 +25,16 @@ export const connectionEnv = {
   /** The CA (PEM) a rediss:// server's certificate must chain to, instead of Node's own CAs. */
   REDIS_TLS_CA_FILE: env.file().optional(),
   /** With them, the primary is wherever the Sentinels say; REDIS_URL then gives only credentials and database. */
-  REDIS_SENTINELS: env.list().refine((items) => items.every((item) => /^[^\s:]+:\d{1,5}$/.test(item)), 'host:port, comma-separated').optional(),
+  REDIS_SENTINELS: addressList.optional(),
   REDIS_SENTINEL_NAME: z.string().min(1).optional(),
+  /** Seeds of a Redis Cluster (any of its nodes); REDIS_URL then gives only credentials and TLS. */
+  REDIS_CLUSTER_NODES: addressList.optional(),
   /** Replicas that must acknowledge a checkpoint (WAIT) before it counts as safe from a failover. */
   REDIS_WAIT_REPLICAS: env.int(0, 100).default(0),
   REDIS_WAIT_TIMEOUT_MS: env.int(1).default(1000),
   REDIS_PREFIX: z.string().min(1).default('sonar'),
-  SONAR_MODEL: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only (1 to 64)').default('sonar'),
+  /** Braces allowed for a Redis Cluster hash tag ({demo}): all of the model's keys then share a slot. */
+  SONAR_MODEL: z.string().regex(/^[A-Za-z0-9._{}-]{1,64}$/, 'letters, digits, . _ - { } only (1 to 64)').default('sonar'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   TOPIC_READINGS: z.string().min(1).default(DEFAULT_TOPICS.TOPIC_READINGS),
   TOPIC_CLASSIFIED: z.string().min(1).default(DEFAULT_TOPICS.TOPIC_CLASSIFIED),
@@ -83,6 +89,16 @@ export function checkConnection(value: ConnectionEnv, ctx: z.RefinementCtx): voi
   if (value.REDIS_SENTINELS && value.REDIS_URL.startsWith('rediss:')) {
     ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINELS'], message: 'TLS through Sentinel is not supported: use a redis:// REDIS_URL with REDIS_SENTINELS' });
   }
+  if (value.REDIS_CLUSTER_NODES) checkCluster(value, ctx);
+}
+
+/** A cluster fails over by itself: not with Sentinels, and only for a model whose keys a script can touch together. */
+function checkCluster(value: ConnectionEnv, ctx: z.RefinementCtx): void {
+  if (value.REDIS_SENTINELS) {
+    ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'set REDIS_CLUSTER_NODES or REDIS_SENTINELS, not both' });
+  }
+  const problem = clusterSlotProblem(value.SONAR_MODEL, value.REDIS_PREFIX);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['SONAR_MODEL'], message: problem });
 }
 
 /** The connection settings of kafkajs (the shape of @sonar/kafka's KafkaConnection). */
@@ -105,17 +121,20 @@ function kafkaTls(value: ConnectionEnv) {
   };
 }
 
-/** Where Redis is: one server, or the primary the Sentinels name (the shape of @sonar/store's RedisConnection). */
+/** Where Redis is: one server, the primary the Sentinels name, or a cluster (the shape of @sonar/store's RedisConnection). */
 export function redisConnection(value: ConnectionEnv) {
   return {
     url: value.REDIS_URL,
     tls: value.REDIS_TLS_CA_FILE ? { ca: value.REDIS_TLS_CA_FILE.text } : undefined,
-    sentinels: value.REDIS_SENTINELS?.map((address) => {
-      const at = address.lastIndexOf(':');
-      return { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
-    }),
+    sentinels: value.REDIS_SENTINELS?.map(hostAndPort),
     sentinelName: value.REDIS_SENTINEL_NAME,
+    clusterNodes: value.REDIS_CLUSTER_NODES?.map(hostAndPort),
   };
+}
+
+function hostAndPort(address: string): { host: string; port: number } {
+  const at = address.lastIndexOf(':');
+  return { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
 }
 
 /** How many replicas must acknowledge a checkpoint, and how long to wait for them. */

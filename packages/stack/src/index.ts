@@ -4,6 +4,7 @@ export { RedisServer, type RedisConfig, type RedisSetup } from './redis-server.t
 export { SecureStack, SECURE_SERVICES, type SecureService } from './secure/secure-stack.ts';
 export { HaStack, HA_REPLICATION, HA_MIN_INSYNC_REPLICAS, type HaService } from './ha/ha-stack.ts';
 export { throwawayHaStack } from './ha/throwaway.ts';
+export { throwawayRedisCluster, type ThrowawayRedisCluster } from './redis-cluster.ts';
 export { grantServiceAcls, provisionDeployment, serviceAcls } from './secure/kafka-acls.ts';
 export { COMPOSE_HOSTS, composeFilesDir, MOUNTED, writeComposeFiles } from './secure/compose-files.ts';
 export { parseProperties } from './properties.ts';

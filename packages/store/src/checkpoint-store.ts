@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
 import { modelKeys, type ModelKeys } from '@sonar/contracts';
 import {
   fromHash,
@@ -13,6 +12,7 @@ import {
   type ServingModel,
   type Validated,
 } from './checkpoint.ts';
+import { connectionOf, type RedisClient } from './connect.ts';
 
 /**
  * Where a trainer resumes: the newest usable checkpoint (the stored one, or when it is
@@ -45,11 +45,12 @@ export interface Replication {
   timeoutMs: number;
 }
 
-interface ScriptedRedis extends Redis {
+/** The store's scripts, defined on the client (one server or a cluster alike). */
+type ScriptedRedis = RedisClient & {
   commitCheckpoint(...args: (string | number)[]): Promise<ScriptReply>;
   replaceCheckpoint(...args: (string | number)[]): Promise<ScriptReply>;
   takeEpoch(...args: string[]): Promise<number>;
-}
+};
 
 /** Checkpoints of one model in Redis: the newest in a hash, recent ones in a list. */
 export class CheckpointStore {
@@ -57,7 +58,7 @@ export class CheckpointStore {
   private readonly redis: ScriptedRedis;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     readonly model: string,
     prefix = 'sonar',
     private readonly historyLength = 100,
@@ -149,12 +150,16 @@ export class CheckpointStore {
       : { accepted: false, reason: 'stale', storedVersion: Number(value) };
   }
 
-  /** WAIT on the connection that wrote: it counts the replicas that have every write it made so far. */
+  /**
+   * WAIT on the connection that wrote: it counts the replicas that have every write it made so
+   * far. A cluster client would send the keyless WAIT to any node: it goes to the slot's master.
+   */
   private async awaitReplicas(): Promise<{ acknowledged: number; wanted: number } | undefined> {
     const { replicas, timeoutMs } = this.replication;
     if (replicas === 0) return undefined;
+    const writer = connectionOf(this.redis, this.keys.model);
     // The checkpoint is written either way: a failed WAIT only means no replica is known to have it.
-    const acknowledged = await this.redis.wait(replicas, timeoutMs).catch(() => 0);
+    const acknowledged = writer ? await writer.wait(replicas, timeoutMs).catch(() => 0) : 0;
     return acknowledged < replicas ? { acknowledged, wanted: replicas } : undefined;
   }
 

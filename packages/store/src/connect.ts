@@ -1,10 +1,24 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import calculateSlot from 'cluster-key-slot';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { explainRefusal, REDIS_CONNECTION_ERROR, type DependencyHealth, type Logger } from '@sonar/runtime';
 
 /** A command with no answer after this long fails (a Redis paused or cut off must not hang a service). */
 export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 2000;
 
-/** One Redis server at `url`, or the primary that Sentinels monitor under `sentinelName`. */
+/** A client of one server (or the Sentinels' primary), or of a Redis Cluster: the same commands and events. */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * The connection that runs the commands on `key`: the client itself, or on a cluster the
+ * master that owns the key's slot in the client's slot map (undefined before it has one).
+ */
+export function connectionOf(redis: RedisClient, key: string): Redis | undefined {
+  if (!(redis instanceof Cluster)) return redis;
+  const owner = redis.slots[calculateSlot(key)]?.[0];
+  return redis.nodes('master').find((node) => `${node.options.host}:${node.options.port}` === owner);
+}
+
+/** One Redis server at `url`, the primary that Sentinels monitor under `sentinelName`, or a Redis Cluster. */
 export interface RedisConnection {
   url: string;
   /** The CA (PEM) a rediss:// server's certificate must chain to; without it, Node's own CAs. */
@@ -12,6 +26,8 @@ export interface RedisConnection {
   /** With them, `url` gives only the credentials and the database. */
   sentinels?: { host: string; port: number }[] | undefined;
   sentinelName?: string | undefined;
+  /** Seeds of a cluster (the client learns the others from them); `url` gives only the credentials and TLS. */
+  clusterNodes?: { host: string; port: number }[] | undefined;
 }
 
 /** Capped backoff, for ever: a Redis (or Sentinel) restart must not kill a service. */
@@ -23,8 +39,8 @@ const reconnectDelay = (attempt: number) => Math.min(200 * attempt, 2000);
  * callers can retry on their terms.
  */
 /** `commandTimeoutMs` 0: no timeout (a subscribed connection waits for messages). */
-export function connectRedis(connection: RedisConnection, logger: Logger, name: string, commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS): Redis {
-  const redis = new Redis(connection.url, {
+export function connectRedis(connection: RedisConnection, logger: Logger, name: string, commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS): RedisClient {
+  const options: RedisOptions = {
     connectionName: name,
     lazyConnect: false,
     // ioredis takes 0 as "time out at once".
@@ -32,8 +48,10 @@ export function connectRedis(connection: RedisConnection, logger: Logger, name: 
     maxRetriesPerRequest: 3,
     retryStrategy: reconnectDelay,
     enableOfflineQueue: true,
-    ...serverOptions(connection),
-  });
+  };
+  const redis = connection.clusterNodes
+    ? new Cluster(connection.clusterNodes, clusterOptions(connection, options, { clusterRetryStrategy: reconnectDelay }))
+    : new Redis(connection.url, { ...options, ...serverOptions(connection) });
   let down = false;
   let wasReady = false;
   redis.on('error', (error: Error) => {
@@ -54,7 +72,7 @@ export function connectRedis(connection: RedisConnection, logger: Logger, name: 
  * service starts, not ready); rejects when the server refused it (credentials, ACL, certificate),
  * which no reconnection mends.
  */
-export function firstContact(redis: Redis): Promise<void> {
+export function firstContact(redis: RedisClient): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     const settle = (error?: Error) => {
@@ -70,21 +88,17 @@ export function firstContact(redis: Redis): Promise<void> {
 }
 
 /** QUIT, so that replies still due arrive first; a connection Redis refused cannot even QUIT, and is dropped. */
-export async function closeRedis(redis: Redis | undefined): Promise<void> {
+export async function closeRedis(redis: RedisClient | undefined): Promise<void> {
   if (!redis) return;
   await redis.quit().catch(() => redis.disconnect());
 }
 
 /** One connection for a command: no reconnecting; rejects with why Redis refused it, or is not there. */
-export async function openRedis(connection: RedisConnection, name: string): Promise<Redis> {
-  const redis = new Redis(connection.url, {
-    connectionName: name,
-    lazyConnect: true,
-    connectTimeout: 3000,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-    ...serverOptions(connection),
-  });
+export async function openRedis(connection: RedisConnection, name: string): Promise<RedisClient> {
+  const options: RedisOptions = { connectionName: name, lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1, retryStrategy: () => null };
+  const redis = connection.clusterNodes
+    ? new Cluster(connection.clusterNodes, clusterOptions(connection, options, { clusterRetryStrategy: () => null }))
+    : new Redis(connection.url, { ...options, ...serverOptions(connection) });
   // ioredis emits the reason, then rejects connect() with "Connection is closed."
   let reason: Error | undefined;
   redis.on('error', (error: Error) => (reason ??= error));
@@ -118,6 +132,32 @@ function serverOptions(connection: RedisConnection): RedisOptions {
 }
 
 /**
+ * A Cluster takes no URL: the credentials and TLS of `url` go to every node's connection.
+ * The client retries a command on MOVED/ASK and after a failover by itself; lazyConnect is
+ * the cluster's own, so that openRedis connects (and fails) when it says.
+ */
+function clusterOptions(connection: RedisConnection, options: RedisOptions, retry: Pick<ClusterOptions, 'clusterRetryStrategy'>): ClusterOptions {
+  const { lazyConnect, enableOfflineQueue, connectionName, commandTimeout, connectTimeout, maxRetriesPerRequest } = options;
+  const url = new URL(connection.url);
+  // As for one server: rediss:// verifies against the CA given, else Node's own.
+  const tls = connection.tls ?? (url.protocol === 'rediss:' ? {} : undefined);
+  return {
+    ...retry,
+    lazyConnect,
+    ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+    redisOptions: {
+      connectionName,
+      commandTimeout,
+      connectTimeout,
+      maxRetriesPerRequest,
+      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+      ...(tls ? { tls } : {}),
+    },
+  };
+}
+
+/**
  * ioredis asks the Sentinels for the primary at every (re)connection (for ever, by default,
  * when none answers), and its ready check (INFO) accepts the server only if its role is
  * `master`, else it asks the next Sentinel. Two things it does not do unless told: notice a
@@ -138,7 +178,7 @@ function sentinelOptions(connection: RedisConnection): RedisOptions {
 }
 
 /** PINGs Redis every `intervalMs` and tells `health` whether it answered; returns a function that stops it. */
-export function probeRedis(redis: Redis, health: DependencyHealth, intervalMs = 1000): () => void {
+export function probeRedis(redis: RedisClient, health: DependencyHealth, intervalMs = 1000): () => void {
   let probing = false;
   const timer = setInterval(() => {
     if (probing) return;

@@ -26,7 +26,7 @@ const schema = z
     /** Page–Hinkley over each holdout reading's hit or miss: λ (0: no drift detection). */
     SCORER_DRIFT_THRESHOLD: env.number().default(50),
     /** Shadow scoring: every reading is also scored with this model (its newest version), for metrics only; the events stay the serving model's. */
-    SCORER_SHADOW_MODEL: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'a model name: letters, digits, . _ -').optional(),
+    SCORER_SHADOW_MODEL: z.string().regex(/^[A-Za-z0-9._{}-]{1,128}$/, 'a model name: letters, digits, . _ - { }').optional(),
     /** With SCORER_SHADOW_MODEL: a version of its history to pin instead of following its newest (the shadow model may be SONAR_MODEL itself). */
     SCORER_SHADOW_VERSION: env.int(1).optional(),
   })

@@ -1,6 +1,5 @@
 import { lastValueFrom, type Observable } from 'rxjs';
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import type { Redis } from 'ioredis';
 import { consumerGroups, contractTopics, topicsFrom } from '@sonar/contracts';
 import {
   BatchingProducer,
@@ -31,7 +30,7 @@ import {
   type RunningService,
 } from '@sonar/runtime';
 import { predictionTheta } from '@sonar/model';
-import { CheckpointStore, closeRedis, connectRedis, firstContact, ModelHolder, ModelWatcher, probeRedis } from '@sonar/store';
+import { CheckpointStore, closeRedis, connectRedis, firstContact, ModelHolder, ModelWatcher, probeRedis, type RedisClient } from '@sonar/store';
 import { loadConfig, type ScorerConfig } from './config.ts';
 import { scorerMetrics } from './metrics.ts';
 import { scoringPipeline } from './pipeline.ts';
@@ -42,10 +41,10 @@ import { TransactionalPublisher } from './stages/publish-transactionally.ts';
 /** What the scorer opens, released in the order the shutdown needs; a SIGTERM during start finds some of it. */
 interface Resources {
   admin?: Admin;
-  redis?: Redis;
-  subscriber?: Redis;
+  redis?: RedisClient;
+  subscriber?: RedisClient;
   watcher?: ModelWatcher;
-  shadowSubscriber?: Redis;
+  shadowSubscriber?: RedisClient;
   shadowWatcher?: ModelWatcher;
   consumer?: Consumer;
   membership?: GroupMembership;
@@ -229,7 +228,7 @@ function giveUpWhenKafkaStuck(config: ScorerConfig, health: DependencyHealth, st
  * version followed as the serving one is (its own update subscription). The scorer does
  * not wait for it: until it has a version, readings are scored by the serving model alone.
  */
-async function shadowHolder(config: ScorerConfig, name: string, redis: Redis, r: Resources, logger: Logger, loaded: (version: number) => void): Promise<ModelHolder> {
+async function shadowHolder(config: ScorerConfig, name: string, redis: RedisClient, r: Resources, logger: Logger, loaded: (version: number) => void): Promise<ModelHolder> {
   const store = new CheckpointStore(redis, name, config.REDIS_PREFIX);
   const holder = new ModelHolder((model) => {
     loaded(model.version);

@@ -61,6 +61,16 @@ describe('trainer configuration', () => {
     expect(() => loadConfig({ REDIS_SENTINELS: '127.0.0.1:26379', REDIS_SENTINEL_NAME: 'sonar', REDIS_URL: 'rediss://127.0.0.1:6380' })).toThrow(/TLS through Sentinel/);
   });
 
+  it('reaches a Redis Cluster through its seeds, only for a model whose keys share a slot', () => {
+    const config = loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7001,127.0.0.1:7002', SONAR_MODEL: '{demo}', REDIS_URL: 'rediss://trainer:pw@127.0.0.1:6380' });
+    expect(redisConnection(config)).toEqual({ url: 'rediss://trainer:pw@127.0.0.1:6380', clusterNodes: [{ host: '127.0.0.1', port: 7001 }, { host: '127.0.0.1', port: 7002 }] });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7001', REDIS_PREFIX: '{sonar}' }).SONAR_MODEL).toBe('sonar');
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7001', SONAR_MODEL: 'demo' })).toThrow(/SONAR_MODEL: on a Redis Cluster .* name the model with a hash tag, SONAR_MODEL=\{demo\}/);
+    expect(redisReplication(loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7001', SONAR_MODEL: '{demo}', REDIS_WAIT_REPLICAS: '1' }))).toEqual({ replicas: 1, timeoutMs: 1000 });
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7001', SONAR_MODEL: '{demo}', REDIS_SENTINELS: '127.0.0.1:26379', REDIS_SENTINEL_NAME: 'sonar' })).toThrow(/REDIS_CLUSTER_NODES or REDIS_SENTINELS, not both/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'no-port', SONAR_MODEL: '{demo}' })).toThrow(/REDIS_CLUSTER_NODES: host:port, comma-separated/);
+  });
+
   it('averages the iterates when asked, from the step given, and records it with the model', () => {
     expect(loadConfig({}).optimizer.averageFrom).toBeUndefined();
     const config = loadConfig({ TRAIN_AVERAGE: 'true', TRAIN_AVERAGE_FROM: '130' });

@@ -1,6 +1,5 @@
 import { lastValueFrom, Subject, type Observable } from 'rxjs';
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import type { Redis } from 'ioredis';
 import { consumerGroups, contractTopics, gradientTopic, topicsFrom } from '@sonar/contracts';
 import {
   BatchingProducer,
@@ -30,7 +29,7 @@ import {
   type HttpServer,
   type RunningService,
 } from '@sonar/runtime';
-import { CheckpointStore, closeRedis, connectRedis, firstContact, probeRedis } from '@sonar/store';
+import { CheckpointStore, closeRedis, connectRedis, firstContact, probeRedis, type RedisClient } from '@sonar/store';
 import { singleActiveAssigner } from './assigner.ts';
 import { coreSettings, hyperparameters, loadConfig } from './config.ts';
 import type { TrainerEvent } from './core/events.ts';
@@ -47,7 +46,7 @@ interface Resources {
   producer?: Producer;
   deadLetterProducer?: Producer;
   batching?: BatchingProducer;
-  redis?: Redis;
+  redis?: RedisClient;
   consumer?: Consumer;
   membership?: GroupMembership;
   source?: BatchSource;

@@ -1,12 +1,11 @@
 import { Command } from 'commander';
 import type { Admin } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
 import { consumerGroups, DEFAULT_PORTS } from '@sonar/contracts';
 import { loadSonar } from '@sonar/dataset';
 import { createKafka, ensureTopics } from '@sonar/kafka';
 import { eventually, kafkaConnection, redactUrl, redisConnection } from '@sonar/runtime';
-import { CheckpointStore, openRedis } from '@sonar/store';
+import { CheckpointStore, openRedis, type RedisClient } from '@sonar/store';
 import { httpAnswers, LocalStack, type ComponentName, type ServiceProcess } from '@sonar/stack';
 import { holdoutRows, httpSink, plannedCount, produce, replayPlan, sonarSourceRows } from '@sonar/ingest';
 import { commandEnv, commandLogger } from '../env.ts';
@@ -97,7 +96,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
-  let redis: Redis | undefined;
+  let redis: RedisClient | undefined;
   const kafka = createKafka(kafkaConnection(env), 'sonar-demo', commandLogger('demo', env));
   const admin = kafka.admin();
   try {

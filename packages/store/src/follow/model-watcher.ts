@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '@sonar/runtime';
 import type { CheckpointStore } from '../checkpoint-store.ts';
-import { refusedByRedis } from '../connect.ts';
+import { refusedByRedis, type RedisClient } from '../connect.ts';
 import type { ModelHolder } from './model-holder.ts';
 
 const RETRY_MS = 1000;
@@ -22,7 +21,7 @@ export class ModelWatcher {
 
   constructor(
     private readonly store: CheckpointStore,
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
     private readonly holder: ModelHolder,
     private readonly logger: Logger,
     private readonly pollMs: number,

@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { lastValueFrom, Subject, type Observable } from 'rxjs';
 import type { Admin, Consumer } from 'kafkajs';
-import type { Redis } from 'ioredis';
 import { consumerGroups, contractTopics, gradientTopic, topicsFrom } from '@sonar/contracts';
 import { BatchSource, connectAdmin, ConsumerLag, CoordinatorRefusals, createConsumer, createKafka, giveUpPartitionsWhen, GroupMembership, PartitionTransactions } from '@sonar/kafka';
 import {
@@ -18,7 +17,7 @@ import {
   type HttpServer,
   type RunningService,
 } from '@sonar/runtime';
-import { CheckpointStore, closeRedis, connectRedis, firstContact, ModelHolder, ModelWatcher, probeRedis } from '@sonar/store';
+import { CheckpointStore, closeRedis, connectRedis, firstContact, ModelHolder, ModelWatcher, probeRedis, type RedisClient } from '@sonar/store';
 import type { TrainerConfig } from '../config.ts';
 import { GradientWorker } from './gradient-worker.ts';
 import { workerMetrics } from './worker-metrics.ts';
@@ -27,8 +26,8 @@ import { workerPipeline } from './worker-pipeline.ts';
 /** What the worker opens, released in the order the shutdown needs. */
 interface Resources {
   admin?: Admin;
-  redis?: Redis;
-  subscriber?: Redis;
+  redis?: RedisClient;
+  subscriber?: RedisClient;
   watcher?: ModelWatcher;
   consumer?: Consumer;
   membership?: GroupMembership;
