@@ -16,6 +16,8 @@ export class Intake {
   /** Partition → where the reading ids before its start position are read from, to rebuild the dedup window. */
   private readonly warmups: Map<number, number>;
   private readonly windows = new Map<number, DedupWindow>();
+  /** The window asked last: a batch is one partition's, so this spares a Map lookup per record. */
+  private lastWindow: { partition: number; window: DedupWindow } | undefined;
 
   /**
    * `positions`: partition → offset of the next record to learn from, where this intake
@@ -61,7 +63,8 @@ export class Intake {
   /** True when the reading id was seen within the window (a client's retry): it is not trained on again. */
   isRetry(partition: number, offset: number, id: string): boolean {
     if (this.dedupWindow === 0) return false;
-    this.warmups.delete(partition);
+    // Past the start position the warm-up is over; once every partition's is, nothing is left to delete.
+    if (this.warmups.size > 0) this.warmups.delete(partition);
     return this.window(partition).seen(id, offset);
   }
 
@@ -110,8 +113,10 @@ export class Intake {
   }
 
   private window(partition: number): DedupWindow {
+    if (this.lastWindow?.partition === partition) return this.lastWindow.window;
     let window = this.windows.get(partition);
     if (!window) this.windows.set(partition, (window = new DedupWindow(this.dedupWindow)));
+    this.lastWindow = { partition, window };
     return window;
   }
 }
