@@ -84,7 +84,9 @@ describe('parallel training: gradient workers and one applier', () => {
     );
     expect(Number.isFinite(p.cost)).toBe(true);
     expect(Math.abs(p.cost / e.cost - 1)).toBeLessThanOrEqual(0.01);
-    expect(Math.abs(p.holdoutAccuracy / e.holdoutAccuracy - 1)).toBeLessThanOrEqual(0.01);
+    // 42 holdout rows: one row is 2.4 %, so "within 1 %" of accuracy means none fewer right; timing
+    // (staleness) may as well get one more right, which is no shortfall.
+    expect(p.holdoutAccuracy / e.holdoutAccuracy - 1).toBeGreaterThanOrEqual(-0.01);
 
     // What a scorer loads is the average; workers take their gradients at the last iterate beside it.
     const served = await checkpointStore(ctx).serving();
