@@ -4,8 +4,9 @@ import { THETA_LENGTH } from '@sonar/contracts';
 import { loadSonar } from '@sonar/dataset';
 import { holdoutRows, sonarSourceRows } from '@sonar/ingest';
 import { batchFromRows, evaluate, predictionTheta, probabilities } from '@sonar/model';
-import { scrape, sumOf } from '@sonar/runtime';
+import { scrape } from '@sonar/runtime';
 import type { CheckpointStore } from '@sonar/store';
+import { shadowMetrics, type ShadowMetrics } from '../shadow-metrics.ts';
 
 type Stores = (model: string) => CheckpointStore;
 type WithStores = (work: (stores: Stores) => Promise<void>) => Promise<void>;
@@ -72,14 +73,12 @@ function offlineComparison(a: Float64Array, b: Float64Array): { rows: number; a:
 }
 
 /** The scorer's shadow metrics, or why there are none. */
-async function liveComparison(url: string): Promise<{ serving: Partial<Side>; shadow: Partial<Side>; agreement?: number; shadowVersion?: number } | { unavailable: string }> {
+async function liveComparison(url: string): Promise<ShadowMetrics | { unavailable: string }> {
   const result = await scrape(`${url.replace(/\/$/, '')}/metrics`, 3000);
   if (!result.up) return { unavailable: `no scorer at ${url}: ${result.error}` };
-  const value = (name: string, labels: Record<string, string> = {}) => sumOf(result.samples, name, labels);
-  const agreement = value('sonar_scorer_shadow_agreement');
-  if (agreement === undefined) return { unavailable: `the scorer at ${url} scores no shadow model (SCORER_SHADOW_MODEL)` };
-  const side = (s: string): Partial<Side> => ({ accuracy: value('sonar_scorer_shadow_accuracy', { side: s }), logLoss: value('sonar_scorer_shadow_log_loss', { side: s }) });
-  return { serving: side('serving'), shadow: side('shadow'), agreement, shadowVersion: value('sonar_scorer_shadow_model_version') };
+  const live = shadowMetrics(result.samples);
+  if (live.agreement === undefined) return { unavailable: `the scorer at ${url} scores no shadow model (SCORER_SHADOW_MODEL)` };
+  return live;
 }
 
 function describeComparison(a: string, b: string, r: { models: { model: string; version: number; samples: number; cost: number }[]; holdout: ReturnType<typeof offlineComparison>; live: Awaited<ReturnType<typeof liveComparison>> }): string {

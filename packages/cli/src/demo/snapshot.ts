@@ -1,5 +1,6 @@
 import { METRICS } from '@sonar/contracts';
 import { scrape, sumDefined, sumOf, type Sample } from '@sonar/runtime';
+import { shadowMetrics } from '../shadow-metrics.ts';
 import { demoWorkerId, type DemoPorts } from './services.ts';
 
 /** One gradient worker of parallel mode, from its own /metrics and the applier's. */
@@ -103,15 +104,14 @@ function trainerSide(samples: Sample[]): TrainerSnapshot {
 
 /** Nothing until the scorer held a challenger version: its unlabeled gauges read 0 before. */
 function shadowSide(scorer: Sample[]): ShadowSnapshot {
-  const version = sumOf(scorer, METRICS.scorerShadowVersion);
-  if (version === undefined || version < 1) return {};
-  const side = (metric: string, side: 'serving' | 'shadow') => sumOf(scorer, metric, { side });
+  const live = shadowMetrics(scorer);
+  if (live.shadowVersion === undefined || live.shadowVersion < 1) return {};
   return {
-    servingAccuracy: side(METRICS.scorerShadowAccuracy, 'serving'),
-    challengerAccuracy: side(METRICS.scorerShadowAccuracy, 'shadow'),
-    servingLogLoss: side(METRICS.scorerShadowLogLoss, 'serving'),
-    challengerLogLoss: side(METRICS.scorerShadowLogLoss, 'shadow'),
-    agreement: sumOf(scorer, METRICS.scorerShadowAgreement),
-    challengerVersion: version,
+    servingAccuracy: live.serving.accuracy,
+    challengerAccuracy: live.shadow.accuracy,
+    servingLogLoss: live.serving.logLoss,
+    challengerLogLoss: live.shadow.logLoss,
+    agreement: live.agreement,
+    challengerVersion: live.shadowVersion,
   };
 }
