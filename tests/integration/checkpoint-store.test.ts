@@ -81,4 +81,30 @@ describe('CheckpointStore against a real Redis', () => {
     await ctx.redis.del(store.keys.epoch);
     expect(await store.takeEpoch()).toBe(43);
   });
+  it('announces each accepted version on the update channel with the write, and nothing for a refused one', async () => {
+    const heard = await listen(store.keys.updated);
+    const epoch = Number(await ctx.redis.get(store.keys.epoch));
+    await store.commit(checkpoint(15, 1), epoch);
+    await store.commit(checkpoint(15, 2), epoch);
+    await store.commit(checkpoint(16, 1), epoch - 1);
+    // Replicas to wait for: the announcement follows WAIT (none answers here; the write stands).
+    const waiting = new CheckpointStore(ctx.redis, ctx.model, ctx.redisPrefix, 5, { replicas: 1, timeoutMs: 50 });
+    expect(await waiting.commit(checkpoint(16, 1), epoch)).toMatchObject({ accepted: true, unreplicated: { acknowledged: 0, wanted: 1 } });
+    await store.commit(checkpoint(17, 1), epoch);
+    expect(await heard.until(3)).toEqual(['15', '16', '17']);
+  });
+
+  async function listen(channel: string) {
+    const subscriber = ctx.redis.duplicate();
+    const messages: string[] = [];
+    subscriber.on('message', (_channel: string, version: string) => messages.push(version));
+    await subscriber.subscribe(channel);
+    return {
+      until: async (count: number) => {
+        for (let waited = 0; messages.length < count && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+        subscriber.disconnect();
+        return messages;
+      },
+    };
+  }
 });

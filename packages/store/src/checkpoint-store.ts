@@ -124,8 +124,13 @@ export class CheckpointStore {
     return Number(await this.redis.takeEpoch(this.keys.epoch, this.keys.model));
   }
 
+  /**
+   * Writes the checkpoint under the writer's epoch and announces its version on the update
+   * channel: in the same script when no replica must have it first, else once WAIT answers.
+   */
   async commit(written: Checkpoint, epoch: number): Promise<CommitResult> {
     const checkpoint = { ...written, epoch };
+    const announceInScript = this.replication.replicas === 0;
     const [ok, reason, value] = await this.redis.commitCheckpoint(
       this.keys.model,
       this.keys.history,
@@ -134,10 +139,13 @@ export class CheckpointStore {
       String(checkpoint.version),
       this.historyLength,
       toHistoryEntry(checkpoint),
+      announceInScript ? this.keys.updated : '',
       ...toHashFields(checkpoint),
     );
     if (ok === 1) {
       const unreplicated = await this.awaitReplicas();
+      // A lost announcement only delays scorers until their next poll.
+      if (!announceInScript) await this.publish(checkpoint.version).catch(() => 0);
       return {
         accepted: true,
         version: checkpoint.version,

@@ -33,7 +33,7 @@ export interface ModelToWrite {
 
 /**
  * Writes a checkpoint straight to Redis, as a trainer would (under the stored epoch,
- * or a new one), and announces it; returns what was written.
+ * or a new one; the write announces it on the update channel); returns what was written.
  */
 export async function writeModel(scope: RunScope, written: ModelToWrite): Promise<Checkpoint> {
   const model = written.model ?? scope.model;
@@ -56,6 +56,5 @@ export async function writeModel(scope: RunScope, written: ModelToWrite): Promis
   const epoch = (await store.currentEpoch()) || (await store.takeEpoch());
   const result = await store.commit(checkpoint, epoch);
   if (!result.accepted) throw new Error(`model ${model} v${written.version} not accepted: ${result.reason}`);
-  await store.publish(written.version);
   return checkpoint;
 }

@@ -31,7 +31,7 @@ export class ModelWatcher {
   async start(signal: AbortSignal): Promise<void> {
     this.subscriber.on('message', (_channel: string, version: string) => {
       if (Number.isSafeInteger(Number(version))) this.holder.noteVersion(Number(version));
-      if (Number(version) > (this.holder.current?.version ?? 0)) void this.check();
+      if (Number(version) > (this.holder.current?.version ?? 0)) void this.check(true);
     });
     // Redis may be away while the scorer starts: wait for it rather than exit. Once
     // subscribed, the client subscribes again by itself after a reconnect.
@@ -66,25 +66,31 @@ export class ModelWatcher {
     await this.checking;
   }
 
-  private check(): Promise<void> {
+  /** `announced`: a newer version was just announced, so it is read at once, without asking for the version first. */
+  private check(announced = false): Promise<void> {
     if (this.checking) {
       this.again = true;
       return this.checking;
     }
     this.checking = (async () => {
+      let skipVersionRead = announced;
       do {
         this.again = false;
-        await this.load();
+        await this.load(skipVersionRead);
+        skipVersionRead = false;
       } while (this.again);
     })().finally(() => (this.checking = undefined));
     return this.checking;
   }
 
-  private async load(): Promise<void> {
+  private async load(skipVersionRead: boolean): Promise<void> {
     try {
-      const version = await this.store.version();
-      if (version !== undefined) this.holder.noteVersion(version);
-      if (version === undefined || version <= (this.holder.current?.version ?? 0) || version === this.refused) return;
+      let version: number | undefined;
+      if (!skipVersionRead) {
+        version = await this.store.version();
+        if (version !== undefined) this.holder.noteVersion(version);
+        if (version === undefined || version <= (this.holder.current?.version ?? 0) || version === this.refused) return;
+      }
       const model = await this.store.serving();
       if (!model) return;
       if (model.ok) {

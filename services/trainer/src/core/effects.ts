@@ -35,7 +35,7 @@ export type Effect =
   /** Dead letters are acknowledged before the next effect: no checkpoint passes a record whose letter is not written. */
   | { kind: 'dead-letter'; partition: number; rejected: RejectedRecord[] }
   | { kind: 'write-checkpoint'; epoch: number; checkpoint: Checkpoint }
-  /** The model event, the update PUBLISH, and the offsets committed to Kafka for lag monitoring. */
+  /** The model event on the models topic, and the offsets committed to Kafka for lag monitoring (the update PUBLISH goes out with the write). */
   | { kind: 'announce'; checkpoint: Checkpoint }
   | { kind: 'release'; batch: ConsumedBatch }
   | { kind: 'report-batch'; report: BatchReport }

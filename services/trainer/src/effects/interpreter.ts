@@ -71,7 +71,7 @@ export class EffectInterpreter {
       case 'write-checkpoint':
         return this.write(effect.checkpoint, effect.epoch);
       case 'announce':
-        void this.announce(effect.checkpoint).catch((error: unknown) => deps.logger.warn({ err: message(error), version: effect.checkpoint.version }, 'model announcement failed; the scorer still finds the version by polling'));
+        void this.announce(effect.checkpoint).catch((error: unknown) => deps.logger.warn({ err: message(error), version: effect.checkpoint.version }, 'model update not sent to the models topic (scorers heard of it from Redis)'));
         return;
       case 'release':
         effect.batch.release();
@@ -145,8 +145,9 @@ export class EffectInterpreter {
     }
   }
 
+  /** The models topic's record of a written checkpoint (the Redis announcement went out with the write). */
   private async announce(checkpoint: Checkpoint): Promise<void> {
-    const { producer, store, source, topic, modelsTopic, model } = this.deps;
+    const { producer, source, topic, modelsTopic, model } = this.deps;
     await producer.send(modelsTopic, [
       {
         key: model,
@@ -162,7 +163,6 @@ export class EffectInterpreter {
         }),
       },
     ]);
-    await store.publish(checkpoint.version);
     // Committed offsets only feed lag monitoring: the checkpoint is what a trainer resumes from.
     await source
       .commit(Object.entries(checkpoint.offsets).map(([partition, offset]) => ({ topic, partition: Number(partition), offset })))
