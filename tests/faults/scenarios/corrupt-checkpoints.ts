@@ -59,8 +59,15 @@ export async function corruptCheckpoints(ctx: TestContext, seed: number): Promis
 
     const corruptVersions: number[] = [];
     const recoveries: number[] = [];
-    await eventually(async () => ((await store.version()) ?? 0) >= 3, 30_000, 'a few checkpoints');
+    // The first part all checkpointed: how many writes that takes depends on how the fetches fell (at most one per fetched batch).
+    const firstPart = fullBatches(plannedTrainable(parts[0]!), DETERMINISTIC.TRAIN_BATCH_SIZE);
+    await eventually(async () => (await store.load())?.samples === firstPart, 30_000, `the first ${firstPart} readings checkpointed`);
     const refusals = () => metricValue(scorer.port, 'sonar_scorer_models_rejected_total');
+    // eventually() retries while the scrape throws (connection refused), and names the last error if it times out.
+    await eventually(async () => {
+      await refusals();
+      return true;
+    }, 30_000, 'the scorer to serve its metrics');
     for (const [i, corruption] of CORRUPTIONS.entries()) {
       // The trainer is held (well within its session) until the scorer has read the corrupt version, which it would otherwise often write past first.
       const refusedBefore = await refusals();
