@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@sonar/runtime';
 import { throwawayRedisCluster, type ThrowawayRedisCluster } from '@sonar/stack';
 import type { Redis } from 'ioredis';
-import { CheckpointStore, closeRedis, connectionOf, connectRedis, firstContact, type RedisClient } from '@sonar/store';
+import { CheckpointStore, closeRedis, connectionOf, connectRedis, firstContact, type CommitResult, type RedisClient } from '@sonar/store';
 import { eventually, freePort, fullBatches, plannedTrainable, produceReadings } from '@sonar/testkit';
 import { sampleCheckpoint } from '../support/checkpoints.ts';
 import { testScope } from '../support/scope.ts';
@@ -93,7 +93,14 @@ describe('REDIS_WAIT_REPLICAS on a Redis Cluster', () => {
       const result = await replicated.commit(checkpoint(model, ++version, 0.5), epoch);
       return result.accepted && !result.unreplicated;
     }, 20_000, 'a checkpoint its replica acknowledged');
-    expect(await tooMany.commit(checkpoint(model, ++version, 0.5), epoch)).toMatchObject({ accepted: true, unreplicated: { acknowledged: 1, wanted: 2 } });
+    // Asking for more replicas than there are: accepted, and reported as short of them. On a
+    // loaded machine the one replica may miss a 300 ms WAIT too: it must answer one of them.
+    let short: CommitResult | undefined;
+    await eventually(async () => {
+      short = await tooMany.commit(checkpoint(model, ++version, 0.5), epoch);
+      return !short.accepted || short.unreplicated?.acknowledged !== 0;
+    }, 20_000, 'a WAIT for two replicas that the one replica answered');
+    expect(short).toMatchObject({ accepted: true, unreplicated: { acknowledged: 1, wanted: 2 } });
     expect((await waitCalls(owner)) - waitsBefore).toBe(version);
   });
 });
