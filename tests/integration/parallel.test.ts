@@ -3,7 +3,7 @@ import { batchFromRows, cost, evaluate, predictionTheta } from '@sonar/model';
 import { loadSonar } from '@sonar/dataset';
 import { holdoutRows } from '@sonar/ingest';
 import { consumerGroups } from '@sonar/contracts';
-import { checkpointStore, eventually, freePort, metricValue, runSonar, plannedTrainable, produceReadings, sonarRows, trained, type ServiceProcess } from '@sonar/testkit';
+import { checkpointStore, freePort, metricValue, runSonar, plannedTrainable, produceReadings, sonarRows, stableGroup, trained, type ServiceProcess } from '@sonar/testkit';
 import type { TestContext } from '../support/context.ts';
 import { testScope } from '../support/scope.ts';
 
@@ -54,10 +54,7 @@ describe('parallel training: gradient workers and one applier', () => {
     // The workers share the readings from the start: all three in a stable group before the first reading.
     const applier = await start(ctx, { TRAINER_ROLE: 'applier' }, 'applier');
     for (let i = 1; i <= 3; i++) await start(ctx, { TRAINER_ROLE: 'worker', TRAINER_WORKER_ID: `w${i}` }, `worker-${i}`);
-    await eventually(async () => {
-      const [group] = (await ctx.admin.describeGroups([consumerGroups.worker(ctx.model)])).groups;
-      return group?.state === 'Stable' && group.members.length === 3;
-    }, 60_000, 'three workers in a stable group');
+    await stableGroup(ctx.admin, consumerGroups.worker(ctx.model), 3);
 
     // The same live stream twice: onto the workers' 6 partitions, and onto one partition for the exact trainer, which learns it in the order produced.
     const ordered = ctx.topicsFor('ordered');
@@ -103,7 +100,7 @@ describe('parallel training: gradient workers and one applier', () => {
     // Nothing crashed, so no worker sent a batch twice; every worker sent some.
     expect(await metricValue(applier.port, 'sonar_trainer_gradient_repeats_total')).toBe(0);
     for (let i = 1; i <= 3; i++) expect(await metricValue(applier.port, 'sonar_trainer_gradients_total', { worker: `w${i}`, outcome: 'applied' })).toBeGreaterThan(0);
-  });
+  }, 300_000);
 });
 
 function formatShare(x: number): string {

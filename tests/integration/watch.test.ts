@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consumerGroups } from '@sonar/contracts';
-import { eventually, freePort, metricValue, produceReadings, runSonar } from '@sonar/testkit';
+import { eventually, freePort, metricValue, produceReadings, runSonar, stableGroup } from '@sonar/testkit';
 import type { TestContext } from '../support/context.ts';
 import { testScope } from '../support/scope.ts';
 
@@ -58,10 +58,7 @@ describe('sonar watch', () => {
       ctx.service('trainer', ctx.env({ TRAINER_PORT: port, TRAINER_ROLE: 'worker', TRAINER_WORKER_ID: `w${i + 1}`, TRAIN_BATCH_MAX_WAIT_MS: 200 }), `worker-${i + 1}`),
     );
     // Both workers in the group before the readings: one partition each.
-    await eventually(async () => {
-      const [group] = (await ctx.admin.describeGroups([consumerGroups.worker(ctx.model)])).groups;
-      return group?.state === 'Stable' && group.members.length === 2;
-    }, 30_000, 'two workers in a stable group');
+    await stableGroup(ctx.admin, consumerGroups.worker(ctx.model), 2);
     streamUntilDone(ctx, 800);
     for (const worker of ['w1', 'w2']) {
       await eventually(async () => (await metricValue(ports.applier, 'sonar_trainer_gradients_total', { worker, outcome: 'applied' })) > 0, 30_000, `a gradient of ${worker} applied`);
@@ -88,5 +85,5 @@ describe('sonar watch', () => {
     expect(gradients, last).not.toBeNull();
     expect(gradients!.slice(1, 4).map(Number).every((rate) => rate > 0), gradients![0]).toBe(true);
     expect(last).toMatch(/^staleness p50 \d+, p99 \d+, mean \d+\.\d versions; transactions \S+\/s, \d+ aborted$/m);
-  });
+  }, 240_000);
 });

@@ -11,6 +11,7 @@ export { createProducer } from './producer.ts';
 export { createConsumer } from './consumer.ts';
 export { chunkMessages, DEFAULT_MAX_REQUEST_BYTES } from './chunk-messages.ts';
 export { GroupMembership } from './group-membership.ts';
+export { unsettledGroup } from './group-settled.ts';
 export { KAFKA_TUNING } from './tuning.ts';
 export { RefusableSender, type SendOutcome } from './refusable-sender.ts';
 export { PartitionTransactions, type TransactionSend } from './partition-transactions.ts';

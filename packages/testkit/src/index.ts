@@ -2,6 +2,7 @@ export { RunScope, type ScopeTarget } from './scope.ts';
 export { checkpointStore, fittedTheta, trained, writeModel, type ModelToWrite } from './models.ts';
 export { fullBatches, plannedTrainable, produceReadings, sonarRows, type ProduceOptions } from './produce.ts';
 export { readTopic, type ReadOptions } from './topics.ts';
+export { stableGroup } from './groups.ts';
 export { runSonar, type SonarRun } from './sonar.ts';
 export { metricValue } from './metrics.ts';
 export { DETERMINISTIC_TRAINING } from './training.ts';

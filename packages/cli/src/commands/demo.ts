@@ -3,7 +3,7 @@ import type { Admin } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { consumerGroups, DEFAULT_PORTS } from '@sonar/contracts';
 import { loadSonar } from '@sonar/dataset';
-import { createKafka, ensureTopics } from '@sonar/kafka';
+import { createKafka, ensureTopics, unsettledGroup } from '@sonar/kafka';
 import { eventually, kafkaConnection, redactUrl, redisConnection } from '@sonar/runtime';
 import { CheckpointStore, openRedis, type RedisClient } from '@sonar/store';
 import { httpAnswers, LocalStack, type ComponentName, type ServiceProcess } from '@sonar/stack';
@@ -234,10 +234,7 @@ async function waitReady(url: string, services: ServiceProcess[], signal: AbortS
 }
 
 async function waitForWorkers(admin: Admin, group: string, count: number, services: ServiceProcess[], signal: AbortSignal): Promise<void> {
-  const stable = async () => {
-    const [described] = (await admin.describeGroups([group])).groups;
-    return described?.state === 'Stable' && described.members.length === count;
-  };
+  const stable = async () => (await unsettledGroup(admin, group, count)) === undefined;
   await eventually(async () => signal.aborted || (await stable()), 60_000, `${count} gradient workers in a stable group ${group}`, {
     intervalMs: 200,
     abort: () => exitedService(services),
