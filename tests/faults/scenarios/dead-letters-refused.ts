@@ -56,6 +56,10 @@ export async function deadLettersRefused(ctx: TestContext, seed: number): Promis
     const dlqs = [ctx.topics.deadLetters, eos.deadLetters];
     await sendRecords(ctx.kafka, ctx.topics.readings, records.slice(0, third), { rate: RATE });
     await eventually(all(async (s) => (await metricValue(s.port, s.rejected)) >= offsetsIn(0).length), 60_000, 'every service to have dead-lettered the first third');
+    // A rejection is counted when its record is decoded and the letter written after: the trainer's and the
+    // at-least-once scorer's letters of the first third are all in their (non-transactional) topic before it refuses.
+    const lettersWritten = async () => (await ctx.admin.fetchTopicOffsets(ctx.topics.deadLetters)).reduce((n, p) => n + Number(p.high), 0);
+    await eventually(async () => (await lettersWritten()) >= 2 * offsetsIn(0).length, 60_000, 'the letters of the first third written by the trainer and the at-least-once scorer');
     await setLimit(ctx, dlqs, REFUSING_LIMIT);
     await sendRecords(ctx.kafka, ctx.topics.readings, records.slice(third, 2 * third), { rate: RATE });
     await eventually(all(async (s) => (await failedOf(s.port)) >= offsetsIn(1).length), 60_000, 'every service to have had the letters of the second third refused');
