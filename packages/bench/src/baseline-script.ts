@@ -1,14 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { repoRoot } from '@sonar/stack';
+import { repoRoot, SERVICE_NODE_FLAGS } from '@sonar/stack';
 
 /**
  * A baseline script of this package as its own process (as the services run in
- * theirs); resolves with its last stdout line parsed as JSON. `stopAfter` sends it
- * SIGTERM when it settles.
+ * theirs, with their Node flags: the baseline differs from them only in its work);
+ * resolves with its last stdout line parsed as JSON. `stopAfter` sends it SIGTERM
+ * when it settles.
  */
 export function runBaseline<T>(file: string, env: Record<string, string>, stopAfter?: Promise<unknown>): Promise<T> {
-  return lastJsonLine<T>(file, spawnWith(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(file, import.meta.url))], env), stopAfter);
+  return lastJsonLine<T>(file, spawnWith(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', fileURLToPath(new URL(file, import.meta.url))], env), stopAfter);
 }
 
 /** The same for a Python baseline of this package (`python/<file>`), run by `python`. */

@@ -16,5 +16,5 @@ export { kafkaAnswers, redisAnswers, httpAnswers, type KafkaSecurity } from './p
 export { spawnDetached, stopProcess, runningPid, isAlive } from './processes.ts';
 export { which } from './which.ts';
 export type { ComponentStatus, HaStackConfig, Reporter, SecureStackConfig, StackConfig } from './types.ts';
-export { spawnSonar, startService, type ServiceName, type ServiceProcess } from './service-process.ts';
+export { SERVICE_NODE_FLAGS, spawnSonar, startService, type ServiceName, type ServiceProcess } from './service-process.ts';
 export { freePort, freePorts, portFree } from './free-port.ts';
