@@ -1,6 +1,6 @@
 import { FEATURE_COUNT, labelOfByte, validId, type DecodedHeader, type Label } from '../reading.ts';
 import { textOfBytes } from '../text-of-bytes.ts';
-import { readNumber } from './json-number.ts';
+import { MAX_EXACT_DIGITS, POWERS_OF_TEN, readNumber } from './json-number.ts';
 import { JsonScanner } from './json-scanner.ts';
 import { skipJsonValue } from './skip-json-value.ts';
 
@@ -13,6 +13,9 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
 
 // A reading's fields as bits, to notice one given twice (JSON.parse keeps the last).
 const ID = 1;
@@ -81,16 +84,49 @@ export function decodeJsonReadingFast(bytes: Uint8Array, target: Float64Array, o
   return { ok: true, id, label, holdout, ts };
 }
 
-/** Exactly 60 finite numbers in brackets. */
+/**
+ * Exactly 60 finite numbers in brackets. Most features are short plain decimals right
+ * after a bracket or comma (0.0371,): those are read here over local variables, as
+ * readNumber would read them (the same digits, the same one division, so the same
+ * double); anything else at a feature (a sign, spaces, an exponent, many digits, a
+ * broken number) is read by the general steps from where it starts.
+ */
 function readFeatures(s: JsonScanner, target: Float64Array, offset: number): boolean {
-  if (!s.take(OPEN_BRACKET)) return false;
+  const bytes = s.bytes;
+  let pos = s.pos;
+  if (bytes[pos] !== OPEN_BRACKET) return false;
+  pos++;
   for (let i = 0; i < FEATURE_COUNT; i++) {
+    const separator = i === FEATURE_COUNT - 1 ? CLOSE_BRACKET : COMMA;
+    let p = pos;
+    let c = bytes[p] ?? -1;
+    let mantissa = 0;
+    let digits = 0; // all of them, leading zeros too: fewer than 16 keep the mantissa exact
+    let fraction = 0;
+    if (c === ZERO) {
+      c = bytes[++p] ?? -1;
+      digits = 1;
+    } else {
+      for (; c >= ZERO && c <= NINE; c = bytes[++p] ?? -1, digits++) mantissa = mantissa * 10 + (c - ZERO);
+    }
+    if (c === DOT) {
+      for (c = bytes[++p] ?? -1; c >= ZERO && c <= NINE; c = bytes[++p] ?? -1, fraction++, digits++) mantissa = mantissa * 10 + (c - ZERO);
+    }
+    if (c === separator && digits > 0 && digits <= MAX_EXACT_DIGITS && (fraction > 0 || bytes[p - 1] !== DOT)) {
+      target[offset + i] = mantissa / POWERS_OF_TEN[fraction]!;
+      pos = p + 1;
+      continue;
+    }
+    // Not the short form: the general steps, from the feature's first byte.
+    s.pos = pos;
     s.skipSpace();
     if (!readNumber(s) || !Number.isFinite(s.value)) return false;
     target[offset + i] = s.value;
     s.skipSpace();
-    if (!s.take(i === FEATURE_COUNT - 1 ? CLOSE_BRACKET : COMMA)) return false;
+    if (!s.take(separator)) return false;
+    pos = s.pos;
   }
+  s.pos = pos;
   return true;
 }
 

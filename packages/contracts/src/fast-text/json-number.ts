@@ -10,9 +10,9 @@ const NINE = 0x39;
 const E = 0x45;
 const LOWER_E = 0x65;
 
-const MAX_EXACT_DIGITS = 15; // every integer of 15 digits is a double exactly
+export const MAX_EXACT_DIGITS = 15; // every integer of 15 digits is a double exactly
 // 10^0 … 10^22 are doubles exactly; Number() rounds each literal correctly.
-const POWERS_OF_TEN = Float64Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+export const POWERS_OF_TEN = Float64Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 /**
  * A JSON number into `s.value`: exactly the double JSON.parse gives. False, without
