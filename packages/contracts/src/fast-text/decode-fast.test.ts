@@ -43,6 +43,19 @@ describe('the fast JSON path decodes exactly as JSON.parse and readingFromJson d
     }
   }, 60_000);
 
+  it('on numbers the JSON grammar does not allow, as any feature: refused, as JSON.parse refuses them', () => {
+    const broken = ['.5', '-.5', '.0', '5.', '0.', '-', '.', '01', '-01', '00.5', '+1', '1e', '1e+', '1.e5', '.5e1', '0x1', '1_0', '0.5.5'];
+    for (const number of broken) {
+      for (const at of [0, 30, 59]) {
+        const features = Array.from({ length: 60 }, (_, i) => (i === at ? number : '0.25'));
+        const bytes = utf8.encode(`{"features":[${features.join(',')}]}`);
+        const exact = decodeTextValue(bytes);
+        expect([number, at, exact.ok]).toEqual([number, at, false]);
+        expect([number, at, outcome(decodeReading(bytes))]).toEqual([number, at, outcome(exact)]);
+      }
+    }
+  });
+
   it('decides the common readings itself, without JSON.parse', () => {
     const features = Float64Array.from({ length: 60 }, (_, i) => [0.02, 0.0371, -0, 5e-324, 1.7976931348623157e308, 0.1 + 0.2][i % 6]!);
     const common = [

@@ -109,10 +109,11 @@ function readFeatures(s: JsonScanner, target: Float64Array, offset: number): boo
     } else {
       for (; c >= ZERO && c <= NINE; c = bytes[++p] ?? -1, digits++) mantissa = mantissa * 10 + (c - ZERO);
     }
+    const wholeDigits = digits; // JSON has no ".5": a digit comes before the point
     if (c === DOT) {
       for (c = bytes[++p] ?? -1; c >= ZERO && c <= NINE; c = bytes[++p] ?? -1, fraction++, digits++) mantissa = mantissa * 10 + (c - ZERO);
     }
-    if (c === separator && digits > 0 && digits <= MAX_EXACT_DIGITS && (fraction > 0 || bytes[p - 1] !== DOT)) {
+    if (c === separator && wholeDigits > 0 && digits <= MAX_EXACT_DIGITS && (fraction > 0 || bytes[p - 1] !== DOT)) {
       target[offset + i] = mantissa / POWERS_OF_TEN[fraction]!;
       pos = p + 1;
       continue;
