@@ -11,7 +11,10 @@ const BATCH = 32;
 export interface TrainerFigures {
   trainer: Throughput;
   trainerRss: RssTrace;
+  /** kafkajs as shipped: the baseline of the goals. */
   noop: Throughput;
+  /** The same no-op consumer decoding records as the services do, by the lean record decoder (absent in results from before it). */
+  noopLean?: Throughput;
 }
 
 /** Settings a service runs with beyond the run's own (the HA stack's: Sentinels, replicas to wait for). */
@@ -30,13 +33,17 @@ export async function trainerThroughput(run: RunScope, name: string, topic: stri
   const trained = await watchCounter(port, (s) => total(s, METRICS.trainerReadings), fullBatches(count, BATCH));
   // Idle, it would still take a share of the two cores from what is measured next.
   await service.stop();
-  const noop = await runBaseline<FirstToLast>('./noop-consumer.ts', {
-    BENCH_BROKERS: run.brokers.join(','),
-    BENCH_TOPIC: topic,
-    BENCH_GROUP: `${run.id}-noop-${name}`,
-    BENCH_COUNT: String(count),
-  });
-  return { trainer: trained.throughput, trainerRss: trained.rss, noop: firstToLast(noop) };
+  const noop = (lean: boolean) =>
+    runBaseline<FirstToLast>('./noop-consumer.ts', {
+      BENCH_BROKERS: run.brokers.join(','),
+      BENCH_TOPIC: topic,
+      BENCH_GROUP: `${run.id}-noop-${name}${lean ? '-lean' : ''}`,
+      BENCH_COUNT: String(count),
+      BENCH_LEAN_RECORDS: lean ? '1' : '0',
+    });
+  const shipped = await noop(false);
+  const lean = await noop(true);
+  return { trainer: trained.throughput, trainerRss: trained.rss, noop: firstToLast(shipped), noopLean: firstToLast(lean) };
 }
 
 /** kcat -C from the beginning to the end of the topic, output thrown away; the whole command timed. Undefined without kcat. */

@@ -48,6 +48,23 @@ describe('the bench report', () => {
     expect(rowOf(renderReport(results(rate(25_000))), 'applier')).toBeUndefined();
   });
 
+  it('prints the no-op consumer with the lean record decoder under each trainer row, where the results have it', () => {
+    const base = results(rate(25_000));
+    const report = renderReport({
+      ...base,
+      trainer: { ...base.trainer, noopLean: rate(250_000) },
+      avro: { ...base.avro, trainer: { ...base.avro.trainer, noopLean: rate(300_000) } },
+    });
+    const leanRows = report.split('\n').filter((line) => line.includes('lean record decoder')).map((line) => line.trim().split(/\s{2,}/));
+    expect(leanRows).toEqual([
+      ['no-op consumer, lean record decoder 250,000/s', '0.20×'],
+      ['no-op consumer, lean record decoder 300,000/s', '0.30×'],
+    ]);
+    const lines = report.split('\n');
+    expect(lines.findIndex((line) => line.includes('300,000/s'))).toBe(lines.findIndex((line) => line.startsWith('trainer, pre-filled Avro topic')) + 1);
+    expect(renderReport(base)).not.toContain('lean record decoder');
+  });
+
   it('shows n/a for the Python baseline when it could not run', () => {
     expect(rowOf(renderReport(results(undefined)), 'Python')?.slice(-2)).toEqual(['Python confluent-kafka + SGDClassifier n/a', 'n/a']);
   });

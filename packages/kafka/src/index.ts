@@ -13,5 +13,6 @@ export { chunkMessages, DEFAULT_MAX_REQUEST_BYTES } from './chunk-messages.ts';
 export { GroupMembership } from './group-membership.ts';
 export { unsettledGroup } from './group-settled.ts';
 export { KAFKA_TUNING } from './tuning.ts';
+export { installLeanRecordDecoder, leanRecordsDecoded, type LeanRecordsState } from './lean-records/install.ts';
 export { RefusableSender, type SendOutcome } from './refusable-sender.ts';
 export { PartitionTransactions, type TransactionSend } from './partition-transactions.ts';
