@@ -73,6 +73,29 @@ describe('the lean record decoder', () => {
     }
   });
 
+  it('gives each record the timestamp of its own batch and delta, where neighbours share one', () => {
+    const decode = (delta: number, context: RecordBatchContext) => decodeBoth(recordBytes({ timestampDelta: delta, key: null, value: Buffer.from('v') }), context);
+    const first = { firstOffset: '0', firstTimestamp: '1000', maxTimestamp: '0', timestampType: CREATE_TIME!, magicByte: 2 };
+    // The same first timestamp in another batch object, and a batch that starts elsewhere.
+    const twin = { ...first };
+    const other = { ...first, firstTimestamp: '5000' };
+    const plan: [number, RecordBatchContext, string][] = [
+      [5, first, '1005'],
+      [5, first, '1005'],
+      [6, first, '1006'],
+      [5, first, '1005'],
+      [5, other, '5005'],
+      [5, twin, '1005'],
+      [-5, twin, '995'],
+      [5, first, '1005'],
+    ];
+    for (const [delta, context, timestamp] of plan) {
+      const { ours, theirs } = decode(delta, context);
+      expect(ours.timestamp).toBe(timestamp);
+      expect(ours).toEqual(theirs);
+    }
+  });
+
   it('keeps a header named __proto__ as an own field, as kafkajs does', () => {
     const bytes = recordBytes({ key: null, value: Buffer.from('v'), headers: JSON.parse('{"__proto__":"p"}') });
     const context = { firstOffset: '0', firstTimestamp: '0', maxTimestamp: '0', timestampType: CREATE_TIME!, magicByte: 2 };

@@ -47,7 +47,8 @@ export interface DecodedRecord {
 }
 
 const requireKafkajs = createRequire(import.meta.url);
-const kafkajsPart = <T>(path: string): T => requireKafkajs(`kafkajs/src/${path}`) as T;
+/** A module of kafkajs' own source: the pinned version's internals this folder builds on. */
+export const kafkajsPart = <T>(path: string): T => requireKafkajs(`kafkajs/src/${path}`) as T;
 const Long = kafkajsPart<{ fromValue(value: string): { add(other: object): { toString(): string } } }>('utils/long');
 const TimestampTypes = kafkajsPart<{ LOG_APPEND_TIME: number }>('protocol/timestampTypes');
 const HeaderDecoder = kafkajsPart<(decoder: RecordBytes) => { key: string; value: Buffer | null }>('protocol/recordBatch/header/v0/decoder');
@@ -67,7 +68,7 @@ export function decodeRecord(decoder: RecordBytes, batchContext: RecordBatchCont
     timestampType === TimestampTypes.LOG_APPEND_TIME && maxTimestamp
       ? maxTimestamp
       : typeof timestampDelta === 'number'
-        ? plus(firstTimestamp, timestampDelta)
+        ? timestampOf(batchContext, timestampDelta)
         : Long.fromValue(firstTimestamp).add(timestampDelta).toString();
 
   const offset = plus(firstOffset, decoder.readVarInt());
@@ -102,6 +103,21 @@ function readSmallVarLong(decoder: RecordBytes): number | undefined {
   }
   decoder.offset = at;
   return (raw >>> 1) ^ -(raw & 1);
+}
+
+/**
+ * The last timestamp printed, and of which batch and delta: records sent within the
+ * same millisecond share it, and at high rates most neighbours are such records.
+ */
+const lastTimestamp = { batch: undefined as RecordBatchContext | undefined, delta: 0, timestamp: '' };
+
+function timestampOf(batch: RecordBatchContext, delta: number): string {
+  if (lastTimestamp.batch !== batch || lastTimestamp.delta !== delta) {
+    lastTimestamp.batch = batch;
+    lastTimestamp.delta = delta;
+    lastTimestamp.timestamp = plus(batch.firstTimestamp, delta);
+  }
+  return lastTimestamp.timestamp;
 }
 
 /** A decimal int64 plus a small delta, as kafkajs prints it; BigInt past 2^53. */
