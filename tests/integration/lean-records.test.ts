@@ -71,4 +71,29 @@ describe('the lean record decoder on a real broker', () => {
     // Every record fetched went through it: the aborted ones and their markers too.
     expect(leanRecordsDecoded() - decodedBefore).toBeGreaterThanOrEqual(expected.length + 20 + 2);
   });
+
+  it("reads a log-append-time topic's records with the broker's time, not the producer's", async () => {
+    const topic = ctx.topics.classified;
+    await ctx.admin.createTopics({
+      topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }],
+      waitForLeaders: true,
+    });
+    const producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const sent = messagesOf(4, 200);
+    const before = Date.now();
+    await producer.send({ topic, acks: -1, messages: sent });
+    const after = Date.now();
+    await producer.disconnect();
+
+    const records = await readTopic(ctx.kafka, topic, { count: sent.length });
+    expect(records.map((record) => ({ ...received(record), timestamp: '' }))).toEqual(sent.map((message) => ({ ...message, timestamp: '' })));
+    const appended = new Set(records.map((record) => record.timestamp));
+    // One send, one batch: the broker stamps it once, within the send.
+    expect(appended.size).toBe(1);
+    const [stamp] = [...appended].map(Number);
+    expect(stamp).toBeGreaterThanOrEqual(before);
+    expect(stamp).toBeLessThanOrEqual(after);
+    expect(records.map((record) => record.offset)).toEqual(sent.map((_, i) => String(i)));
+  });
 });

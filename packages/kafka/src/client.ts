@@ -25,6 +25,9 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/** The lean record decoder's absence is said once per process. */
+let leanRefusalLogged = false;
+
 /** Refused credentials, certificates and ACLs: never mended by a retry, and reported once, explained, by the caller. */
 const REFUSAL = /SASL|authenticat|authoriz|certificate|group coordinator/i;
 
@@ -35,8 +38,10 @@ const REFUSAL = /SASL|authenticat|authoriz|certificate|group coordinator/i;
  */
 export function createKafka(connection: KafkaConnection, clientId: string, logger: Logger, refusals?: CoordinatorRefusals): Kafka {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
-  if (installLeanRecordDecoder() !== 'installed') {
-    kafkaLogger.warn("kafkajs' own record decoder was loaded first: records decode the slower way");
+  const lean = installLeanRecordDecoder();
+  if (lean !== 'installed' && !leanRefusalLogged) {
+    leanRefusalLogged = true;
+    kafkaLogger.warn({ reason: lean }, "records decode by kafkajs' own decoder, the slower way");
   }
   const debug = logger.isLevelEnabled('debug');
   return new Kafka({

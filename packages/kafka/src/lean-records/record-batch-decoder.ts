@@ -89,15 +89,38 @@ async function decodeRecords(codec: Codec | null, decoder: BatchBytes, context: 
   return recordsIn(new Decoder(await codec.decompress(decoder.readAll())), count, context);
 }
 
+let decoded = 0;
+
+/** Records this decoder has decoded in this process: proof that kafkajs calls it. */
+export const recordsDecoded = (): number => decoded;
+
 function recordsIn(decoder: BatchBytes, count: number, context: RecordBatchContext): DecodedRecord[] {
   const records = new Array<DecodedRecord>(count);
   for (let i = 0; i < count; i++) {
+    const start = decoder.offset;
     const length = decoder.readVarInt();
-    if (length < 0) throw new Error(`record ${i} of the batch at offset ${context.firstOffset} has a negative length (${length})`);
     const end = decoder.offset + length;
-    records[i] = decodeRecord(decoder, context);
-    // As where kafkajs cuts the record out: what follows its fields within its length is skipped.
-    decoder.offset = end;
+    records[i] = (length >= 0 && recordInPlace(decoder, context, end)) || recordCutOut(decoder, context, start);
+    decoded++;
   }
   return records;
+}
+
+/** The record read where it lies, or undefined when its fields run past its length (a corrupt record). */
+function recordInPlace(decoder: BatchBytes, context: RecordBatchContext, end: number): DecodedRecord | undefined {
+  try {
+    const record = decodeRecord(decoder, context);
+    if (decoder.offset > end) return undefined;
+    // As where kafkajs cuts the record out: what follows its fields within its length is skipped.
+    decoder.offset = end;
+    return record;
+  } catch {
+    return undefined;
+  }
+}
+
+/** kafkajs' way, for a corrupt record: cut out by its length, with kafkajs' result or error. */
+function recordCutOut(decoder: BatchBytes, context: RecordBatchContext, start: number): DecodedRecord {
+  decoder.offset = start;
+  return decodeRecord(new Decoder(decoder.readVarIntBytes()!), context);
 }

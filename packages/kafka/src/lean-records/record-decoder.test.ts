@@ -29,7 +29,7 @@ const CONTENTS = [
   { key: Buffer.from('k'), value: null, headers: {} },
   { key: Buffer.alloc(0), value: Buffer.alloc(0), headers: {} },
   { key: null, value: Buffer.alloc(300, 7), headers: { trace: Buffer.from('abc') } },
-  { key: Buffer.from('k'), value: Buffer.from([0xc3, 0x01]), headers: { a: [Buffer.from('1'), Buffer.from('2')], b: Buffer.from('x') } },
+  { key: Buffer.from('k'), value: Buffer.from([0xc3, 0x01]), headers: { a: [Buffer.from('1'), Buffer.from('2'), Buffer.from('3')], b: Buffer.from('x') } },
 ];
 
 describe('the lean record decoder', () => {
@@ -43,7 +43,7 @@ describe('the lean record decoder', () => {
             const bytes = recordBytes({ offsetDelta, timestampDelta, ...content });
             const context = { firstOffset, firstTimestamp, maxTimestamp: '1764763200999', timestampType: CREATE_TIME!, magicByte: 2, isControlBatch: compared % 2 === 0 };
             const { ours, theirs, oursAt, theirsAt } = decodeBoth(bytes, context);
-            expect(ours).toEqual(theirs);
+            expect(ours).toStrictEqual(theirs);
             expect(oursAt).toBe(bytes.length);
             expect(theirsAt).toBe(bytes.length);
             compared++;
@@ -58,7 +58,7 @@ describe('the lean record decoder', () => {
     const { ours, theirs } = decodeBoth(bytes, context);
     expect(ours.offset).toBe('9007199254740995');
     expect(ours.timestamp).toBe('9007199254741005');
-    expect(ours).toEqual(theirs);
+    expect(ours).toStrictEqual(theirs);
   });
 
   it('takes the batch time for log-append batches, as kafkajs does, whatever the delta', () => {
@@ -66,7 +66,7 @@ describe('the lean record decoder', () => {
       const bytes = recordBytes({ offsetDelta: 1, timestampDelta, key: null, value: Buffer.from('v') });
       const context = { firstOffset: '10', firstTimestamp: '5', maxTimestamp: '1764763200999', timestampType: LOG_APPEND_TIME!, magicByte: 2 };
       const { ours, theirs, oursAt } = decodeBoth(bytes, context);
-      expect(ours).toEqual(theirs);
+      expect(ours).toStrictEqual(theirs);
       expect(ours.timestamp).toBe('1764763200999');
       expect(ours.offset).toBe('11');
       expect(oursAt).toBe(bytes.length);
@@ -92,7 +92,7 @@ describe('the lean record decoder', () => {
     for (const [delta, context, timestamp] of plan) {
       const { ours, theirs } = decode(delta, context);
       expect(ours.timestamp).toBe(timestamp);
-      expect(ours).toEqual(theirs);
+      expect(ours).toStrictEqual(theirs);
     }
   });
 
@@ -101,6 +101,6 @@ describe('the lean record decoder', () => {
     const context = { firstOffset: '0', firstTimestamp: '0', maxTimestamp: '0', timestampType: CREATE_TIME!, magicByte: 2 };
     const { ours, theirs } = decodeBoth(bytes, context);
     expect(Object.getOwnPropertyNames(ours.headers)).toEqual(Object.getOwnPropertyNames(theirs.headers));
-    expect(ours).toEqual(theirs);
+    expect(ours).toStrictEqual(theirs);
   });
 });

@@ -53,13 +53,7 @@ const Long = kafkajsPart<{ fromValue(value: string): { add(other: object): { toS
 const TimestampTypes = kafkajsPart<{ LOG_APPEND_TIME: number }>('protocol/timestampTypes');
 const HeaderDecoder = kafkajsPart<(decoder: RecordBytes) => { key: string; value: Buffer | null }>('protocol/recordBatch/header/v0/decoder');
 
-let decoded = 0;
-
-/** Records this decoder has decoded in this process: proof that kafkajs calls it. */
-export const recordsDecoded = (): number => decoded;
-
 export function decodeRecord(decoder: RecordBytes, batchContext: RecordBatchContext): DecodedRecord {
-  decoded++;
   const { firstOffset, firstTimestamp, magicByte, isControlBatch = false, timestampType, maxTimestamp } = batchContext;
   const attributes = decoder.readInt8();
 
@@ -106,14 +100,14 @@ function readSmallVarLong(decoder: RecordBytes): number | undefined {
 }
 
 /**
- * The last timestamp printed, and of which batch and delta: records sent within the
- * same millisecond share it, and at high rates most neighbours are such records.
+ * The last timestamp printed, and from which first timestamp and delta: records sent
+ * within the same millisecond share it, and at high rates most neighbours are such records.
  */
-const lastTimestamp = { batch: undefined as RecordBatchContext | undefined, delta: 0, timestamp: '' };
+const lastTimestamp = { first: '', delta: 0, timestamp: '' };
 
 function timestampOf(batch: RecordBatchContext, delta: number): string {
-  if (lastTimestamp.batch !== batch || lastTimestamp.delta !== delta) {
-    lastTimestamp.batch = batch;
+  if (lastTimestamp.first !== batch.firstTimestamp || lastTimestamp.delta !== delta) {
+    lastTimestamp.first = batch.firstTimestamp;
     lastTimestamp.delta = delta;
     lastTimestamp.timestamp = plus(batch.firstTimestamp, delta);
   }
@@ -131,7 +125,8 @@ function plus(decimal: string, delta: number): string {
 function readHeaders(decoder: RecordBytes): Headers {
   const start = decoder.offset;
   const count = decoder.readVarInt();
-  if (count <= 0) return {};
+  if (count === 0 || count === -1) return {};
+  // A count below -1 fails in kafkajs' own reader, as it does there.
   decoder.offset = start;
   return decoder.readVarIntArray(HeaderDecoder).reduce<Headers>(
     (headers, { key, value }) => ({
