@@ -6,13 +6,12 @@
  * that one is kept, and this says so. It is written against kafkajs 2.2.4's internals:
  * any other version keeps its own decoder.
  */
-import Module, { createRequire } from 'node:module';
+import Module from 'node:module';
+import { KAFKAJS_VERSION, requireKafkajs } from './kafkajs-source.ts';
 import { decodeRecordBatch } from './record-batch-decoder.ts';
 
 export { recordsDecoded as leanRecordsDecoded } from './record-batch-decoder.ts';
 
-const KAFKAJS_VERSION = '2.2.4';
-const requireKafkajs = createRequire(import.meta.url);
 const RECORD_BATCH_DECODER = requireKafkajs.resolve('kafkajs/src/protocol/recordBatch/v0/decoder.js');
 /** The fetch decoder that takes the record-batch decoder from the cache when it loads. */
 const FETCH_DECODER = requireKafkajs.resolve('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js');

@@ -4,7 +4,8 @@
  * out into a Buffer of its own and wraps it in a decoder of its own first, two objects
  * per record that die at once. Its records go through the lean record decoder.
  */
-import { decodeRecord, kafkajsPart, type DecodedRecord, type RecordBatchContext, type RecordBytes } from './record-decoder.ts';
+import { kafkajsPart } from './kafkajs-source.ts';
+import { decodeRecord, type DecodedRecord, type RecordBatchContext, type RecordBytes } from './record-decoder.ts';
 
 /** The kafkajs decoder over a fetch response, positioned at a record batch. */
 export interface BatchBytes extends RecordBytes {
@@ -80,11 +81,8 @@ export async function decodeRecordBatch(fetchDecoder: BatchBytes): Promise<Decod
 }
 
 async function decodeRecords(codec: Codec | null, decoder: BatchBytes, context: RecordBatchContext): Promise<DecodedRecord[]> {
-  if (!codec) {
-    const count = decoder.readInt32();
-    return count === -1 ? [] : recordsIn(decoder, count, context);
-  }
   const count = decoder.readInt32();
+  if (!codec) return count === -1 ? [] : recordsIn(decoder, count, context);
   if (count <= 0) return [];
   return recordsIn(new Decoder(await codec.decompress(decoder.readAll())), count, context);
 }

@@ -9,7 +9,7 @@
  * so plain numbers give the same digits at a fraction of the cost; any value that would not
  * fit takes kafkajs' own path.
  */
-import { createRequire } from 'node:module';
+import { kafkajsPart } from './kafkajs-source.ts';
 
 /** The kafkajs decoder over one record's bytes: only what this file touches. */
 export interface RecordBytes {
@@ -46,9 +46,6 @@ export interface DecodedRecord {
   batchContext: RecordBatchContext;
 }
 
-const requireKafkajs = createRequire(import.meta.url);
-/** A module of kafkajs' own source: the pinned version's internals this folder builds on. */
-export const kafkajsPart = <T>(path: string): T => requireKafkajs(`kafkajs/src/${path}`) as T;
 const Long = kafkajsPart<{ fromValue(value: string): { add(other: object): { toString(): string } } }>('utils/long');
 const TimestampTypes = kafkajsPart<{ LOG_APPEND_TIME: number }>('protocol/timestampTypes');
 const HeaderDecoder = kafkajsPart<(decoder: RecordBytes) => { key: string; value: Buffer | null }>('protocol/recordBatch/header/v0/decoder');
