@@ -90,8 +90,7 @@ export class PartitionTransactions {
     if (!first) return messages;
     let next = this.committed.get(partition);
     if (next === undefined) {
-      await this.discard(partition);
-      await this.producerFor(topic, partition);
+      await this.fencePartition(topic, partition);
       const [offsets] = await this.admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
       const offset = Number(offsets?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
       // Nothing committed yet: everything fetched is new.
@@ -117,14 +116,22 @@ export class PartitionTransactions {
   }
 
   /**
-   * Fences every earlier owner of these partitions (and lets go of the producers of any
-   * other partition, which someone else may have fenced since): once it resolves, no
-   * earlier owner's transaction can commit, so the group's committed offsets are final.
+   * A new assignment: lets go of every producer (someone else may have fenced those of
+   * partitions no longer ours) and registers each assigned partition's id anew. Once it
+   * resolves, no earlier transaction of these partitions can commit, ours included, and
+   * the group's committed offsets are final: a registration waits until a commit still
+   * under way with the id is complete. A producer kept over the rebalance would not
+   * wait, and the offsets read right after our own last commit may predate it.
    */
   async fence(topic: string, partitions: readonly number[]): Promise<void> {
-    const keep = new Set(partitions);
-    await Promise.all([...this.producers.keys()].filter((p) => !keep.has(p)).map((p) => this.discard(p)));
+    await Promise.all([...this.producers.keys()].map((p) => this.discard(p)));
     await Promise.all(partitions.map((partition) => this.producerFor(topic, partition)));
+  }
+
+  /** One partition's id registered anew (its other producers kept): the group's offset of it is final once this resolves. */
+  async fencePartition(topic: string, partition: number): Promise<void> {
+    await this.discard(partition);
+    await this.producerFor(topic, partition);
   }
 
   /** How long transactions have kept failing (0 when the last one committed). */
