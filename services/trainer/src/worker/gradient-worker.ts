@@ -74,7 +74,7 @@ export class GradientWorker {
     this.aborted.clear();
     this.deps.lag.retain(partitions);
     if (partitions.length === 0) return;
-    // Fenced first: an earlier owner's last transaction either committed before, or never will.
+    // Fenced first: every earlier transaction of these partitions (ours too) either committed before, or never will.
     const starts = await this.startOffsetsRetrying(partitions);
     if (this.assigned !== partitions) return;
     for (const partition of partitions) this.begin(partition, starts.get(partition)!);
@@ -153,17 +153,17 @@ export class GradientWorker {
     }
   }
 
-  /** The gradients, the dead letters and the offset in one transaction; a plain commit when only the offset moved. False: the partition starts over. */
+  /**
+   * The gradients, the dead letters and the offset in one transaction, also when only the
+   * offset moved: a plain offset commit is not fenced, and the group takes one from any
+   * member of the current generation, so a former owner that has not yet heard of its new
+   * assignment could move the offset back behind the new owner's gradients, and those
+   * readings would be sent again. False: the partition starts over.
+   */
   private async commit(partition: number, work: PartitionWork, records: GradientRecord[], rejected: RejectedRecord[]): Promise<boolean> {
     const { readingsTopic, gradientsTopic, deadLetterTopic, metrics, logger } = this.deps;
     const next = work.intake.offsetOf(partition);
-    if (records.length === 0 && rejected.length === 0) {
-      if (next > work.committed) {
-        await this.deps.source.commit([{ topic: readingsTopic, partition, offset: String(next) }]);
-        work.committed = next;
-      }
-      return true;
-    }
+    if (records.length === 0 && rejected.length === 0 && next <= work.committed) return true;
     const previous = this.aborts.get(partition);
     const abortsBefore = previous?.offset === work.committed ? previous.count : 0;
     // The dead-letter topic may be what refuses: after a few aborts the batch goes without its letters.
@@ -207,7 +207,7 @@ export class GradientWorker {
     this.aborted.delete(partition);
     if (this.stopping || !this.assigned.includes(partition) || this.work.has(partition)) return;
     try {
-      await this.deps.transactions.fence(this.deps.readingsTopic, this.assigned);
+      await this.deps.transactions.fencePartition(this.deps.readingsTopic, partition);
       const starts = await this.startOffsets([partition]);
       if (this.assigned.includes(partition) && !this.work.has(partition)) this.begin(partition, starts.get(partition)!);
     } catch (error) {
