@@ -34,5 +34,5 @@ COPY infra/ infra/
 
 USER node
 EXPOSE 9100 9101 9102
-ENTRYPOINT ["node", "--max-semi-space-size=64", "--import", "tsx", "packages/cli/src/main.ts"]
+ENTRYPOINT ["node", "--max-semi-space-size=64", "--min-semi-space-size=64", "--import", "tsx", "packages/cli/src/main.ts"]
 CMD ["--help"]

@@ -25,4 +25,13 @@ describe('SERVICE_NODE_FLAGS', () => {
     const without = Number(execFileSync(process.execPath, ['-e', churn], { encoding: 'utf8' }));
     expect(withFlags).toBeGreaterThan(without);
   });
+
+  it('start the young generation at its full size', () => {
+    // Before any allocation: V8 would start it at a fraction of its maximum and grow it.
+    const atStart = "const s=require('v8').getHeapSpaceStatistics().find(s=>s.space_name==='new_space');console.log(s.space_size)";
+    const withFlags = Number(execFileSync(process.execPath, [...SERVICE_NODE_FLAGS, '-e', atStart], { encoding: 'utf8' }));
+    const without = Number(execFileSync(process.execPath, ['-e', atStart], { encoding: 'utf8' }));
+    expect(withFlags).toBeGreaterThanOrEqual(64 * 2 ** 20);
+    expect(without).toBeLessThan(withFlags);
+  });
 });
