@@ -40,6 +40,8 @@ export async function writeModel(scope: RunScope, written: ModelToWrite): Promis
   const store = checkpointStore(scope, model);
   const state = initialState({ optimizer: 'sgd', alpha: 0.1 }, THETA_LENGTH);
   state.theta.set(written.theta);
+  // The epoch first: a trainer knows its epoch, and stamps a checkpoint just before it writes it.
+  const epoch = (await store.currentEpoch()) || (await store.takeEpoch());
   const checkpoint: Checkpoint = {
     model,
     version: written.version,
@@ -53,7 +55,6 @@ export async function writeModel(scope: RunScope, written: ModelToWrite): Promis
     updatedAt: Date.now(),
     hyperparameters: { optimizer: 'sgd', alpha: 0.1 },
   };
-  const epoch = (await store.currentEpoch()) || (await store.takeEpoch());
   const result = await store.commit(checkpoint, epoch);
   if (!result.accepted) throw new Error(`model ${model} v${written.version} not accepted: ${result.reason}`);
   return checkpoint;
