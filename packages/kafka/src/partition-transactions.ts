@@ -81,24 +81,16 @@ export class PartitionTransactions {
 
   /**
    * The records of a fetched batch that no committed transaction covers yet. Where the
-   * group's offset is not known for sure (a new assignment, a failed commit), the
-   * partition's transactional id is fenced first: that finishes whatever a commit with it
-   * left under way, one way or the other, before the offset is read.
+   * group's offset is not known for sure (a new assignment, a failed commit), it is read
+   * through takeOverPartition().
    */
   async uncommitted(topic: string, partition: number, messages: KafkaMessage[]): Promise<KafkaMessage[]> {
     const first = messages[0];
     if (!first) return messages;
-    let next = this.committed.get(partition);
-    if (next === undefined) {
-      await this.fencePartition(topic, partition);
-      const [offsets] = await this.admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
-      const offset = Number(offsets?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
-      // Nothing committed yet: everything fetched is new.
-      next = offset >= 0 ? offset : Number(first.offset);
-      this.committed.set(partition, next);
-    }
-    const from = next;
-    return Number(first.offset) >= from ? messages : messages.filter((m) => Number(m.offset) >= from);
+    // Nothing committed yet: everything fetched is new.
+    const next = this.committed.get(partition) ?? (await this.takeOverPartition(topic, partition)) ?? Number(first.offset);
+    this.committed.set(partition, next);
+    return Number(first.offset) >= next ? messages : messages.filter((m) => Number(m.offset) >= next);
   }
 
   /** A new assignment: kafkajs reads from the offsets it fetched at the join, which may predate a commit of ours. */
@@ -117,21 +109,17 @@ export class PartitionTransactions {
 
   /**
    * A new assignment: lets go of every producer (someone else may have fenced those of
-   * partitions no longer ours) and registers each assigned partition's id anew. Once it
-   * resolves, no earlier transaction of these partitions can commit, ours included, and
-   * the group's committed offsets are final: a registration waits until a commit still
-   * under way with the id is complete. A producer kept over the rebalance would not
-   * wait, and the offsets read right after our own last commit may predate it.
+   * partitions no longer ours), registers each assigned partition's id anew, and returns
+   * the group's committed offset of each (undefined where none). See committedAfterFencing().
    */
-  async fence(topic: string, partitions: readonly number[]): Promise<void> {
-    await Promise.all([...this.producers.keys()].map((p) => this.discard(p)));
-    await Promise.all(partitions.map((partition) => this.producerFor(topic, partition)));
+  async takeOver(topic: string, partitions: readonly number[]): Promise<Map<number, number | undefined>> {
+    await this.discardAll();
+    return this.committedAfterFencing(topic, partitions);
   }
 
-  /** One partition's id registered anew (its other producers kept): the group's offset of it is final once this resolves. */
-  async fencePartition(topic: string, partition: number): Promise<void> {
-    await this.discard(partition);
-    await this.producerFor(topic, partition);
+  /** One partition's id registered anew (the other producers kept), and the group's committed offset of it (undefined when none). */
+  async takeOverPartition(topic: string, partition: number): Promise<number | undefined> {
+    return (await this.committedAfterFencing(topic, [partition])).get(partition);
   }
 
   /** How long transactions have kept failing (0 when the last one committed). */
@@ -140,6 +128,36 @@ export class PartitionTransactions {
   }
 
   async close(): Promise<void> {
+    await this.discardAll();
+  }
+
+  /**
+   * The only way to read where a partition's transactions left the group: its id registered
+   * anew first, never a producer kept. Once that resolves, no earlier transaction of it can
+   * commit, ours included, and the offset is final: a registration waits until a commit still
+   * under way with the id is complete. The broker answers a commit before its offsets are
+   * readable, so a producer kept over a rebalance would not wait, and an offset read right
+   * after our own last commit may predate it.
+   */
+  private async committedAfterFencing(topic: string, partitions: readonly number[]): Promise<Map<number, number | undefined>> {
+    await Promise.all(
+      partitions.map(async (partition) => {
+        await this.discard(partition);
+        await this.producerFor(topic, partition);
+      }),
+    );
+    const [offsets] = await this.admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
+    const committedOf = new Map((offsets?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return new Map(
+      partitions.map((partition) => {
+        const offset = committedOf.get(partition) ?? -1;
+        if (offset >= 0) this.committed.set(partition, offset);
+        return [partition, offset >= 0 ? offset : undefined];
+      }),
+    );
+  }
+
+  private async discardAll(): Promise<void> {
     await Promise.all([...this.producers.keys()].map((partition) => this.discard(partition)));
   }
 

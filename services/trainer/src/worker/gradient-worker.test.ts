@@ -19,23 +19,29 @@ interface Commit {
 }
 
 /**
- * The worker's decisions against recording fakes of its Kafka edges: what it fences,
- * where it seeks, what goes in each transaction. The source has no plain commit on
- * purpose: an offset written outside the partition's transaction is not fenced.
+ * The worker's decisions against recording fakes of its Kafka edges: what it takes over,
+ * where it seeks, what goes in each transaction. Two things are missing on purpose: the
+ * source has no plain commit (an offset written outside the partition's transaction is not
+ * fenced), and the admin cannot read the group's offsets (read without fencing, they may be stale).
  */
-function harness(committedOffset: number, options: { failNext?: number } = {}) {
+function harness(committedOffset: number | undefined, options: { failNext?: number } = {}) {
   let clock = 1_000_000;
   let failures = options.failNext ?? 0;
   const commits: Commit[] = [];
   const fenced: string[] = [];
   const seeks: [number, number][] = [];
   const admin = {
-    fetchOffsets: async () => [{ topic: TOPIC, partitions: [0, 1].map((partition) => ({ partition, offset: String(committedOffset), metadata: null })) }],
     fetchTopicOffsets: async () => [0, 1].map((partition) => ({ partition, offset: '10000', high: '10000', low: '0' })),
   } as unknown as Admin;
   const transactions = {
-    fence: async (_topic: string, partitions: readonly number[]) => void fenced.push(`assignment ${partitions.join(',')}`),
-    fencePartition: async (_topic: string, partition: number) => void fenced.push(`partition ${partition}`),
+    takeOver: async (_topic: string, partitions: readonly number[]) => {
+      fenced.push(`assignment ${partitions.join(',')}`);
+      return new Map(partitions.map((partition) => [partition, committedOffset]));
+    },
+    takeOverPartition: async (_topic: string, partition: number) => {
+      fenced.push(`partition ${partition}`);
+      return committedOffset;
+    },
     commit: async (_topic: string, partition: number, sends: readonly TransactionSend[], next: number) => {
       if (failures > 0) {
         failures -= 1;
@@ -59,7 +65,6 @@ function harness(committedOffset: number, options: { failNext?: number } = {}) {
     gradientsTopic: 'gradients',
     deadLetterTopic: 'dead-letters',
     deadLetterLimits: { maxValueBytes: 4096 } as never,
-    groupId: 'sonar-workers-sonar',
     admin,
     source,
     transactions,
@@ -81,7 +86,7 @@ function batchOf(partition: number, from: number, values: string[]): ConsumedBat
 }
 
 describe('GradientWorker', () => {
-  it('fences its assignment before it reads where each partition starts, and seeks there', async () => {
+  it('takes its assignment over (fenced, then the committed offsets read) and seeks where each partition starts', async () => {
     const { worker, fenced, seeks } = harness(100);
     await worker.assign([0, 1]);
     expect(fenced).toEqual(['assignment 0,1']);
@@ -89,6 +94,12 @@ describe('GradientWorker', () => {
       [0, 100],
       [1, 100],
     ]);
+  });
+
+  it('starts a partition the group has no offset for at its earliest retained reading', async () => {
+    const { worker, seeks } = harness(undefined);
+    await worker.assign([1]);
+    expect(seeks).toEqual([[1, 0]]);
   });
 
   it('moves the offset past readings it does not learn from only inside the partition transaction', async () => {

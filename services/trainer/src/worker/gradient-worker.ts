@@ -24,7 +24,7 @@ export interface WorkerDeps {
   gradientsTopic: string;
   deadLetterTopic: string;
   deadLetterLimits: DeadLetterLimits;
-  groupId: string;
+  /** For the earliest retained offsets; the committed ones are read through `transactions`, which fences first. */
   admin: Admin;
   source: BatchSource;
   transactions: PartitionTransactions;
@@ -41,6 +41,12 @@ interface PartitionWork {
   /** toOffset of each gradient sent, oldest first, until the model held reflects it. */
   unreflected: number[];
   committed: number;
+}
+
+/** Where a partition's work starts (the group's committed offset), and its earliest retained offset. */
+interface Start {
+  start: number;
+  low: number;
 }
 
 /** After this many aborts of the same batch with dead letters in it, it goes without them (counted and logged). */
@@ -74,7 +80,7 @@ export class GradientWorker {
     this.aborted.clear();
     this.deps.lag.retain(partitions);
     if (partitions.length === 0) return;
-    // Fenced first: every earlier transaction of these partitions (ours too) either committed before, or never will.
+    // Taken over first: every earlier transaction of these partitions (ours too) either committed before, or never will.
     const starts = await this.startOffsetsRetrying(partitions);
     if (this.assigned !== partitions) return;
     for (const partition of partitions) this.begin(partition, starts.get(partition)!);
@@ -207,8 +213,8 @@ export class GradientWorker {
     this.aborted.delete(partition);
     if (this.stopping || !this.assigned.includes(partition) || this.work.has(partition)) return;
     try {
-      await this.deps.transactions.fencePartition(this.deps.readingsTopic, partition);
-      const starts = await this.startOffsets([partition]);
+      const committed = this.deps.transactions.takeOverPartition(this.deps.readingsTopic, partition).then((offset) => new Map([[partition, offset]]));
+      const starts = await this.startOffsets([partition], committed);
       if (this.assigned.includes(partition) && !this.work.has(partition)) this.begin(partition, starts.get(partition)!);
     } catch (error) {
       // Tried again a moment later (or at the next assignment); until then its batches are let go.
@@ -217,7 +223,7 @@ export class GradientWorker {
     }
   }
 
-  private begin(partition: number, { start, low }: { start: number; low: number }): void {
+  private begin(partition: number, { start, low }: Start): void {
     const window = this.deps.settings.dedupWindow;
     // The ids of the window's offsets before the start are read again, not sent: retries stay recognised.
     const from = window > 0 ? Math.max(low, DedupWindow.warmupFrom(start, window)) : start;
@@ -227,14 +233,13 @@ export class GradientWorker {
   }
 
   /**
-   * The partitions fenced, then where each starts. The broker may be away at an assignment:
+   * The partitions taken over, and where each starts. The broker may be away at an assignment:
    * tried once a second, for a minute, then the worker gives up (exits non-zero).
    */
-  private async startOffsetsRetrying(partitions: readonly number[]): Promise<Map<number, { start: number; low: number }>> {
+  private async startOffsetsRetrying(partitions: readonly number[]): Promise<Map<number, Start>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.deps.transactions.fence(this.deps.readingsTopic, partitions);
-        return await this.startOffsets(partitions);
+        return await this.startOffsets(partitions, this.deps.transactions.takeOver(this.deps.readingsTopic, partitions));
       } catch (error) {
         if (attempt >= 60 || this.stopping) throw error;
         this.deps.logger.warn({ err: (error as Error).message, attempt }, 'could not read the committed offsets; retrying');
@@ -243,16 +248,17 @@ export class GradientWorker {
     }
   }
 
-  /** Per partition: the group's committed offset (the earliest retained one when none), and the earliest retained. */
-  private async startOffsets(partitions: readonly number[]): Promise<Map<number, { start: number; low: number }>> {
-    const { admin, groupId, readingsTopic } = this.deps;
-    const [committed, retained] = await Promise.all([admin.fetchOffsets({ groupId, topics: [readingsTopic] }), admin.fetchTopicOffsets(readingsTopic)]);
-    const committedOf = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  /**
+   * Per partition: the group's committed offset, as a take-over read it (the earliest retained
+   * offset when none, or when it is older), and the earliest retained.
+   */
+  private async startOffsets(partitions: readonly number[], takenOver: Promise<Map<number, number | undefined>>): Promise<Map<number, Start>> {
+    const [committed, retained] = await Promise.all([takenOver, this.deps.admin.fetchTopicOffsets(this.deps.readingsTopic)]);
     const lowOf = new Map(retained.map((p) => [p.partition, Number(p.low)]));
     return new Map(
       partitions.map((partition) => {
         const low = lowOf.get(partition) ?? 0;
-        const offset = committedOf.get(partition) ?? -1;
+        const offset = committed.get(partition) ?? -1;
         return [partition, { start: offset >= low ? offset : low, low }];
       }),
     );

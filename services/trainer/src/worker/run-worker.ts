@@ -119,7 +119,6 @@ export async function runWorker(config: TrainerConfig, options: { handleSignals?
       gradientsTopic: topics.gradients,
       deadLetterTopic: topics.deadLetters,
       deadLetterLimits: deadLetterLimits(config),
-      groupId,
       admin,
       source,
       transactions,
