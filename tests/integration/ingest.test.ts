@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeReading, type Reading } from '@sonar/contracts';
+import { askAvroPython, comparable, fromWire, type WireReading } from '@sonar/contracts/avro-python';
 import { loadSonar, sonarLines } from '@sonar/dataset';
 import type { TestContext } from '../support/context.ts';
 import { testScope } from '../support/scope.ts';
@@ -79,6 +80,9 @@ describe('sonar produce', () => {
     }
     // Avro carries the holdout flag, as JSON does: 42 rows held out in each epoch.
     expect(got.filter((r) => r.reading.holdout)).toHaveLength(84);
+    // Apache Avro for Python reads the very records in the topic as the same readings.
+    const { readings: inPython } = askAvroPython<{ readings: WireReading[] }>({ op: 'decode', records: got.map((r) => r.value.toString('hex')) });
+    expect(inPython.map((w) => comparable(fromWire(w)))).toEqual(got.map((r) => comparable(r.reading)));
   });
 
   it('refuses --format avro through the ingest service, which takes JSON and CSV', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchFromRows, gradientDescent, seededRng } from '@sonar/model';
 import { loadSonar } from '@sonar/dataset';
-import { DEAD_LETTER_HEADERS } from '@sonar/contracts';
+import { DEAD_LETTER_HEADERS, decodeReading } from '@sonar/contracts';
 import { CheckpointStore } from '@sonar/store';
 import { holdoutRows } from '@sonar/ingest';
 import type { TestContext } from '../support/context.ts';
@@ -20,9 +20,9 @@ async function trainer(ctx: TestContext, extra: Record<string, string | number> 
 }
 
 describe('trainer service', () => {
-  it('streaming equals batch: one partition, batch = the 166 training rows, 50 epochs in order', async () => {
-    const ctx = await context('stream-batch');
-    await produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 50, holdout: 0.2, seed: 42 });
+  it.each(['json', 'avro'] as const)('streaming equals batch (%s): one partition, batch = the 166 training rows, 50 epochs in order', async (format) => {
+    const ctx = await context(`stream-batch-${format}`);
+    await produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 50, holdout: 0.2, seed: 42, format });
     await trainer(ctx, { TRAIN_OPTIMIZER: 'sgd', TRAIN_ALPHA: 0.1, TRAIN_BATCH_SIZE: 166, TRAIN_BATCH_MAX_WAIT_MS: 0, TRAIN_CHECKPOINT_EVERY: 1 });
     const checkpoint = await trained(ctx, 166 * 50);
 
@@ -37,12 +37,12 @@ describe('trainer service', () => {
     expect(diff).toBeLessThanOrEqual(1e-9);
   });
 
-  it('crash equivalence: kill -9 at three random moments, theta bit-identical to an uninterrupted run', async () => {
-    const ctx = await context('crash');
+  it.each(['json', 'avro'] as const)('crash equivalence (%s): kill -9 at three random moments, theta bit-identical to an uninterrupted run', async (format) => {
+    const ctx = await context(`crash-${format}`);
     const settings = { ...DETERMINISTIC_TRAINING, TRAIN_CHECKPOINT_EVERY: 5, TRAIN_CHECKPOINT_INTERVAL_MS: 200 };
     const options = { synthetic: 24_000, holdout: 0.1, seed: 7 };
     // Readings arrive over ~8 s while the trainer is killed and restarted.
-    const producing = produceReadings(ctx.kafka, ctx.topics.readings, { ...options, rate: 3000 });
+    const producing = produceReadings(ctx.kafka, ctx.topics.readings, { ...options, rate: 3000, format });
     const rng = seededRng(2026);
     for (let kill = 0; kill < 3; kill++) {
       const { proc } = await trainer(ctx, settings);
@@ -156,8 +156,8 @@ describe('trainer service', () => {
 async function expectedTrainingCount(ctx: TestContext): Promise<number> {
   const records = await readTopic(ctx.kafka, ctx.topics.readings, { idleMs: 2000 });
   const trainable = records.filter((m) => {
-    const reading = JSON.parse(m.value!.toString()) as { label?: string; holdout?: boolean };
-    return reading.label !== undefined && !reading.holdout;
+    const reading = decodeReading(m.value);
+    return reading.ok && reading.value.label !== undefined && !reading.value.holdout;
   }).length;
   return fullBatches(trainable, DETERMINISTIC_TRAINING.TRAIN_BATCH_SIZE);
 }

@@ -1,4 +1,5 @@
-"""Cross-language check of the Avro reading codec, run by src/avro/python-interop.test.ts.
+"""Apache Avro for Python beside the Avro reading codec, through test-support/avro-python.ts:
+the codec's interop test, and integration tests that feed the services records written here.
 
 One JSON request on stdin, one JSON answer on stdout:
   {"op": "describe", "schema": PATH}                 -> {"canonical", "fingerprint", "fingerprint_by"}
@@ -61,6 +62,22 @@ def decode(schema, record):
     return dict(datum, features=[struct.pack("<d", f).hex() for f in datum["features"]])
 
 
+def produce(schema, brokers, topic, readings):
+    from confluent_kafka import Producer
+
+    # Idempotent: a retried batch neither repeats nor reorders records.
+    producer = Producer({"bootstrap.servers": brokers, "enable.idempotence": True, "linger.ms": 5})
+    failures = []
+    report = lambda error, _message: error is not None and failures.append(str(error))
+    for reading in readings:
+        producer.produce(topic, bytes.fromhex(encode(schema, reading)), on_delivery=report)
+        producer.poll(0)
+    left = producer.flush(60)
+    if left or failures:
+        raise RuntimeError(f"{left} records unsent, {len(failures)} failed: {failures[:3]}")
+    return len(readings)
+
+
 def main():
     request = json.load(sys.stdin)
     with open(request["schema"], encoding="utf-8") as f:
@@ -72,6 +89,8 @@ def main():
         answer = {"records": [encode(schema, r) for r in request["readings"]]}
     elif request["op"] == "decode":
         answer = {"readings": [decode(schema, r) for r in request["records"]]}
+    elif request["op"] == "produce":
+        answer = {"produced": produce(schema, request["brokers"], request["topic"], request["readings"])}
     else:
         raise ValueError(f"unknown op {request['op']}")
     json.dump(answer, sys.stdout)

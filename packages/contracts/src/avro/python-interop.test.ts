@@ -1,54 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { seededRng } from '@sonar/model';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { askAvroPython, comparable, fromWire, toWire, type WireReading } from '../../test-support/avro-python.ts';
 import type { Reading } from '../reading.ts';
 import { decodeReadingAvro } from './decode-reading-avro.ts';
 import { encodeReadingAvro } from './encode-reading-avro.ts';
 import { READING_AVRO_CANONICAL_FORM, READING_AVRO_FINGERPRINT } from './reading-schema.ts';
 
 // The Avro codec against Apache Avro's Python library: records written by one
-// decode to the same readings in the other. A missing Python fails the test: this
-// check is the point of writing single-object encoding by the specification.
-const HELPER = fileURLToPath(new URL('../../test-support/avro_interop.py', import.meta.url));
-const SCHEMA = fileURLToPath(new URL('../../schemas/reading.avsc', import.meta.url));
-
-interface WireReading {
-  id: string | null;
-  features: string[];
-  label: 'R' | 'M' | null;
-  holdout: boolean;
-  ts: number | null;
-}
-
-let python = '';
-
-beforeAll(() => {
-  // Debian's python3-avro installs for /usr/bin/python3; a python3 on PATH may be another one.
-  python = ['/usr/bin/python3', 'python3'].find((candidate) => spawnSync(candidate, ['-c', 'import avro.io, avro.schema']).status === 0) ?? '';
-  if (python === '') {
-    throw new Error('the Avro interop test needs python3 with the avro package: apt install python3-avro, or pip install avro');
-  }
-});
-
-function askPython<T>(request: object): T {
-  const run = spawnSync(python, [HELPER], { input: JSON.stringify({ schema: SCHEMA, ...request }), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`${HELPER} failed (${run.status}): ${run.stderr}`);
-  return JSON.parse(run.stdout) as T;
-}
-
-const hexOfDouble = (x: number) => Buffer.from(Float64Array.of(x).buffer).toString('hex');
-const doubleOfHex = (hex: string) => Buffer.from(hex, 'hex').readDoubleLE(0);
-const toWire = (r: Reading): WireReading => ({ id: r.id ?? null, features: Array.from(r.features, hexOfDouble), label: r.label ?? null, holdout: r.holdout, ts: r.ts ?? null });
-const fromWire = (w: WireReading): Reading => ({
-  id: w.id ?? undefined,
-  features: Float64Array.from(w.features, doubleOfHex),
-  label: w.label ?? undefined,
-  holdout: w.holdout,
-  ts: w.ts ?? undefined,
-});
-const comparable = (r: Reading) => ({ ...r, features: Array.from(r.features, hexOfDouble) });
-
+// decode to the same readings in the other.
 /** Readings that cover every branch: random doubles of every magnitude and sign, odd ids, edge timestamps. */
 function readings(): Reading[] {
   const rng = seededRng(7);
@@ -73,14 +32,14 @@ function readings(): Reading[] {
 
 describe('Avro readings across languages (Apache Avro for Python)', () => {
   it('agree on the canonical form and fingerprint of schemas/reading.avsc', () => {
-    const described = askPython<{ canonical: string; fingerprint: string }>({ op: 'describe' });
+    const described = askAvroPython<{ canonical: string; fingerprint: string }>({ op: 'describe' });
     expect(described.canonical).toBe(READING_AVRO_CANONICAL_FORM);
     expect(described.fingerprint).toBe(Buffer.from(READING_AVRO_FINGERPRINT).toString('hex'));
   });
 
   it('decode what Python writes, to the same readings, from the same bytes we write', () => {
     const originals = readings();
-    const { records } = askPython<{ records: string[] }>({ op: 'encode', readings: originals.map(toWire) });
+    const { records } = askAvroPython<{ records: string[] }>({ op: 'encode', readings: originals.map(toWire) });
     records.forEach((hex, i) => {
       const decoded = decodeReadingAvro(Buffer.from(hex, 'hex'));
       expect(decoded.ok && comparable(decoded.value)).toEqual(comparable(originals[i]!));
@@ -91,7 +50,7 @@ describe('Avro readings across languages (Apache Avro for Python)', () => {
   it('write what Python decodes to the same readings', () => {
     const originals = readings();
     const records = originals.map((r) => Buffer.from(encodeReadingAvro(r)).toString('hex'));
-    const decoded = askPython<{ readings: WireReading[] }>({ op: 'decode', records }).readings;
+    const decoded = askAvroPython<{ readings: WireReading[] }>({ op: 'decode', records }).readings;
     expect(decoded.map((w) => comparable(fromWire(w)))).toEqual(originals.map(comparable));
   });
 });
