@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEAD_LETTER_HEADERS, decodeClassified, encodeReading, METRICS, type Reading } from '@sonar/contracts';
-import { askAvroPython, toWire } from '@sonar/contracts/avro-python';
+import { DEAD_LETTER_HEADERS, decodeClassified, encodeReading, isClassifiedAvro, METRICS, type Reading } from '@sonar/contracts';
+import { askAvroPython, CLASSIFIED_SCHEMA, toWire } from '@sonar/contracts/avro-python';
 import { loadSonar } from '@sonar/dataset';
 import { holdoutRows, replayPlan } from '@sonar/ingest';
 import { batchFromRows, gradientDescent, predictProbability } from '@sonar/model';
 import type { TestContext } from '../support/context.ts';
 import { testScope } from '../support/scope.ts';
-import { fittedTheta, freePort, metricValue, produceReadings, readTopic, sonarRows, trained, writeModel } from '@sonar/testkit';
+import { fittedTheta, freePort, metricValue, produceReadings, readTopic, runSonar, sonarRows, trained, writeModel } from '@sonar/testkit';
 
 // Avro readings through the real services: records written by another language's
 // Avro library, and malformed records of every kind among valid ones.
@@ -22,7 +22,7 @@ async function service(ctx: TestContext, name: 'trainer' | 'scorer', extra: Reco
 const STREAMING_AS_BATCH = { TRAIN_OPTIMIZER: 'sgd', TRAIN_ALPHA: 0.1, TRAIN_BATCH_SIZE: 166, TRAIN_BATCH_MAX_WAIT_MS: 0, TRAIN_CHECKPOINT_EVERY: 1 };
 
 describe('Avro readings written by Apache Avro for Python', () => {
-  it('train exactly as batch gradient descent on the same rows, and are scored each by the trained model', async () => {
+  it('train exactly as batch gradient descent on the same rows, and are scored each by the trained model, in Avro events Python reads', async () => {
     const ctx = await scope.context('avro-python', 1);
     // 50 epochs in order, 42 rows held out: the records encoded by the Python library and produced by librdkafka.
     const plan = [...replayPlan(sonarRows(), { epochs: 50, shuffle: false, seed: 42, holdout: 0.2, idPrefix: 'py' })];
@@ -40,9 +40,16 @@ describe('Avro readings written by Apache Avro for Python', () => {
     expect(await metricValue(trainer.port, METRICS.trainerRejected)).toBe(0);
 
     // The scorer starts after the last checkpoint: every reading is scored by that model.
-    await service(ctx, 'scorer');
-    const events = (await readTopic(ctx.kafka, ctx.topics.classified, { count: plan.length, timeoutMs: 90_000 })).map((m) => decodeClassified(m.value!.toString()));
+    await service(ctx, 'scorer', { SCORER_EVENT_FORMAT: 'avro' });
+    const records = await readTopic(ctx.kafka, ctx.topics.classified, { count: plan.length, timeoutMs: 90_000 });
+    expect(records.every((m) => isClassifiedAvro(m.value!))).toBe(true);
+    const events = records.map((m) => decodeClassified(m.value!));
     expect(events).toHaveLength(plan.length);
+    const { datums } = askAvroPython<{ datums: Record<string, unknown>[] }>({ op: 'decode-datums', schema: CLASSIFIED_SCHEMA, records: records.map((m) => m.value!.toString('hex')) });
+    expect(datums).toEqual(events.map((e) => ({ trueLabel: null, holdout: null, ...e })));
+    const tail = await runSonar(['tail', '--json'], ctx.env());
+    expect(tail.code).toBe(0);
+    expect(tail.stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual(events);
     const planned = new Map(plan.map((r) => [r.id, r]));
     for (const event of events) {
       const reading = planned.get(event.id)!;

@@ -1,3 +1,4 @@
+import { decodeClassifiedAvro, encodeClassifiedAvro } from './avro/classified-avro.ts';
 import type { Label } from './reading.ts';
 
 /** Value of sonar.classified: the label a model gave one reading. */
@@ -30,6 +31,15 @@ export function encodeClassified(event: ClassifiedEvent): string {
   return `${out}}`;
 }
 
-export function decodeClassified(text: string): ClassifiedEvent {
-  return JSON.parse(text) as ClassifiedEvent;
+/** How the scorer writes events: JSON (the default) or Avro single-object encoding (schemas/classified.avsc). */
+export type EventFormat = 'json' | 'avro';
+
+export function encodeClassifiedAs(format: EventFormat): (event: ClassifiedEvent) => string | Buffer {
+  return format === 'avro' ? encodeClassifiedAvro : encodeClassified;
+}
+
+/** A classified event in either format, told apart by its first bytes (Avro starts C3 01, never JSON); throws for neither. */
+export function decodeClassified(value: string | Uint8Array): ClassifiedEvent {
+  if (typeof value !== 'string' && value[0] === 0xc3 && value[1] === 0x01) return decodeClassifiedAvro(value);
+  return JSON.parse(typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8')) as ClassifiedEvent;
 }

@@ -26,7 +26,8 @@ export { READING_AVRO_CANONICAL_FORM, READING_AVRO_FINGERPRINT } from './avro/re
 export { parsingCanonicalForm } from './avro/canonical-form.ts';
 export { crc64Avro, schemaFingerprint } from './avro/fingerprint.ts';
 export { encodeReading, encodeReadingJson, encodeReadingCsv, encodingRefusal, type ReadingFormat } from './encode-reading.ts';
-export { classOf, encodeClassified, decodeClassified, type ClassifiedEvent } from './classified.ts';
+export { classOf, encodeClassified, encodeClassifiedAs, decodeClassified, type ClassifiedEvent, type EventFormat } from './classified.ts';
+export { CLASSIFIED_AVRO_CANONICAL_FORM, decodeClassifiedAvro, encodeClassifiedAvro, isClassifiedAvro } from './avro/classified-avro.ts';
 export {
   DEAD_LETTER_HEADERS,
   DEFAULT_DEAD_LETTER_LIMITS,

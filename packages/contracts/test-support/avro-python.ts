@@ -10,6 +10,8 @@ import type { Reading } from '../src/reading.ts';
 
 const HELPER = fileURLToPath(new URL('./avro_interop.py', import.meta.url));
 const SCHEMA = fileURLToPath(new URL('../schemas/reading.avsc', import.meta.url));
+/** The published event schema, for a request's `schema` (the reading schema is the default). */
+export const CLASSIFIED_SCHEMA = fileURLToPath(new URL('../schemas/classified.avsc', import.meta.url));
 
 /** A reading as the helper takes and gives it: each feature the hex of its little-endian bits, so every double crosses exactly. */
 export interface WireReading {

@@ -5,6 +5,11 @@ One JSON request on stdin, one JSON answer on stdout:
   {"op": "describe", "schema": PATH}                 -> {"canonical", "fingerprint", "fingerprint_by"}
   {"op": "encode", "schema": PATH, "readings": [..]} -> {"records": [hex, ..]}
   {"op": "decode", "schema": PATH, "records": [..]}  -> {"readings": [..]}
+  {"op": "decode-datums", "schema": PATH, "records": [..]} -> {"datums": [..]}
+     any schema's records, each datum as JSON (doubles exactly: Python prints repr)
+  {"op": "produce", "schema": PATH, "brokers": "h:p,..", "topic": T, "readings": [..]}
+     -> {"produced": n}: each reading encoded, then published in order by
+     confluent-kafka (librdkafka), idempotent
 A reading is {"id", "features", "label", "holdout", "ts"}, each feature the 16 hex
 digits of its little-endian IEEE 754 bits, so every double crosses exactly.
 Records are Avro single-object encoding: C3 01, the schema's CRC-64-AVRO
@@ -51,6 +56,11 @@ def encode(schema, reading):
 
 
 def decode(schema, record):
+    datum = decode_datum(schema, record)
+    return dict(datum, features=[struct.pack("<d", f).hex() for f in datum["features"]])
+
+
+def decode_datum(schema, record):
     data = bytes.fromhex(record)
     header = MARKER + fingerprint(schema)[0]
     if data[: len(header)] != header:
@@ -59,7 +69,7 @@ def decode(schema, record):
     datum = avro.io.DatumReader(schema).read(avro.io.BinaryDecoder(stream))
     if stream.tell() != len(data) - len(header):
         raise ValueError("bytes follow the datum")
-    return dict(datum, features=[struct.pack("<d", f).hex() for f in datum["features"]])
+    return datum
 
 
 def produce(schema, brokers, topic, readings):
@@ -89,6 +99,8 @@ def main():
         answer = {"records": [encode(schema, r) for r in request["readings"]]}
     elif request["op"] == "decode":
         answer = {"readings": [decode(schema, r) for r in request["records"]]}
+    elif request["op"] == "decode-datums":
+        answer = {"datums": [decode_datum(schema, r) for r in request["records"]]}
     elif request["op"] == "produce":
         answer = {"produced": produce(schema, request["brokers"], request["topic"], request["readings"])}
     else:

@@ -17,6 +17,8 @@ const schema = z
     SCORER_HEARTBEAT_MS: env.int(100).default(3000),
     SCORER_BATCH_MESSAGES: env.int(1, 100_000).default(2000),
     SCORER_LINGER_MS: env.int(0, 10_000).default(2),
+    /** How events are written: JSON (readable by any consumer, the default) or Avro single-object encoding (schemas/classified.avsc). */
+    SCORER_EVENT_FORMAT: z.enum(['json', 'avro']).default('json'),
     /** Fetched batches waiting ahead of the one being scored: fetching overlaps scoring (0: it waits). */
     SCORER_PREFETCH_BATCHES: env.int(0, 8).default(1),
     /** Events unacknowledged (or transactions failing) this long: Kafka counts as down, the scorer not ready. */

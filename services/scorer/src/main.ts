@@ -1,6 +1,6 @@
 import { lastValueFrom, type Observable } from 'rxjs';
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import { consumerGroups, contractTopics, topicsFrom } from '@sonar/contracts';
+import { consumerGroups, contractTopics, encodeClassifiedAs, topicsFrom } from '@sonar/contracts';
 import {
   BatchingProducer,
   BatchSource,
@@ -185,6 +185,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
           shadow,
           model: config.SONAR_MODEL,
           maxReadingBytes: config.MAX_READING_BYTES,
+          encode: encodeClassifiedAs(config.SCORER_EVENT_FORMAT),
           admit: transactional?.admit,
           publish: transactional?.stage ?? pipelined.stage,
           observe: recordScored(metrics, lag, config.SCORER_ACCURACY_WINDOW, config.SCORER_DRIFT_THRESHOLD > 0 ? { threshold: config.SCORER_DRIFT_THRESHOLD, logger } : undefined),
@@ -197,7 +198,7 @@ export async function runScorer(env: NodeJS.ProcessEnv = process.env, options: {
         await shutdown.run('pipeline failed').catch(() => undefined);
         throw fatal;
       });
-      logger.info({ model: config.SONAR_MODEL, group: groupId, exactlyOnce: config.SCORER_EXACTLY_ONCE, version: holder.current?.version }, 'scorer started');
+      logger.info({ model: config.SONAR_MODEL, group: groupId, exactlyOnce: config.SCORER_EXACTLY_ONCE, eventFormat: config.SCORER_EVENT_FORMAT, version: holder.current?.version }, 'scorer started');
     }
     return {
       port: r.http.port,

@@ -1,4 +1,5 @@
 import { catchError, concatMap, EMPTY, endWith, from, ignoreElements, map, merge, share, takeUntil, tap, type Observable } from 'rxjs';
+import type { ClassifiedEvent } from '@sonar/contracts';
 import type { BatchSource, ConsumedBatch } from '@sonar/kafka';
 import { RetryBatch } from './stages/publish-transactionally.ts';
 import { scoreBatch, type PublishedBatch, type ScoredBatch } from './stages/score.ts';
@@ -13,6 +14,8 @@ export interface ScorerPipelineDeps {
   shadow?: ModelHolder | undefined;
   model: string;
   maxReadingBytes: number;
+  /** An event's record value (JSON unless told). */
+  encode?: ((event: ClassifiedEvent) => string | Buffer) | undefined;
   /** Exactly once: the part of a batch no committed transaction covers yet (by default, all of it). */
   admit?: ((batch: ConsumedBatch) => Promise<ConsumedBatch>) | undefined;
   /** At least once (publish, then commit) or exactly once (one transaction per batch). */
@@ -31,7 +34,7 @@ export function scoringPipeline(deps: ScorerPipelineDeps): Observable<PublishedB
   const batches$ = deps.source.batches$.pipe(share());
   const failures$ = deps.failures$.pipe(takeUntil(batches$.pipe(ignoreElements(), endWith(null))));
   const admit = deps.admit ?? ((batch: ConsumedBatch) => Promise.resolve(batch));
-  const score = scoreBatch(deps.holder, deps.model, deps.maxReadingBytes, deps.now, deps.shadow);
+  const score = scoreBatch(deps.holder, deps);
   return merge(batches$, failures$).pipe(
     concatMap((batch) =>
       from(admit(batch)).pipe(

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { decodeClassified, topicsFrom } from '@sonar/contracts';
+import { decodeClassified, isClassifiedAvro, topicsFrom } from '@sonar/contracts';
 import { createKafka } from '@sonar/kafka';
 import { kafkaConnection } from '@sonar/runtime';
 import { commandEnv, commandLogger } from '../env.ts';
@@ -15,7 +15,7 @@ export function tailCommand(): Command {
   return new Command('tail')
     .description('print classified events from sonar.classified (JSON lines with --json)')
     .option('-f, --follow', 'keep printing new events until Ctrl-C', false)
-    .option('--json', 'print the events as they are, one JSON object per line', false)
+    .option('--json', 'print each event as one JSON object per line (Avro events decoded to it)', false)
     .option('--no-from-beginning', 'only events that arrive from now on (implies --follow)')
     .action(async (flags: TailFlags) => {
       const env = commandEnv();
@@ -40,7 +40,7 @@ export function tailCommand(): Command {
       await consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
-          const lines = batch.messages.map((m) => (flags.json ? m.value?.toString() ?? 'null' : formatEvent(m.value?.toString() ?? '')));
+          const lines = batch.messages.map((m) => (flags.json ? jsonOf(m.value) : formatEvent(m.value)));
           process.stdout.write(`${lines.join('\n')}\n`);
           const end = remaining.get(batch.partition);
           if (!follow && end !== undefined && Number(batch.lastOffset()) + 1 >= end) {
@@ -54,9 +54,20 @@ export function tailCommand(): Command {
     });
 }
 
-function formatEvent(text: string): string {
+/** The event as one JSON line, whichever format it came in (Avro events are decoded first). */
+function jsonOf(value: Buffer | null): string {
+  if (value === null) return 'null';
   try {
-    const e = decodeClassified(text);
+    return isClassifiedAvro(value) ? JSON.stringify(decodeClassified(value)) : value.toString();
+  } catch {
+    return value.toString('hex');
+  }
+}
+
+function formatEvent(value: Buffer | null): string {
+  const text = value?.toString() ?? '';
+  try {
+    const e = decodeClassified(value ?? '');
     const truth = e.trueLabel === undefined ? '' : `  truth ${e.trueLabel}${e.trueLabel === e.label ? ' ✓' : ' ✗'}${e.holdout ? ' (holdout)' : ''}`;
     return `${e.id.padEnd(20)} ${e.class.padEnd(4)}  P(rock)=${e.probability.toFixed(3)}  model v${e.modelVersion}  ${e.scoredAt - e.readingTs} ms${truth}`;
   } catch {

@@ -1,6 +1,8 @@
 import { seededRng } from '@sonar/model';
 import { describe, expect, it } from 'vitest';
-import { askAvroPython, comparable, fromWire, toWire, type WireReading } from '../../test-support/avro-python.ts';
+import { askAvroPython, CLASSIFIED_SCHEMA, comparable, fromWire, toWire, type WireReading } from '../../test-support/avro-python.ts';
+import { EVENTS } from '../../test-support/classified-events.ts';
+import { encodeClassifiedAvro } from './classified-avro.ts';
 import type { Reading } from '../reading.ts';
 import { decodeReadingAvro } from './decode-reading-avro.ts';
 import { encodeReadingAvro } from './encode-reading-avro.ts';
@@ -52,5 +54,11 @@ describe('Avro readings across languages (Apache Avro for Python)', () => {
     const records = originals.map((r) => Buffer.from(encodeReadingAvro(r)).toString('hex'));
     const decoded = askAvroPython<{ readings: WireReading[] }>({ op: 'decode', records }).readings;
     expect(decoded.map((w) => comparable(fromWire(w)))).toEqual(originals.map(comparable));
+  });
+
+  it('write classified events that Python decodes to the same values', () => {
+    const records = EVENTS.map((e) => encodeClassifiedAvro(e).toString('hex'));
+    const { datums } = askAvroPython<{ datums: Record<string, unknown>[] }>({ op: 'decode-datums', schema: CLASSIFIED_SCHEMA, records });
+    expect(datums).toEqual(EVENTS.map((e) => ({ trueLabel: null, holdout: null, ...e })));
   });
 });

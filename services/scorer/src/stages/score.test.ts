@@ -16,7 +16,7 @@ describe('scoreBatch', () => {
   const holder = new ModelHolder(() => undefined);
   const theta = new Float64Array(61).fill(0.5);
   holder.offer({ version: 7, theta, updatedAt: 1795000000000 });
-  const score = scoreBatch(holder, 'sonar', 65_536, () => 1795000000123);
+  const score = scoreBatch(holder, { model: 'sonar', maxReadingBytes: 65_536, now: () => 1795000000123 });
 
   it('classifies valid readings with P(rock) = sigmoid(theta · [1, x]) and names unnamed ones by position', () => {
     const scored = score(batchOf([reading(Array(60).fill(0)), reading(Array(60).fill(-1), { id: 'r-9', label: 'M', holdout: true })]));
@@ -35,7 +35,7 @@ describe('scoreBatch', () => {
     const huge = Array(60).fill(0);
     huge[0] = 1e308;
     huge[1] = -1e308;
-    const scored = scoreBatch(large, 'sonar', 65_536, () => 0)(batchOf([reading(huge), 'not a reading']));
+    const scored = scoreBatch(large, { model: 'sonar', maxReadingBytes: 65_536, now: () => 0 })(batchOf([reading(huge), 'not a reading']));
     expect(scored.events).toEqual([]);
     expect(scored.rejected.map((r) => r.reason).sort()).toEqual(['unscorable', 'wrong_feature_count']);
   });
@@ -44,10 +44,10 @@ describe('scoreBatch', () => {
     const shadow = new ModelHolder(() => undefined);
     const shadowTheta = new Float64Array(61).fill(-0.5);
     const rows = [Array(60).fill(0), Array(60).fill(0.1)];
-    const none = scoreBatch(holder, 'sonar', 65_536, () => 0, shadow)(batchOf(rows.map((r) => reading(r))));
+    const none = scoreBatch(holder, { model: 'sonar', maxReadingBytes: 65_536, now: () => 0, shadow })(batchOf(rows.map((r) => reading(r))));
     expect(none.shadow).toBeUndefined();
     shadow.offer({ version: 3, theta: shadowTheta, updatedAt: 0 });
-    const scored = scoreBatch(holder, 'sonar', 65_536, () => 0, shadow)(batchOf([...rows.map((r) => reading(r)), 'not a reading']));
+    const scored = scoreBatch(holder, { model: 'sonar', maxReadingBytes: 65_536, now: () => 0, shadow })(batchOf([...rows.map((r) => reading(r)), 'not a reading']));
     expect(scored.events.map((e) => e.modelVersion)).toEqual([7, 7]);
     expect(scored.shadow!.version).toBe(3);
     expect(Array.from(scored.shadow!.probabilities)).toEqual(rows.map((r) => 1 / (1 + Math.exp(0.5 + 0.5 * r.reduce((a, b) => a + b, 0)))).map((p) => expect.closeTo(p, 12)));

@@ -28,7 +28,18 @@ export interface ShadowScores {
  * for the clock). Each reading is decoded into one reused row [1, x] and scored from
  * there: no array per reading.
  */
-export function scoreBatch(holder: ModelHolder, modelName: string, maxBytes: number, now: () => number, shadow?: ModelHolder) {
+export interface ScoreSettings {
+  /** The model's name, in every event. */
+  model: string;
+  maxReadingBytes: number;
+  now: () => number;
+  /** A second model every reading is scored with too, for metrics only. */
+  shadow?: ModelHolder | undefined;
+  /** An event's record value: JSON by default. */
+  encode?: (event: ClassifiedEvent) => string | Buffer;
+}
+
+export function scoreBatch(holder: ModelHolder, { model: modelName, maxReadingBytes: maxBytes, now, shadow, encode = encodeClassified }: ScoreSettings) {
   const row = new Float64Array(THETA_LENGTH);
   row[0] = 1;
   let rows = new Float64Array(0);
@@ -62,7 +73,7 @@ export function scoreBatch(holder: ModelHolder, modelName: string, maxBytes: num
       });
       if (shadowModel) rows.set(row, events.length * THETA_LENGTH);
       events.push(event);
-      messages.push({ key: event.id, value: encodeClassified(event) });
+      messages.push({ key: event.id, value: encode(event) });
     }
     const scored: ScoredBatch = { batch, events, messages, rejected, modelVersion: model.version, propagationMs };
     if (shadowModel) scored.shadow = shadowScores(shadowModel, rows, events.length, (performance.now() - started) / 1000);
