@@ -64,7 +64,35 @@ export function connectRedis(connection: RedisConnection, logger: Logger, name: 
     down = false;
     wasReady = true;
   });
+  if (redis instanceof Redis) reconnectAfterAbortedConnect(redis, logger, name);
   return redis;
+}
+
+/** Clients closeRedis() closed: an end of theirs is meant. */
+const closedByUs = new WeakSet<RedisClient>();
+
+/**
+ * ioredis ends a client for good, without asking retryStrategy, when a reconnection of its
+ * own (a Sentinel's +switch-master, a READONLY reply) is asked for while the client is
+ * still connecting: the connector gives up the attempt and the client goes from
+ * `connecting` straight to `end`, every command failing with "Connection is closed."
+ * Seen after a Redis failover, where the trainer then gave its partitions up. Such an end,
+ * and only such (not one after QUIT or disconnect()), starts the client connecting again.
+ */
+function reconnectAfterAbortedConnect(redis: Redis, logger: Logger, name: string): void {
+  let previous = redis.status;
+  let attempt = 0;
+  for (const status of ['connecting', 'connect', 'ready', 'close', 'reconnecting'] as const) redis.on(status, () => (previous = status));
+  redis.on('ready', () => (attempt = 0));
+  redis.on('end', () => {
+    const aborted = previous === 'connecting' && (redis as unknown as { manuallyClosing?: boolean }).manuallyClosing !== true;
+    previous = 'end';
+    if (!aborted || closedByUs.has(redis)) return;
+    logger.warn({ name }, 'redis connection attempt aborted by a reconnection; connecting again');
+    setTimeout(() => {
+      if (!closedByUs.has(redis) && redis.status === 'end') redis.connect().catch(() => undefined);
+    }, reconnectDelay(++attempt)).unref();
+  });
 }
 
 /**
@@ -90,6 +118,7 @@ export function firstContact(redis: RedisClient): Promise<void> {
 /** QUIT, so that replies still due arrive first; a connection Redis refused cannot even QUIT, and is dropped. */
 export async function closeRedis(redis: RedisClient | undefined): Promise<void> {
   if (!redis) return;
+  closedByUs.add(redis);
   await redis.quit().catch(() => redis.disconnect());
 }
 
