@@ -1,4 +1,5 @@
 import { decodeClassifiedAvro, encodeClassifiedAvro } from './avro/classified-avro.ts';
+import { hasAvroMarker } from './avro/reading-schema.ts';
 import type { Label } from './reading.ts';
 
 /** Value of sonar.classified: the label a model gave one reading. */
@@ -40,6 +41,6 @@ export function encodeClassifiedAs(format: EventFormat): (event: ClassifiedEvent
 
 /** A classified event in either format, told apart by its first bytes (Avro starts C3 01, never JSON); throws for neither. */
 export function decodeClassified(value: string | Uint8Array): ClassifiedEvent {
-  if (typeof value !== 'string' && value[0] === 0xc3 && value[1] === 0x01) return decodeClassifiedAvro(value);
+  if (typeof value !== 'string' && hasAvroMarker(value)) return decodeClassifiedAvro(value);
   return JSON.parse(typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8')) as ClassifiedEvent;
 }

@@ -8,7 +8,6 @@ import { AVRO_HEADER } from './reading-schema.ts';
 
 const published = JSON.parse(readFileSync(new URL('../../schemas/classified.avsc', import.meta.url), 'utf8')) as unknown;
 
-
 describe('classified events in Avro', () => {
   it('as published in schemas/classified.avsc, are the schema the codec is written for', () => {
     expect(parsingCanonicalForm(published)).toBe(CLASSIFIED_AVRO_CANONICAL_FORM);

@@ -2,7 +2,7 @@ import type { ClassifiedEvent } from '../classified.ts';
 import { AvroCursor } from './avro-cursor.ts';
 import { MAX_VARINT_BYTES, writeLong } from './avro-writer.ts';
 import { schemaFingerprint } from './fingerprint.ts';
-import { AVRO_MARKER, hasAvroMarker, LABEL_SYMBOLS } from './reading-schema.ts';
+import { AVRO_MARKER, LABEL_SYMBOLS } from './reading-schema.ts';
 
 /** The Parsing Canonical Form of schemas/classified.avsc (a test holds the published file to it). */
 export const CLASSIFIED_AVRO_CANONICAL_FORM =
@@ -62,7 +62,7 @@ export function isClassifiedAvro(bytes: Uint8Array): boolean {
 
 /** A classified event from Avro single-object encoding; throws for bytes that are not one. */
 export function decodeClassifiedAvro(bytes: Uint8Array): ClassifiedEvent {
-  if (!hasAvroMarker(bytes) || !isClassifiedAvro(bytes)) throw new Error('not an Avro classified event: no C3 01 marker with the classified schema\'s fingerprint');
+  if (!isClassifiedAvro(bytes)) throw new Error('not an Avro classified event: no C3 01 marker with the classified schema\'s fingerprint');
   const c = cursor.reset(bytes, HEADER.length);
   const id = c.string();
   const label = LABEL_SYMBOLS[c.long()];

@@ -10,6 +10,7 @@ import { READING_AVRO_CANONICAL_FORM, READING_AVRO_FINGERPRINT } from './reading
 
 // The Avro codec against Apache Avro's Python library: records written by one
 // decode to the same readings in the other.
+
 /** Readings that cover every branch: random doubles of every magnitude and sign, odd ids, edge timestamps. */
 function readings(): Reading[] {
   const rng = seededRng(7);
