@@ -4,11 +4,11 @@ import { eventually } from '@sonar/runtime';
 import { freePort, which } from '@sonar/stack';
 import { fullBatches, type RunScope } from '@sonar/testkit';
 import { runBaseline } from './baseline-script.ts';
-import { firstToLast, total, watchCounter, type FirstToLast, type RssTrace, type Throughput } from './measure.ts';
+import { firstToLast, medianRound, total, watchCounter, type FirstToLast, type RssTrace, type Throughput } from './measure.ts';
 
 const BATCH = 32;
 
-export interface TrainerFigures {
+export interface TrainerRound {
   trainer: Throughput;
   trainerRss: RssTrace;
   /** kafkajs as shipped: the baseline of the goals. */
@@ -17,14 +17,29 @@ export interface TrainerFigures {
   noopLean?: Throughput;
 }
 
+/** The median round (by trainer / no-op), and every round's rates (absent in results from before rounds). */
+export interface TrainerFigures extends TrainerRound {
+  rounds?: { trainer: number; noop: number; noopLean: number }[];
+}
+
 /** Settings a service runs with beyond the run's own (the HA stack's: Sentinels, replicas to wait for). */
 type ServiceEnv = Record<string, string>;
 
 /**
  * Trainer readings/s on a pre-filled topic, beside a no-op kafkajs consumer on the
- * same topic. `name` keeps the runs on different topics apart (model, groups, topics).
+ * same topic, in `rounds` rounds that alternate them (each trainer round a fresh model
+ * and group reading the whole topic): the round with the median ratio is the figure.
+ * `name` keeps the runs on different topics apart (model, groups, topics).
  */
-export async function trainerThroughput(run: RunScope, name: string, topic: string, count: number, serviceEnv: ServiceEnv = {}): Promise<TrainerFigures> {
+export async function trainerThroughput(run: RunScope, name: string, topic: string, count: number, serviceEnv: ServiceEnv = {}, rounds = 1): Promise<TrainerFigures> {
+  const measured: TrainerRound[] = [];
+  for (let round = 0; round < rounds; round++) measured.push(await trainerRound(run, rounds === 1 ? name : `${name}-${round + 1}`, topic, count, serviceEnv));
+  const median = medianRound(measured, (r) => r.trainer.perSecond / r.noop.perSecond);
+  const perSecond = (t: Throughput | undefined) => t?.perSecond ?? Number.NaN;
+  return { ...median, rounds: measured.map((r) => ({ trainer: r.trainer.perSecond, noop: r.noop.perSecond, noopLean: perSecond(r.noopLean) })) };
+}
+
+async function trainerRound(run: RunScope, name: string, topic: string, count: number, serviceEnv: ServiceEnv): Promise<TrainerRound> {
   const topics = { ...run.topicsFor(`trainer-${name}`), readings: topic };
   const port = await freePort();
   const env = run.env({ ...serviceEnv, TRAINER_PORT: port, TRAIN_BATCH_SIZE: BATCH, TRAIN_CHECKPOINT_INTERVAL_MS: 2000 }, { model: `${run.model}-trainer-${name}`, topics });

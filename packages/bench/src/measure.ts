@@ -90,6 +90,17 @@ export function sampleRss(port: number, everyMs: number): { stop(): RssTrace } {
   };
 }
 
+/**
+ * Of rounds that each measured a figure beside its baseline, the round whose ratio is
+ * the median (the lower middle one of an even count): on a shared machine one round can
+ * catch a busy moment on either side, and a round keeps its own pair together.
+ */
+export function medianRound<T>(rounds: readonly T[], ratio: (round: T) => number): T {
+  if (rounds.length === 0) throw new Error('medianRound: no rounds');
+  const sorted = [...rounds].sort((a, b) => ratio(a) - ratio(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
 export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));

@@ -65,6 +65,20 @@ describe('the bench report', () => {
     expect(renderReport(base)).not.toContain('lean record decoder');
   });
 
+  it('prints every alternating round\'s ratio under its trainer row when there were several, and none for one round', () => {
+    const base = results(rate(25_000));
+    const rounds = [
+      { trainer: 180_000, noop: 200_000, noopLean: 300_000 },
+      { trainer: 50_000, noop: 200_000, noopLean: 300_000 },
+      { trainer: 210_000, noop: 200_000, noopLean: 300_000 },
+    ];
+    const report = renderReport({ ...base, avro: { ...base.avro, trainer: { ...base.avro.trainer, rounds } } });
+    const lines = report.split('\n');
+    const at = lines.findIndex((line) => line.startsWith('trainer, pre-filled Avro topic'));
+    expect(lines[at + 1]?.trim()).toBe('3 alternating rounds, trainer / no-op: 0.90×, 0.25×, 1.05×; the median round is shown');
+    expect(renderReport({ ...base, trainer: { ...base.trainer, rounds: rounds.slice(0, 1) } })).not.toContain('alternating rounds');
+  });
+
   it('shows n/a for the Python baseline when it could not run', () => {
     expect(rowOf(renderReport(results(undefined)), 'Python')?.slice(-2)).toEqual(['Python confluent-kafka + SGDClassifier n/a', 'n/a']);
   });

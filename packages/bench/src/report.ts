@@ -27,8 +27,10 @@ export function renderReport(r: BenchResults): string {
   const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : 'n/a');
   const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a');
   // The goals are against kafkajs as shipped; this line shows what is left beside the services' own record decoding.
-  const leanRows = (t: TrainerFigures): Row[] =>
-    t.noopLean ? [['', '', `no-op consumer, lean record decoder ${rate(t.noopLean)}`, ratio(t.trainer.perSecond, t.noopLean.perSecond)]] : [];
+  const leanRows = (t: TrainerFigures): Row[] => [
+    ...(t.noopLean ? [['', '', `no-op consumer, lean record decoder ${rate(t.noopLean)}`, ratio(t.trainer.perSecond, t.noopLean.perSecond)] as Row] : []),
+    ...roundsRows(t, ratio),
+  ];
   const rows: Row[] = [
     [`produce, ${r.readings.toLocaleString('en-US')} readings (${r.produce.messageBytes} B, acks=all)`, rate(r.produce.ours), `kafka-producer-perf-test ${rate(r.produce.producerPerfTest)}`, ratio(r.produce.ours.perSecond, r.produce.producerPerfTest.perSecond)],
     [`trainer, pre-filled JSON topic (${r.produce.messageBytes} B)`, rate(r.trainer.trainer), `no-op kafkajs consumer ${rate(r.trainer.noop)}`, ratio(r.trainer.trainer.perSecond, r.trainer.noop.perSecond)],
@@ -71,6 +73,13 @@ function parallelRows(r: BenchResults, rate: (t: Throughput) => string, ratio: (
     ],
     ...p.workers.map(({ workers, rate: t }): Row => [`parallel mode, ${workers} worker${workers > 1 ? 's' : ''} + applier (JSON)`, rate(t), `exact-mode trainer ${rate(r.trainer.trainer)}`, ratio(t.perSecond, single)]),
   ];
+}
+
+/** Every round's trainer / no-op ratio, in the order run, when there were several: how far one round can be off. */
+function roundsRows(t: TrainerFigures, ratio: (a: number, b: number) => string): Row[] {
+  const rounds = t.rounds ?? [];
+  if (rounds.length < 2) return [];
+  return [['', '', `${rounds.length} alternating rounds, trainer / no-op: ${rounds.map((r) => ratio(r.trainer, r.noop)).join(', ')}; the median round is shown`, '']];
 }
 
 function memory(trace: RssTrace): string {

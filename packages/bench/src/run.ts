@@ -12,9 +12,19 @@ import { renderReport, type BenchResults } from './report.ts';
 
 export type BenchMode = 'quick' | 'full';
 
-export const BENCH_MODES: Record<BenchMode, { readings: number; latencySeconds: number; versions: number; gradients: number; parallelReadings: number }> = {
-  quick: { readings: 50_000, latencySeconds: 12, versions: 5, gradients: 20_000, parallelReadings: 20_000 },
-  full: { readings: 1_000_000, latencySeconds: 60, versions: 20, gradients: 200_000, parallelReadings: 60_000 },
+export interface BenchSettings {
+  readings: number;
+  /** Rounds of trainer beside no-op consumer per topic: the median round is the figure. */
+  trainerRounds: number;
+  latencySeconds: number;
+  versions: number;
+  gradients: number;
+  parallelReadings: number;
+}
+
+export const BENCH_MODES: Record<BenchMode, BenchSettings> = {
+  quick: { readings: 50_000, trainerRounds: 1, latencySeconds: 12, versions: 5, gradients: 20_000, parallelReadings: 20_000 },
+  full: { readings: 1_000_000, trainerRounds: 3, latencySeconds: 60, versions: 20, gradients: 200_000, parallelReadings: 60_000 },
 };
 
 export interface BenchOptions {
@@ -51,14 +61,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const avroTopic = run.topicsFor('prefilled-avro').readings;
     say('pre-filling the same readings as Avro single-object records');
     const avroProduce = await prefill(run, avroTopic, readings, 'avro');
-    say('trainer, then a no-op kafkajs consumer, kcat and the Python baseline, on the JSON topic');
+    const rounds = settings.trainerRounds > 1 ? `, ${settings.trainerRounds} rounds` : '';
+    say(`trainer, then a no-op kafkajs consumer${rounds}; kcat and the Python baseline, on the JSON topic`);
     const trainer = {
-      ...(await trainerThroughput(run, 'json', jsonTopic, readings)),
+      ...(await trainerThroughput(run, 'json', jsonTopic, readings, {}, settings.trainerRounds)),
       kcat: await kcatThroughput(run, jsonTopic, readings),
       python: await pythonSgdThroughput(run, jsonTopic, readings, say),
     };
-    say('trainer, then a no-op kafkajs consumer, on the Avro topic');
-    const avroTrainer = await trainerThroughput(run, 'avro', avroTopic, readings);
+    say(`trainer, then a no-op kafkajs consumer${rounds}, on the Avro topic`);
+    const avroTrainer = await trainerThroughput(run, 'avro', avroTopic, readings, {}, settings.trainerRounds);
     const parallelTopic = run.topicsFor('prefilled-parallel').readings;
     say(`pre-filling ${settings.parallelReadings.toLocaleString('en-US')} readings for parallel mode`);
     await prefill(run, parallelTopic, settings.parallelReadings);
