@@ -79,7 +79,7 @@ function parallelRows(r: BenchResults, rate: (t: Throughput) => string, ratio: (
 function roundsRows(t: TrainerFigures, ratio: (a: number, b: number) => string): Row[] {
   const rounds = t.rounds ?? [];
   if (rounds.length < 2) return [];
-  return [['', '', `${rounds.length} alternating rounds, trainer / no-op: ${rounds.map((r) => ratio(r.trainer, r.noop)).join(', ')}; the median round is shown`, '']];
+  return [['', '', `by round: ${rounds.map((r) => ratio(r.trainer, r.noop)).join(', ')}; median shown`, '']];
 }
 
 function memory(trace: RssTrace): string {
