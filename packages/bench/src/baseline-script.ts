@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { repoRoot, SERVICE_NODE_FLAGS } from '@sonar/stack';
 
@@ -15,14 +15,6 @@ export function runBaseline<T>(file: string, env: Record<string, string>, stopAf
 /** The same for a Python baseline of this package (`python/<file>`), run by `python`. */
 export function runPythonBaseline<T>(python: string, file: string, env: Record<string, string>): Promise<T> {
   return lastJsonLine<T>(file, spawnWith(python, [fileURLToPath(new URL(`../python/${file}`, import.meta.url))], env));
-}
-
-/**
- * The first Python that imports every one of `modules`, or undefined. Debian's
- * python3-* packages install for /usr/bin/python3, and a python3 on PATH may be another one.
- */
-export function pythonWith(modules: readonly string[]): string | undefined {
-  return ['/usr/bin/python3', 'python3'].find((python) => spawnSync(python, ['-c', `import ${modules.join(', ')}`], { stdio: 'ignore' }).status === 0);
 }
 
 function spawnWith(command: string, args: string[], env: Record<string, string>): ChildProcess {

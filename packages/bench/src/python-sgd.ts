@@ -1,6 +1,7 @@
+import { pythonWith } from '@sonar/contracts/python';
 import { KAFKA_TUNING } from '@sonar/kafka';
 import type { RunScope } from '@sonar/testkit';
-import { pythonWith, runPythonBaseline } from './baseline-script.ts';
+import { runPythonBaseline } from './baseline-script.ts';
 import { firstToLast, type FirstToLast, type Throughput } from './measure.ts';
 
 /** kafkajs' default consumer maxBytes (a fetch's total), which KAFKA_TUNING leaves as it is. */

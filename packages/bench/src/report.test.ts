@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { pythonWith } from './baseline-script.ts';
 import type { RssTrace, Throughput } from './measure.ts';
 import { renderReport, type BenchResults } from './report.ts';
 
@@ -81,11 +80,5 @@ describe('the bench report', () => {
 
   it('shows n/a for the Python baseline when it could not run', () => {
     expect(rowOf(renderReport(results(undefined)), 'Python')?.slice(-2)).toEqual(['Python confluent-kafka + SGDClassifier n/a', 'n/a']);
-  });
-});
-
-describe('pythonWith', () => {
-  it('finds no Python for a module none has', () => {
-    expect(pythonWith(['sonar_no_such_module'])).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Reading } from '../src/reading.ts';
+import { pythonWith } from './python.ts';
 
 const HELPER = fileURLToPath(new URL('./avro_interop.py', import.meta.url));
 const SCHEMA = fileURLToPath(new URL('../schemas/reading.avsc', import.meta.url));
@@ -27,16 +28,16 @@ const INSTALL: Record<string, string> = {
   confluent_kafka: 'apt install python3-confluent-kafka, or pip install confluent-kafka',
 };
 
-/** The first Python that imports the modules (Debian's python3-* install for /usr/bin/python3; a python3 on PATH may be another one). */
-function pythonWith(modules: readonly string[]): string {
-  const found = ['/usr/bin/python3', 'python3'].find((python) => spawnSync(python, ['-c', `import ${modules.join(', ')}`], { stdio: 'ignore' }).status === 0);
+/** A Python that imports the modules, or an error that says how to install them. */
+function pythonFor(modules: readonly string[]): string {
+  const found = pythonWith(modules);
   if (found === undefined) throw new Error(`this test needs python3 with ${modules.join(' and ')}: ${modules.map((m) => INSTALL[m] ?? `pip install ${m}`).join('; ')}`);
   return found;
 }
 
 /** One request to avro_interop.py (its docstring lists them), answered as JSON; `produce` needs confluent_kafka too. */
 export function askAvroPython<T>(request: { op: string } & Record<string, unknown>): T {
-  const python = pythonWith(request.op === 'produce' ? ['avro.io', 'confluent_kafka'] : ['avro.io']);
+  const python = pythonFor(request.op === 'produce' ? ['avro.io', 'confluent_kafka'] : ['avro.io']);
   const run = spawnSync(python, [HELPER], { input: JSON.stringify({ schema: SCHEMA, ...request }), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (run.status !== 0) throw new Error(`${HELPER} ${request.op} failed (${run.status}): ${run.stderr}`);
   return JSON.parse(run.stdout) as T;

@@ -2,6 +2,7 @@ import { seededRng } from '@sonar/model';
 import { describe, expect, it } from 'vitest';
 import { askAvroPython, CLASSIFIED_SCHEMA, comparable, fromWire, toWire, type WireReading } from '../../test-support/avro-python.ts';
 import { EVENTS } from '../../test-support/classified-events.ts';
+import { pythonWith } from '../../test-support/python.ts';
 import { encodeClassifiedAvro } from './classified-avro.ts';
 import type { Reading } from '../reading.ts';
 import { decodeReadingAvro } from './decode-reading-avro.ts';
@@ -61,5 +62,12 @@ describe('Avro readings across languages (Apache Avro for Python)', () => {
     const records = EVENTS.map((e) => encodeClassifiedAvro(e).toString('hex'));
     const { datums } = askAvroPython<{ datums: Record<string, unknown>[] }>({ op: 'decode-datums', schema: CLASSIFIED_SCHEMA, records });
     expect(datums).toEqual(EVENTS.map((e) => ({ trueLabel: null, holdout: null, ...e })));
+  });
+});
+
+describe('pythonWith', () => {
+  it('finds the Python these tests run with, and none for a module no Python has', () => {
+    expect(pythonWith(['avro.io'])).toMatch(/python3$/);
+    expect(pythonWith(['sonar_no_such_module'])).toBeUndefined();
   });
 });
