@@ -4,20 +4,12 @@ import { askAvroPython, CLASSIFIED_SCHEMA, toWire } from '@sonar/contracts/avro-
 import { loadSonar } from '@sonar/dataset';
 import { holdoutRows, replayPlan } from '@sonar/ingest';
 import { batchFromRows, gradientDescent, predictProbability } from '@sonar/model';
-import type { TestContext } from '../support/context.ts';
 import { testScope } from '../support/scope.ts';
-import { fittedTheta, freePort, metricValue, produceReadings, readTopic, runSonar, sonarRows, trained, writeModel } from '@sonar/testkit';
+import { fittedTheta, metricValue, produceReadings, readTopic, runSonar, sonarRows, trained, writeModel } from '@sonar/testkit';
 
 // Avro readings through the real services: records written by another language's
 // Avro library, and malformed records of every kind among valid ones.
 const scope = testScope();
-
-async function service(ctx: TestContext, name: 'trainer' | 'scorer', extra: Record<string, string | number> = {}) {
-  const port = await freePort();
-  const portVariable = name === 'trainer' ? 'TRAINER_PORT' : 'SCORER_PORT';
-  const proc = ctx.service(name, ctx.env({ [portVariable]: port, ...extra }));
-  return { proc, port };
-}
 
 const STREAMING_AS_BATCH = { TRAIN_OPTIMIZER: 'sgd', TRAIN_ALPHA: 0.1, TRAIN_BATCH_SIZE: 166, TRAIN_BATCH_MAX_WAIT_MS: 0, TRAIN_CHECKPOINT_EVERY: 1 };
 
@@ -29,7 +21,7 @@ describe('Avro readings written by Apache Avro for Python', () => {
     const { produced } = askAvroPython<{ produced: number }>({ op: 'produce', brokers: ctx.brokers.join(','), topic: ctx.topics.readings, readings: plan.map(toWire) });
     expect(produced).toBe(208 * 50);
 
-    const trainer = await service(ctx, 'trainer', STREAMING_AS_BATCH);
+    const trainer = await ctx.serviceOnFreePort('trainer', STREAMING_AS_BATCH);
     const checkpoint = await trained(ctx, 166 * 50);
     const rows = loadSonar();
     const held = holdoutRows(sonarRows(), 0.2, 42);
@@ -40,7 +32,7 @@ describe('Avro readings written by Apache Avro for Python', () => {
     expect(await metricValue(trainer.port, METRICS.trainerRejected)).toBe(0);
 
     // The scorer starts after the last checkpoint: every reading is scored by that model.
-    await service(ctx, 'scorer', { SCORER_EVENT_FORMAT: 'avro' });
+    await ctx.serviceOnFreePort('scorer', { SCORER_EVENT_FORMAT: 'avro' });
     const records = await readTopic(ctx.kafka, ctx.topics.classified, { count: plan.length, timeoutMs: 90_000 });
     expect(records.every((m) => isClassifiedAvro(m.value!))).toBe(true);
     const events = records.map((m) => decodeClassified(m.value!));
@@ -105,10 +97,10 @@ describe('malformed Avro records', () => {
     await produceReadings(clean.kafka, clean.topics.readings, { epochs: 3, format: 'avro' });
 
     const settings = { TRAIN_BATCH_SIZE: 8, TRAIN_CHECKPOINT_EVERY: 1 };
-    const trainer = await service(ctx, 'trainer', settings);
-    await service(clean, 'trainer', settings);
+    const trainer = await ctx.serviceOnFreePort('trainer', settings);
+    await clean.serviceOnFreePort('trainer', settings);
     await writeModel(ctx, { version: 1, theta: fittedTheta(), model: `${ctx.model}-served` });
-    const scorer = await service(ctx, 'scorer', { SONAR_MODEL: `${ctx.model}-served` });
+    const scorer = await ctx.serviceOnFreePort('scorer', { SONAR_MODEL: `${ctx.model}-served` });
 
     const withBad = await trained(ctx, 624);
     const withoutBad = await trained(clean, 624);

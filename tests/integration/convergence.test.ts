@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { batchFromRows, predictionTheta, regularisedObjective } from '@sonar/model';
 import { loadSonar } from '@sonar/dataset';
 import { holdoutRows } from '@sonar/ingest';
-import { freePort, fullBatches, plannedTrainable, produceReadings, runSonar, sonarRows, trained } from '@sonar/testkit';
+import { fullBatches, plannedTrainable, produceReadings, runSonar, sonarRows, trained } from '@sonar/testkit';
 import { testScope } from '../support/scope.ts';
 
 const scope = testScope();
@@ -30,11 +30,7 @@ describe('converging, not just moving', () => {
     expect(offline.optimumObjective).not.toBeNull();
 
     await produceReadings(ctx.kafka, ctx.topics.readings, plan);
-    const port = await freePort();
-    ctx.service(
-      'trainer',
-      ctx.env({ TRAINER_PORT: port, TRAIN_OPTIMIZER: 'sgd', TRAIN_ALPHA: 0.5, TRAIN_L2: l2, TRAIN_AVERAGE: 'true', TRAIN_AVERAGE_FROM: 500, TRAIN_BATCH_SIZE: 32, TRAIN_CHECKPOINT_EVERY: 1 }),
-    );
+    await ctx.serviceOnFreePort('trainer', { TRAIN_OPTIMIZER: 'sgd', TRAIN_ALPHA: 0.5, TRAIN_L2: l2, TRAIN_AVERAGE: 'true', TRAIN_AVERAGE_FROM: 500, TRAIN_BATCH_SIZE: 32, TRAIN_CHECKPOINT_EVERY: 1 });
     const checkpoint = await trained(ctx, fullBatches(trainable, 32));
     const streaming = regularisedObjective(predictionTheta(checkpoint.state), batchFromRows(loadSonar(), train), l2);
     const gap = streaming / offline.optimumObjective! - 1;

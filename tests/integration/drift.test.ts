@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { ModelUpdateEvent } from '@sonar/contracts';
-import { eventually, fittedTheta, freePort, fullBatches, writeModel, metricValue, plannedTrainable, produceReadings, readTopic, trained } from '@sonar/testkit';
+import { eventually, fittedTheta, fullBatches, writeModel, metricValue, plannedTrainable, produceReadings, readTopic, trained } from '@sonar/testkit';
 import { testScope } from '../support/scope.ts';
 import { TestPrometheus } from '../support/prometheus.ts';
 import { join } from 'node:path';
@@ -18,14 +18,12 @@ describe('drift on the stream', () => {
     const plan = { epochs: 40, shuffle: true, seed: 42, holdout: 0.2, drift: { at: 30 * EPOCH, kind: 'label-flip' as const } };
     // The trainer counts training readings only: 166 of each epoch's 208 (the rest are held out).
     const flipSamples = 30 * 166;
-    const port = await freePort();
-    const trainer = ctx.service('trainer', ctx.env({ TRAINER_PORT: port, TRAIN_BATCH_SIZE: 32, TRAIN_CHECKPOINT_EVERY: 1 }));
+    const { proc: trainer, port } = await ctx.serviceOnFreePort('trainer', { TRAIN_BATCH_SIZE: 32, TRAIN_CHECKPOINT_EVERY: 1 });
     // The scorer watches its holdout accuracy: it serves a model fitted offline (one version, whatever the trainer does),
     // which misses most of the flipped holdout readings.
     const fixed = `${ctx.model}-fitted`;
     await writeModel(ctx, { model: fixed, version: 1, theta: fittedTheta() });
-    const scorerPort = await freePort();
-    ctx.service('scorer', ctx.env({ SCORER_PORT: scorerPort }, { model: fixed }));
+    const { port: scorerPort } = await ctx.serviceOnFreePort('scorer', {}, 'scorer', { model: fixed });
     // A real Prometheus with the shipped rules, scraping both before the stream (it must see the counters at 0).
     const prometheus = await TestPrometheus.start({ jobs: { trainer: port, scorer: scorerPort }, ruleFiles: [ALERTS] });
     scope.defer(() => prometheus.stop());

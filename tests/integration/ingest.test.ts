@@ -4,7 +4,7 @@ import { askAvroPython, comparable, fromWire, type WireReading } from '@sonar/co
 import { loadSonar, sonarLines } from '@sonar/dataset';
 import type { TestContext } from '../support/context.ts';
 import { testScope } from '../support/scope.ts';
-import { eventually, freePort, produceReadings, readTopic, runSonar } from '@sonar/testkit';
+import { eventually, produceReadings, readTopic, runSonar } from '@sonar/testkit';
 
 const scope = testScope();
 
@@ -129,8 +129,7 @@ describe('ingest service', () => {
   const body = (i: number, extra: object = {}) => ({ id: `h-${i}`, features: Array.from(rows[i]!.features), label: rows[i]!.label === 1 ? 'R' : 'M', ...extra });
 
   async function ingest(ctx: TestContext, extra: Record<string, string | number> = {}) {
-    const port = await freePort();
-    const proc = ctx.service('ingest', ctx.env({ INGEST_PORT: port, INGEST_BODY_LIMIT: 65_536, ...extra }));
+    const { proc, port } = await ctx.serviceOnFreePort('ingest', { INGEST_BODY_LIMIT: 65_536, ...extra });
     const url = `http://127.0.0.1:${port}`;
     await eventually(async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.ok, 30_000, 'ingest to be ready');
     const post = (payload: unknown, headers: Record<string, string> = {}) =>

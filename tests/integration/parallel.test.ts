@@ -3,7 +3,7 @@ import { batchFromRows, cost, evaluate, predictionTheta } from '@sonar/model';
 import { loadSonar } from '@sonar/dataset';
 import { holdoutRows } from '@sonar/ingest';
 import { consumerGroups } from '@sonar/contracts';
-import { checkpointStore, freePort, metricValue, runSonar, plannedTrainable, produceReadings, sonarRows, stableGroup, trained, type ServiceProcess } from '@sonar/testkit';
+import { checkpointStore, metricValue, runSonar, plannedTrainable, produceReadings, sonarRows, stableGroup, trained, type ServiceTarget } from '@sonar/testkit';
 import type { TestContext } from '../support/context.ts';
 import { testScope } from '../support/scope.ts';
 
@@ -27,11 +27,8 @@ const TRAINING = {
   TRAINER_HEARTBEAT_MS: 1000,
 };
 
-async function start(ctx: TestContext, extra: Record<string, string | number>, label: string, as: Parameters<TestContext['env']>[1] = {}): Promise<{ proc: ServiceProcess; port: number }> {
-  const port = await freePort();
-  const proc = ctx.service('trainer', ctx.env({ ...TRAINING, TRAINER_PORT: port, ...extra }, as), label);
-  return { proc, port };
-}
+const start = (ctx: TestContext, extra: Record<string, string | number>, label: string, as: ServiceTarget = {}) =>
+  ctx.serviceOnFreePort('trainer', { ...TRAINING, ...extra }, label, as);
 
 /** Training cost on the 80 % and accuracy on the 20 % of the data set's split (seed 42), from a theta. */
 function quality(theta: Float64Array): { cost: number; holdoutAccuracy: number; holdoutLoss: number } {

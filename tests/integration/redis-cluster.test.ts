@@ -4,7 +4,7 @@ import { createLogger } from '@sonar/runtime';
 import { throwawayRedisCluster, type ThrowawayRedisCluster } from '@sonar/stack';
 import type { Redis } from 'ioredis';
 import { CheckpointStore, closeRedis, connectionOf, connectRedis, firstContact, type CommitResult, type RedisClient } from '@sonar/store';
-import { eventually, freePort, fullBatches, plannedTrainable, produceReadings } from '@sonar/testkit';
+import { eventually, fullBatches, plannedTrainable, produceReadings } from '@sonar/testkit';
 import { sampleCheckpoint } from '../support/checkpoints.ts';
 import { testScope } from '../support/scope.ts';
 
@@ -115,7 +115,7 @@ describe('the trainer on a Redis Cluster', () => {
     await produceReadings(ctx.kafka, ctx.topics.readings, readings);
     const expected = fullBatches(plannedTrainable(readings), 32);
     const onCluster = { REDIS_CLUSTER_NODES: cluster.nodes.join(','), REDIS_URL: 'redis://127.0.0.1' };
-    ctx.service('trainer', ctx.env({ ...onCluster, SONAR_MODEL: model, TRAINER_PORT: await freePort(), TRAIN_BATCH_SIZE: 32, REDIS_WAIT_REPLICAS: 1, TRAIN_CHECKPOINT_EVERY: 1, TRAIN_CHECKPOINT_INTERVAL_MS: 200 }));
+    await ctx.serviceOnFreePort('trainer', { ...onCluster, TRAIN_BATCH_SIZE: 32, REDIS_WAIT_REPLICAS: 1, TRAIN_CHECKPOINT_EVERY: 1, TRAIN_CHECKPOINT_INTERVAL_MS: 200 }, 'trainer', { model });
     const trained = await eventually(async () => {
       const latest = await store.load();
       return latest && latest.samples >= expected ? latest : undefined;
@@ -126,7 +126,7 @@ describe('the trainer on a Redis Cluster', () => {
 
   it('refuses at start, saying what to set, a model whose keys would span slots', async () => {
     const ctx = await scope.context('cluster-untagged', 0);
-    const proc = ctx.service('trainer', ctx.env({ REDIS_CLUSTER_NODES: cluster.nodes.join(','), TRAINER_PORT: await freePort() }));
+    const { proc } = await ctx.serviceOnFreePort('trainer', { REDIS_CLUSTER_NODES: cluster.nodes.join(',') });
     expect(await proc.exited).not.toBe(0);
     await eventually(() => readFileSync(proc.logFile, 'utf8').includes('SONAR_MODEL'), 5000, 'the configuration error in the log');
     expect(readFileSync(proc.logFile, 'utf8')).toContain(`name the model with a hash tag, SONAR_MODEL={${ctx.model}}`);

@@ -6,16 +6,13 @@ import { predictProbability } from '@sonar/model';
 import type { TestContext } from '../support/context.ts';
 import { testScope } from '../support/scope.ts';
 import { schemaValidator } from '../support/schemas.ts';
-import { eventually, fittedTheta, freePort, metricValue, produceReadings, readTopic, sonarRows, writeModel } from '@sonar/testkit';
+import { eventually, fittedTheta, metricValue, produceReadings, readTopic, sonarRows, writeModel } from '@sonar/testkit';
 
 const scope = testScope();
 const context = (name: string, partitions: number) => scope.context(name, partitions);
 
-async function scorer(ctx: TestContext, extra: Record<string, string | number | boolean> = {}, label = 'scorer') {
-  const port = await freePort();
-  const proc = ctx.service('scorer', ctx.env({ SCORER_PORT: port, SCORER_POLL_MS: 500, ...extra }), label);
-  return { proc, port };
-}
+const scorer = (ctx: TestContext, extra: Record<string, string | number | boolean> = {}, label = 'scorer') =>
+  ctx.serviceOnFreePort('scorer', { SCORER_POLL_MS: 500, ...extra }, label);
 
 // A killed member's partitions wait for its session to time out: keep that short here.
 const FAST_FAILOVER = { SCORER_SESSION_TIMEOUT_MS: 6000, SCORER_HEARTBEAT_MS: 1000 };
@@ -132,8 +129,7 @@ describe('scorer service', () => {
 
   it('classifies the holdout readings with accuracy >= 0.80 once the trainer learnt the training rows', async () => {
     const ctx = await context('scorer-holdout', 3);
-    const trainerPort = await freePort();
-    ctx.service('trainer', ctx.env({ TRAINER_PORT: trainerPort, TRAIN_OPTIMIZER: 'adam', TRAIN_ALPHA: 0.01, TRAIN_BATCH_SIZE: 16, TRAIN_CHECKPOINT_INTERVAL_MS: 500 }));
+    await ctx.serviceOnFreePort('trainer', { TRAIN_OPTIMIZER: 'adam', TRAIN_ALPHA: 0.01, TRAIN_BATCH_SIZE: 16, TRAIN_CHECKPOINT_INTERVAL_MS: 500 });
     const { port } = await scorer(ctx);
     // A live stream rather than one backlog: a backlog would be learnt a partition at a time.
     await produceReadings(ctx.kafka, ctx.topics.readings, { epochs: 100, shuffle: true, holdout: 0.2, seed: 42, idPrefix: 'learn-', rate: 4000 });

@@ -7,17 +7,13 @@ import { holdoutRows } from '@sonar/ingest';
 import type { TestContext } from '../support/context.ts';
 import { testScope } from '../support/scope.ts';
 import { ZOMBIE_SETTINGS, zombieTakeover } from '../support/zombie.ts';
-import { DETERMINISTIC_TRAINING, checkpointStore, eventually, freePort, fullBatches, metricValue, produceReadings, readTopic, sonarRows, trained, type ServiceProcess } from '@sonar/testkit';
+import { DETERMINISTIC_TRAINING, checkpointStore, eventually, fullBatches, metricValue, produceReadings, readTopic, sonarRows, trained } from '@sonar/testkit';
 
 const scope = testScope();
 
 const context = (name: string, partitions = 1) => scope.context(name, partitions);
 
-async function trainer(ctx: TestContext, extra: Record<string, string | number> = {}, model = ctx.model): Promise<{ proc: ServiceProcess; port: number }> {
-  const port = await freePort();
-  const proc = ctx.service('trainer', ctx.env({ SONAR_MODEL: model, TRAINER_PORT: port, ...extra }));
-  return { proc, port };
-}
+const trainer = (ctx: TestContext, extra: Record<string, string | number> = {}, model = ctx.model) => ctx.serviceOnFreePort('trainer', extra, 'trainer', { model });
 
 describe('trainer service', () => {
   it.each(['json', 'avro'] as const)('streaming equals batch (%s): one partition, batch = the 166 training rows, 50 epochs in order', async (format) => {

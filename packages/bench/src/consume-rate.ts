@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { METRICS } from '@sonar/contracts';
 import { eventually } from '@sonar/runtime';
-import { freePort, which } from '@sonar/stack';
+import { which } from '@sonar/stack';
 import { fullBatches, type RunScope } from '@sonar/testkit';
 import { runBaseline } from './baseline-script.ts';
 import { firstToLast, medianRound, total, watchCounter, type FirstToLast, type RssTrace, type Throughput } from './measure.ts';
@@ -41,9 +41,8 @@ export async function trainerThroughput(run: RunScope, name: string, topic: stri
 
 async function trainerRound(run: RunScope, name: string, topic: string, count: number, serviceEnv: ServiceEnv): Promise<TrainerRound> {
   const topics = { ...run.topicsFor(`trainer-${name}`), readings: topic };
-  const port = await freePort();
-  const env = run.env({ ...serviceEnv, TRAINER_PORT: port, TRAIN_BATCH_SIZE: BATCH, TRAIN_CHECKPOINT_INTERVAL_MS: 2000 }, { model: `${run.model}-trainer-${name}`, topics });
-  const service = run.service('trainer', env, `trainer-${name}`);
+  const settings = { ...serviceEnv, TRAIN_BATCH_SIZE: BATCH, TRAIN_CHECKPOINT_INTERVAL_MS: 2000 };
+  const { proc: service, port } = await run.serviceOnFreePort('trainer', settings, `trainer-${name}`, { model: `${run.model}-trainer-${name}`, topics });
   // Readings of a last partial mini-batch wait in the buffer: they are not counted yet.
   const trained = await watchCounter(port, (s) => total(s, METRICS.trainerReadings), fullBatches(count, BATCH));
   // Idle, it would still take a share of the two cores from what is measured next.
@@ -96,8 +95,7 @@ export async function scorerThroughput(
   const topics = { ...run.topicsFor(`scorer-${name}`), readings: topic };
   const model = `${run.model}-scorer-${name}`;
   await publishModel(model);
-  const port = await freePort();
-  const service = run.service('scorer', run.env({ ...serviceEnv, SCORER_PORT: port }, { model, topics }), `scorer-${name}`);
+  const { proc: service, port } = await run.serviceOnFreePort('scorer', serviceEnv, `scorer-${name}`, { model, topics });
   const scored = await watchCounter(port, (s) => total(s, METRICS.scorerReadings), count);
   await service.stop();
 

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
 import { decodeClassified } from '@sonar/contracts';
 import { eventually } from '@sonar/runtime';
-import { freePort } from '@sonar/stack';
 import { produceReadings, type RunScope } from '@sonar/testkit';
 import { runBaseline } from './baseline-script.ts';
 import { quantile, sampleRss, type RssTrace } from './measure.ts';
@@ -39,8 +38,7 @@ export async function latencies(
   await createTopics(run, [topics.readings, topics.classified]);
   const model = `${run.model}-latency`;
   await publishModel(model, 1);
-  const port = await freePort();
-  run.service('scorer', run.env({ SCORER_PORT: port, SCORER_POLL_MS: 1000 }, { model, topics }), 'latency-scorer');
+  const { port } = await run.serviceOnFreePort('scorer', { SCORER_POLL_MS: 1000 }, 'latency-scorer', { model, topics });
   await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000, 'the scorer');
 
   const firstScored = new Map<number, number>();

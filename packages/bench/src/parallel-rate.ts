@@ -1,6 +1,5 @@
 import { encodeGradient, METRICS, THETA_LENGTH } from '@sonar/contracts';
 import { BatchingProducer, createProducer } from '@sonar/kafka';
-import { freePort } from '@sonar/stack';
 import type { RunScope, ServiceProcess } from '@sonar/testkit';
 import { runBaseline } from './baseline-script.ts';
 import { firstToLast, total, watchCounter, type FirstToLast, type Throughput } from './measure.ts';
@@ -25,8 +24,7 @@ export interface ParallelFigures {
 export async function parallelThroughput(run: RunScope, readingsTopic: string, readings: number, gradients: number, say: (m: string) => void): Promise<ParallelFigures> {
   const topic = await prefillGradients(run, `${run.model}-applier`, gradients);
   say(`applier on ${gradients.toLocaleString('en-US')} pre-filled gradients, then a no-op kafkajs consumer on them`);
-  const port = await freePort();
-  const applier = run.service('trainer', run.env({ TRAINER_PORT: port, TRAINER_ROLE: 'applier', TRAIN_BATCH_SIZE: BATCH }, { model: `${run.model}-applier`, topics: { ...run.topicsFor('applier'), gradients: topic } }), 'applier');
+  const { proc: applier, port } = await run.serviceOnFreePort('trainer', { TRAINER_ROLE: 'applier', TRAIN_BATCH_SIZE: BATCH }, 'applier', { model: `${run.model}-applier`, topics: { ...run.topicsFor('applier'), gradients: topic } });
   const applied = await watchCounter(port, (s) => total(s, METRICS.trainerReadings), gradients * BATCH);
   await applier.stop();
   const noop = firstToLast(await runBaseline<FirstToLast>('./noop-consumer.ts', { BENCH_BROKERS: run.brokers.join(','), BENCH_TOPIC: topic, BENCH_GROUP: `${run.id}-noop-gradients`, BENCH_COUNT: String(gradients) }));
@@ -78,13 +76,13 @@ async function endToEnd(run: RunScope, readingsTopic: string, readings: number, 
   const settings = { TRAIN_BATCH_SIZE: BATCH, TRAINER_SESSION_TIMEOUT_MS: 6000, TRAINER_HEARTBEAT_MS: 1000 };
   const started: ServiceProcess[] = [];
   try {
-    const port = await freePort();
-    started.push(run.service('trainer', run.env({ ...settings, TRAINER_PORT: port, TRAINER_ROLE: 'applier' }, { model, topics }), `parallel-${workers}-applier`));
+    const applier = await run.serviceOnFreePort('trainer', { ...settings, TRAINER_ROLE: 'applier' }, `parallel-${workers}-applier`, { model, topics });
+    started.push(applier.proc);
     for (let w = 1; w <= workers; w++) {
-      started.push(run.service('trainer', run.env({ ...settings, TRAINER_PORT: await freePort(), TRAINER_ROLE: 'worker', TRAINER_WORKER_ID: `w${w}` }, { model, topics }), `parallel-${workers}-worker-${w}`));
+      started.push((await run.serviceOnFreePort('trainer', { ...settings, TRAINER_ROLE: 'worker', TRAINER_WORKER_ID: `w${w}` }, `parallel-${workers}-worker-${w}`, { model, topics })).proc);
     }
     // Count-only batches: the last partial mini-batch of each of the topic's 3 partitions waits.
-    const { throughput } = await watchCounter(port, (s) => total(s, METRICS.trainerReadings), readings - 3 * (BATCH - 1));
+    const { throughput } = await watchCounter(applier.port, (s) => total(s, METRICS.trainerReadings), readings - 3 * (BATCH - 1));
     return throughput;
   } finally {
     await Promise.all(started.map((p) => p.stop()));

@@ -1,4 +1,4 @@
-export { RunScope, type ScopeTarget } from './scope.ts';
+export { RunScope, type ScopeTarget, type ServiceTarget } from './scope.ts';
 export { checkpointStore, fittedTheta, trained, writeModel, type ModelToWrite } from './models.ts';
 export { fullBatches, plannedTrainable, produceReadings, sonarRows, type ProduceOptions } from './produce.ts';
 export { readTopic, type ReadOptions } from './topics.ts';

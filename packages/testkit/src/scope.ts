@@ -4,7 +4,7 @@ import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 import { Redis, type RedisOptions } from 'ioredis';
 import { topicsEnv, topicsFrom, type Topics } from '@sonar/contracts';
 import { ensureTopics } from '@sonar/kafka';
-import { sonarHome, startService, type ServiceName, type ServiceProcess } from '@sonar/stack';
+import { freePort, sonarHome, startService, type ServiceName, type ServiceProcess } from '@sonar/stack';
 
 /** Where a scope's clients connect. */
 export interface ScopeTarget {
@@ -18,6 +18,15 @@ export interface ScopeTarget {
 }
 
 type Env = Record<string, string | number | boolean>;
+
+/** Which of the run's models and topics a service uses, where not the run's own. */
+export interface ServiceTarget {
+  model?: string;
+  topics?: Topics;
+}
+
+/** The setting of each service's HTTP port (metrics, and ingest's API). */
+const PORT_SETTINGS: Record<ServiceName, string> = { ingest: 'INGEST_PORT', trainer: 'TRAINER_PORT', scorer: 'SCORER_PORT' };
 
 /**
  * What one test or benchmark run owns: its topics, model names, Redis key prefix
@@ -86,7 +95,7 @@ export class RunScope {
   }
 
   /** The environment a service of this run runs with: its broker, Redis, prefix, model and topics. */
-  env(extra: Env = {}, as: { model?: string; topics?: Topics } = {}): Record<string, string> {
+  env(extra: Env = {}, as: ServiceTarget = {}): Record<string, string> {
     return {
       KAFKA_BROKERS: this.brokers.join(','),
       REDIS_URL: this.redisUrl,
@@ -124,6 +133,13 @@ export class RunScope {
     const proc = startService(service, env, join(this.logDir, `${label}-${++this.spawned}.log`), label);
     this.processes.push(proc);
     return proc;
+  }
+
+  /** `service` with this run's env, `extra` and a free port of its own for its HTTP port: the process and the port. */
+  async serviceOnFreePort(service: ServiceName, extra: Env = {}, label: string = service, as: ServiceTarget = {}): Promise<{ proc: ServiceProcess; port: number }> {
+    const port = await freePort();
+    const proc = this.service(service, this.env({ [PORT_SETTINGS[service]]: port, ...extra }, as), label);
+    return { proc, port };
   }
 
   /** Something else to undo at cleanup, before the topics go (last deferred, first run). */
