@@ -48,6 +48,14 @@ describe('IdSet', () => {
     expect(set.has('x')).toBe(hashOf('x') === 5);
   });
 
+  it('add says whether the id was there already, also once the set is full', () => {
+    const set = new IdSet(2);
+    expect([set.add('a'), set.add('a'), set.add('b')]).toEqual([false, true, false]);
+    // Full: a new id is not kept, a kept one is still found.
+    expect([set.add('c'), set.add('b'), set.has('c')]).toEqual([false, true, false]);
+    expect(set.size).toBe(2);
+  });
+
   it('clears in one step, and refuses nothing below its capacity', () => {
     const set = new IdSet(1000);
     for (let i = 0; i < 1000; i++) set.add(`id-${i}`);

@@ -7,7 +7,7 @@ import { hashOf, IdSet } from './id-set.ts';
  * generation and the one before: between `size` and 2 × `size` offsets back. Cut by
  * offsets rather than by count, so that the decision for a record depends on the log
  * alone: a trainer resumed from a checkpoint rebuilds the same window by reading again
- * from `warmupFrom` on. Two lookups and one insertion per reading in tables that are
+ * from `warmupFrom` on. One insertion (that says whether the id was there) and at most one lookup per reading in tables that are
  * cleared, not rebuilt, when a generation ends: this runs for every record.
  */
 export class DedupWindow {
@@ -30,9 +30,8 @@ export class DedupWindow {
   seen(id: string, offset: number): boolean {
     this.moveTo(offset);
     const hash = hashOf(id);
-    const seen = this.current.has(id, hash) || this.previous.has(id, hash);
-    this.current.add(id, hash);
-    return seen;
+    const inCurrent = this.current.add(id, hash);
+    return inCurrent || this.previous.has(id, hash);
   }
 
   /** Remembers an id without asking (the warm-up before a resumed partition's start offset). */

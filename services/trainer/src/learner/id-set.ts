@@ -33,17 +33,21 @@ export class IdSet {
     return false;
   }
 
-  /** Adds the id; past the capacity, it is not added (the caller rotates before that). */
-  add(id: string, hash = hashOf(id)): void {
-    if (this.count >= this.capacity) return;
+  /**
+   * Adds the id, and says whether it was there already: one probe where has() then
+   * add() would take two. Past the capacity it is only looked for (the caller rotates before that).
+   */
+  add(id: string, hash = hashOf(id)): boolean {
     let slot = hash & this.mask;
     for (; this.stamps[slot] === this.stamp; slot = (slot + 1) & this.mask) {
-      if (this.hashes[slot] === hash && this.keys[slot] === id) return;
+      if (this.hashes[slot] === hash && this.keys[slot] === id) return true;
     }
+    if (this.count >= this.capacity) return false;
     this.stamps[slot] = this.stamp;
     this.hashes[slot] = hash;
     this.keys[slot] = id;
     this.count += 1;
+    return false;
   }
 
   clear(): void {
