@@ -7,8 +7,9 @@ import { hashOf, IdSet } from './id-set.ts';
  * generation and the one before: between `size` and 2 × `size` offsets back. Cut by
  * offsets rather than by count, so that the decision for a record depends on the log
  * alone: a trainer resumed from a checkpoint rebuilds the same window by reading again
- * from `warmupFrom` on. One insertion (that says whether the id was there) and at most one lookup per reading in tables that are
- * cleared, not rebuilt, when a generation ends: this runs for every record.
+ * from `warmupFrom` on. Per reading, one insertion that says whether the id was there
+ * and at most one lookup, in tables that are cleared, not rebuilt, when a generation
+ * ends: this runs for every record.
  */
 export class DedupWindow {
   private generation = Number.NEGATIVE_INFINITY;
